@@ -1,0 +1,132 @@
+"""The questionnaire as data: variables, labels (nl/en), routing and scales, from data/codebook.yaml.
+
+>>> cb = load_codebook()
+>>> cb.labels("gender", "en")[2]
+'Woman'
+>>> cb.scale_items("pe")
+['pe_1', 'pe_2', 'pe_3']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from helpers.paths import CODEBOOK
+
+LANGS = ("nl", "en")
+CODED_TYPES = ("categorical", "likert", "multi")
+NUMERIC_TYPES = ("id", "integer", "number", *CODED_TYPES)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of an export."""
+
+    name: str
+    type: str
+    text: dict[str, str]
+    values: dict[int, dict[str, str]] | None = None
+    min: float | None = None
+    max: float | None = None
+    ask_if: str | None = None
+    section: str | None = None
+    block: str | None = None
+    correct_answer: int | None = None
+    required: bool = False
+
+    @property
+    def codes(self) -> list[int] | None:
+        return None if self.values is None else list(self.values)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """Variables in questionnaire order, with their value sets, blocks, scales and derived variables."""
+
+    variables: dict[str, Variable]
+    blocks: dict[str, list[str]]
+    block_text: dict[str, dict[str, str]]
+    scales: dict[str, dict]
+    derived: dict[str, dict]
+    value_sets: dict[str, dict[int, dict[str, str]]]
+    survey: dict = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.variables)
+
+    def __getitem__(self, name: str) -> Variable:
+        return self.variables[name]
+
+    def of_type(self, *types: str) -> list[str]:
+        return [v.name for v in self.variables.values() if v.type in types]
+
+    def labels(self, name: str, lang: str = "nl") -> dict[int, str]:
+        """Code -> label of a coded or derived variable."""
+        check_lang(lang)
+        values = self.derived[name]["values"] if name in self.derived else self.variables[name].values
+        if isinstance(values, str):
+            values = self.value_sets[values]
+        return {code: label[lang] for code, label in values.items()}
+
+    def text(self, name: str, lang: str = "nl") -> str:
+        """Question text (or item text within its block) of a variable, block, scale or derived variable."""
+        check_lang(lang)
+        for source in (self.variables, self.block_text, self.scales, self.derived):
+            if name in source:
+                entry = source[name]
+                return entry.text[lang] if isinstance(entry, Variable) else entry[lang]
+        raise KeyError(f"{name!r} is not in the codebook")
+
+    def scale_items(self, scale: str) -> list[str]:
+        return self.blocks[self.scales[scale]["items_of"]]
+
+
+def check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+
+
+@lru_cache(maxsize=4)
+def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
+    """Read and check the codebook YAML (cached)."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    value_sets = {name: {int(k): v for k, v in codes.items()} for name, codes in raw["value_sets"].items()}
+    variables: dict[str, Variable] = {}
+    blocks: dict[str, list[str]] = {}
+    block_text: dict[str, dict[str, str]] = {}
+
+    def add(name: str, spec: dict, text: dict[str, str], block: str | None = None) -> None:
+        if name in variables:
+            raise ValueError(f"{path}: variable {name!r} is defined twice")
+        values = value_sets[spec["values"]] if "values" in spec else None
+        if spec["type"] == "multi":
+            values = value_sets["selected"]
+        variables[name] = Variable(
+            name=name, type=spec["type"], text=text, values=values,
+            min=spec.get("min"), max=spec.get("max"), ask_if=spec.get("ask_if"),
+            section=spec.get("section"), block=block, correct_answer=spec.get("correct_answer"),
+            required=spec.get("required", False),
+        )
+
+    for q in raw["questions"]:
+        if "block" in q:
+            block = q["block"]
+            block_text[block] = {lang: q[lang] for lang in LANGS}
+            blocks[block] = [f"{block}_{item['suffix']}" for item in q["items"]]
+            for name, item in zip(blocks[block], q["items"]):
+                add(name, q, {lang: item[lang] for lang in LANGS}, block)
+        else:
+            add(q["name"], q, {lang: q[lang] for lang in LANGS})
+
+    for name, scale in raw["scales"].items():
+        if scale["items_of"] not in blocks:
+            raise ValueError(f"{path}: scale {name!r} refers to unknown block {scale['items_of']!r}")
+    derived = {
+        name: {**spec, "values": value_sets[spec["values"]], "map": {int(k): int(v) for k, v in spec["map"].items()}}
+        for name, spec in raw.get("derived", {}).items()
+    }
+    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}))

@@ -1,0 +1,272 @@
+"""Read any export (CSV, Qualtrics CSV, XLSX, SPSS .sav), map its columns, validate it (pandera).
+
+Every format is first read as text cells, then converted and checked by one pandera schema built
+from the codebook, so the same answers give the same typed data whatever the format. A problem
+raises ExportError naming the file, the column, the row(s) and the value(s).
+
+>>> df = read_export("data/raw/synthetic_default.csv")      # doctest: +SKIP
+>>> df = read_export("export.csv", mapping="qualtrics_map.yaml")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pyreadstat
+import yaml
+
+from helpers.codebook import CODED_TYPES, Codebook, load_codebook
+from helpers.synth import manifest_path
+
+DELIMITERS = (",", ";", "\t")
+MAX_LISTED = 5
+
+
+class ExportError(ValueError):
+    """An export that cannot be used as it is; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Cells:
+    """An export as text cells, with how data rows map to the file's own rows or lines."""
+
+    table: pd.DataFrame
+    row_word: str           # what the file calls a row: "line", "sheet row", "case"
+    first_data_row: int     # the file's number of the first data row
+
+    def where(self, index: int) -> str:
+        return f"row {index + 1} ({self.row_word} {index + self.first_data_row})"
+
+
+# --- Formats to text cells -------------------------------------------------------------------
+
+def _decode(path: Path, raw: bytes) -> str:
+    """UTF-8 (with or without BOM) or cp1252; a file mixing both is refused, naming the line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    utf8_lines, bad = [], None
+    for number, line in enumerate(lines, start=1):
+        try:
+            if not line.isascii():
+                line.decode("utf-8")
+                utf8_lines.append(number)
+        except UnicodeDecodeError as err:
+            bad = bad or (number, line[err.start:err.start + 1])
+    if utf8_lines:
+        raise ExportError(f"{path}: mixed encodings: line {bad[0]} has byte 0x{bad[1].hex()} that is not UTF-8, "
+                          f"while line {utf8_lines[0]} is UTF-8. Save the file in one encoding (UTF-8).")
+    return raw.decode("cp1252")
+
+
+def _csv_cells(path: Path) -> Cells:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ExportError(f"{path}: the file is empty")
+    text = _decode(path, raw)
+    header_line = text.splitlines()[0]
+    delimiter = max(DELIMITERS, key=header_line.count)
+    if header_line.count(delimiter) == 0:
+        raise ExportError(f"{path}: line 1 (the header) has no comma, semicolon or tab, so its columns cannot be "
+                          f"told apart: {header_line[:80]!r}. Export as CSV with one of those delimiters.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = [(reader.line_num, row) for row in reader if row]
+    except csv.Error as err:
+        raise ExportError(f"{path}: line {reader.line_num}: the file ends inside a quoted value or is malformed ({err}); "
+                          "was it cut off?") from None
+    header = [h.strip() for h in rows[0][1]]
+    data = rows[1:]
+    first_line = data[0][0] if data else 2
+    if data and any(cell.startswith('{"ImportId"') for _, row in data[:2] for cell in row):
+        skip = next(i for i, (_, row) in enumerate(data[:2]) if any(c.startswith('{"ImportId"') for c in row)) + 1
+        data = data[skip:]
+        first_line = data[0][0] if data else first_line
+    ragged = [(line, len(row)) for line, row in data if len(row) != len(header)]
+    if ragged:
+        listed = "; ".join(f"line {line} has {n}" for line, n in ragged[:MAX_LISTED])
+        raise ExportError(f"{path}: {len(ragged)} row(s) do not have the header's {len(header)} fields ({listed}); "
+                          "a cut-off last line or a stray delimiter?")
+    table = pd.DataFrame([row for _, row in data], columns=header, dtype="object")
+    return Cells(table, "line", first_line)
+
+
+def _excel_cells(path: Path) -> Cells:
+    table = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    return Cells(table.astype("object"), "sheet row", 2)
+
+
+def _sav_cells(path: Path) -> Cells:
+    table, _meta = pyreadstat.read_sav(path, apply_value_formats=False, user_missing=False)
+
+    def as_text(value) -> str:
+        if isinstance(value, float):
+            return "" if pd.isna(value) else (str(int(value)) if value.is_integer() else repr(value))
+        return "" if value is None else str(value)
+
+    return Cells(table.map(as_text).astype("object"), "case", 1)
+
+
+READERS = {".csv": _csv_cells, ".txt": _csv_cells, ".xlsx": _excel_cells, ".sav": _sav_cells}
+
+
+def read_cells(path: str | Path) -> Cells:
+    """An export as text cells, whatever its format."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExportError(f"{path}: no such file")
+    if path.suffix.lower() not in READERS:
+        raise ExportError(f"{path}: unknown format {path.suffix!r}; use one of {', '.join(READERS)}")
+    cells = READERS[path.suffix.lower()](path)
+    if cells.table.columns.duplicated().any():
+        dup = cells.table.columns[cells.table.columns.duplicated()].tolist()
+        raise ExportError(f"{path}: the header repeats column(s) {dup}")
+    if cells.table.empty:
+        raise ExportError(f"{path}: the file has a header but no data rows")
+    return cells
+
+
+# --- Mapping ---------------------------------------------------------------------------------
+
+def load_mapping(path: str | Path, cb: Codebook) -> dict:
+    """A column-mapping file: {columns: {export column: codebook name}, ignore: [export columns]}."""
+    path = Path(path)
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    columns, ignore = spec.get("columns", {}) or {}, spec.get("ignore", []) or []
+    unknown = sorted(set(columns.values()) - set(cb.names))
+    if unknown:
+        raise ExportError(f"{path}: maps to name(s) that are not in the codebook: {unknown}")
+    return {"columns": {str(k): v for k, v in columns.items()}, "ignore": [str(c) for c in ignore]}
+
+
+def apply_mapping(table: pd.DataFrame, mapping: dict | None) -> pd.DataFrame:
+    if not mapping:
+        return table
+    return table.drop(columns=[c for c in mapping["ignore"] if c in table.columns]).rename(columns=mapping["columns"])
+
+
+# --- Validation ------------------------------------------------------------------------------
+
+def _numeric_text(series: pd.Series) -> pd.Series:
+    """Trim, treat empty as missing, accept a decimal comma and whole numbers written as 3.0."""
+    text = series.astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
+    text = text.replace("", None)
+    text = text.map(lambda v: re.sub(r"^(-?\d+),(\d+)$", r"\1.\2", v) if isinstance(v, str) else v)
+    return text.map(lambda v: re.sub(r"^(-?\d+)\.0+$", r"\1", v) if isinstance(v, str) else v)
+
+
+def export_schema(cb: Codebook) -> pa.DataFrameSchema:
+    """The pandera schema of an export: every codebook column, nothing else, with its type and values."""
+    columns = {}
+    for name, var in cb.variables.items():
+        nullable = not var.required
+        if var.type in ("text", "postcode"):
+            columns[name] = pa.Column("string", nullable=True, coerce=True)
+        elif var.type == "number":
+            checks = [pa.Check.ge(var.min)] if var.min is not None else []
+            columns[name] = pa.Column("Float64", checks, nullable=nullable, coerce=True)
+        else:
+            checks = []
+            if var.type in CODED_TYPES:
+                checks.append(pa.Check.isin(var.codes))
+            if var.min is not None or var.max is not None:
+                checks.append(pa.Check.in_range(var.min, var.max))
+            columns[name] = pa.Column("Int64", checks, nullable=nullable, unique=var.type == "id", coerce=True)
+    return pa.DataFrameSchema(columns, strict=True, ordered=False)
+
+
+def _describe_check(check: str, cb: Codebook, column: str | None) -> str:
+    if check.startswith(("coerce_dtype", "dtype")):
+        return "not a whole number" if "Int64" in check else "not a number"
+    if check.startswith("isin"):
+        codes = cb[column].codes
+        return f"not an allowed code (allowed: {', '.join(map(str, codes))})"
+    if check.startswith(("in_range", "greater_than")):
+        var = cb[column]
+        return f"out of range ({var.min} to {var.max})" if var.max is not None else f"below the minimum {var.min}"
+    return {"field_uniqueness": "a duplicate (must be unique)", "not_nullable": "empty, but required"}.get(check, check)
+
+
+def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook) -> str:
+    lines = []
+    for case in cases.itertuples():
+        if case.check == "column_in_dataframe":
+            lines.append(f"column {case.failure_case!r}: missing (the codebook requires it; see data/README.md)")
+        elif case.check == "column_in_schema":
+            lines.append(f"column {case.failure_case!r}: unknown (not in the codebook; rename it or list it under "
+                         "'ignore' in a mapping file)")
+    cell_cases = cases.dropna(subset=["index"]).copy()
+    cell_cases["problem"] = [_describe_check(c, cb, col) for c, col in zip(cell_cases["check"], cell_cases["column"])]
+    cell_cases = cell_cases.drop_duplicates(subset=["column", "index", "problem"])
+    for (column, problem), group in cell_cases.groupby(["column", "problem"], sort=False):
+        shown = "; ".join(f"{cells.where(int(i))}: {v!r}" for i, v in zip(group["index"], group["failure_case"]))
+        more = f" and {len(group) - MAX_LISTED} more" if len(group) > MAX_LISTED else ""
+        shown = "; ".join(shown.split("; ")[:MAX_LISTED])
+        lines.append(f"column {column!r}: {problem}: {shown}{more}")
+    return f"{path}: {len(lines)} problem(s):\n" + "\n".join(f"  - {line}" for line in lines)
+
+
+def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codebook | None = None) -> pd.DataFrame:
+    """A validated export: one row per respondent, codebook columns in codebook order, typed."""
+    cb = cb or load_codebook()
+    path = Path(path)
+    cells = read_cells(path)
+    table = apply_mapping(cells.table, load_mapping(mapping, cb) if mapping else None)
+    for name in set(table.columns) & set(cb.names):
+        table[name] = _numeric_text(table[name]) if cb[name].type not in ("text", "postcode") else table[name].replace("", None)
+    try:
+        valid = export_schema(cb).validate(table, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        raise ExportError(_explain(path, cells, err.failure_cases, cb)) from None
+    valid = valid[cb.names].reset_index(drop=True)
+    valid.attrs["provenance"] = provenance(path)
+    return valid
+
+
+# --- Provenance and processed data -----------------------------------------------------------
+
+def sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def provenance(path: str | Path) -> dict:
+    """What a reader needs to know about the data source: file, checksum, synthetic or not."""
+    path = Path(path)
+    return {"file": path.name, "sha256": sha256(path), "synthetic": manifest_path(path).exists()}
+
+
+def write_atomic(path: str | Path, write) -> Path:
+    """Call write(tmp_path) and move the result into place, so no reader sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def save_processed(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write the processed dataset as parquet (atomically; provenance kept in its metadata)."""
+    return write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False, engine="pyarrow"))
+
+
+def load_processed(path: str | Path) -> pd.DataFrame:
+    """Read the processed dataset written by the cleaning notebook (df.attrs['provenance'] included)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no processed data; run the cleaning notebook (01) or `make reports` first")
+    return pd.read_parquet(path, engine="pyarrow")
