@@ -61,8 +61,9 @@ def clean(df: pd.DataFrame, cb: Codebook | None = None, speeder_share_of_median:
         remaining -= n
         steps.append(("rule", rule, n, remaining))
     flow = pd.DataFrame(steps, columns=["step", "rule", "excluded", "remaining"])
-    kept = df.loc[reason == ""].reset_index(drop=True)
-    return Cleaned(add_derived(kept, cb), account, flow, threshold)
+    kept = add_derived(df.loc[reason == ""].reset_index(drop=True), cb)
+    kept.attrs["provenance"] = {**df.attrs.get("provenance", {}), "rows_in": len(df), "rows_kept": len(kept)}
+    return Cleaned(kept, account, flow, threshold)
 
 
 def add_derived(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from helpers.paths import CODEBOOK
 
 LANGS = ("nl", "en")
 CODED_TYPES = ("categorical", "likert", "multi")
-NUMERIC_TYPES = ("id", "integer", "number", *CODED_TYPES)
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,15 @@ class Codebook:
                 entry = source[name]
                 return entry.text[lang] if isinstance(entry, Variable) else entry[lang]
         raise KeyError(f"{name!r} is not in the codebook")
+
+    def dtype(self, name: str) -> str:
+        """The pandas dtype a variable has in typed data: text as 'string', codes as 'Int64'."""
+        kind = self.variables[name].type
+        return "string" if kind in ("id", "text", "postcode") else "Float64" if kind == "number" else "Int64"
+
+    def typed(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The codebook's columns, in its order, each with its dtype (missing is pd.NA throughout)."""
+        return pd.DataFrame({name: df[name].astype(self.dtype(name)) for name in self.variables})
 
     def scale_items(self, scale: str) -> list[str]:
         return self.blocks[self.scales[scale]["items_of"]]

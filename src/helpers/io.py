@@ -170,7 +170,9 @@ def export_schema(cb: Codebook) -> pa.DataFrameSchema:
     columns = {}
     for name, var in cb.variables.items():
         nullable = not var.required
-        if var.type in ("text", "postcode"):
+        if var.type == "id":
+            columns[name] = pa.Column("string", nullable=False, unique=True, coerce=True)
+        elif var.type in ("text", "postcode"):
             columns[name] = pa.Column("string", nullable=True, coerce=True)
         elif var.type == "number":
             checks = [pa.Check.ge(var.min)] if var.min is not None else []
@@ -181,7 +183,7 @@ def export_schema(cb: Codebook) -> pa.DataFrameSchema:
                 checks.append(pa.Check.isin(var.codes))
             if var.min is not None or var.max is not None:
                 checks.append(pa.Check.in_range(var.min, var.max))
-            columns[name] = pa.Column("Int64", checks, nullable=nullable, unique=var.type == "id", coerce=True)
+            columns[name] = pa.Column("Int64", checks, nullable=nullable, coerce=True)
     return pa.DataFrameSchema(columns, strict=True, ordered=False)
 
 
@@ -197,6 +199,10 @@ def _describe_check(check: str, cb: Codebook, column: str | None) -> str:
     return {"field_uniqueness": "a duplicate (must be unique)", "not_nullable": "empty, but required"}.get(check, check)
 
 
+def _show(value) -> str:
+    return "(empty)" if pd.isna(value) else f"value '{value}'"
+
+
 def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook) -> str:
     lines = []
     for case in cases.itertuples():
@@ -209,9 +215,9 @@ def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook) -> str
     cell_cases["problem"] = [_describe_check(c, cb, col) for c, col in zip(cell_cases["check"], cell_cases["column"])]
     cell_cases = cell_cases.drop_duplicates(subset=["column", "index", "problem"])
     for (column, problem), group in cell_cases.groupby(["column", "problem"], sort=False):
-        shown = "; ".join(f"{cells.where(int(i))}: {v!r}" for i, v in zip(group["index"], group["failure_case"]))
+        shown = "; ".join(f"{cells.where(int(i))}: {_show(v)}"
+                          for i, v in zip(group["index"][:MAX_LISTED], group["failure_case"][:MAX_LISTED]))
         more = f" and {len(group) - MAX_LISTED} more" if len(group) > MAX_LISTED else ""
-        shown = "; ".join(shown.split("; ")[:MAX_LISTED])
         lines.append(f"column {column!r}: {problem}: {shown}{more}")
     return f"{path}: {len(lines)} problem(s):\n" + "\n".join(f"  - {line}" for line in lines)
 
@@ -228,7 +234,7 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
         valid = export_schema(cb).validate(table, lazy=True)
     except pa.errors.SchemaErrors as err:
         raise ExportError(_explain(path, cells, err.failure_cases, cb)) from None
-    valid = valid[cb.names].reset_index(drop=True)
+    valid = cb.typed(valid).reset_index(drop=True)
     valid.attrs["provenance"] = provenance(path)
     return valid
 

@@ -224,7 +224,7 @@ def _postcodes(gov_type: np.ndarray, params: dict, rng: np.random.Generator, pla
         if len(members):
             out[members] = shuffled(largest_remainder(weights, len(members)), rng)
     if plant_invalid:
-        bad = shuffled(spec["invalid"], rng)
+        bad = [code or None for code in shuffled(spec["invalid"], rng)]   # "" plants a missing answer
         out[rng.choice(len(out), len(bad), replace=False)] = bad
     return out
 
@@ -269,7 +269,7 @@ def respondents(n: int, params: dict, cb: Codebook, rng: np.random.Generator, pl
 def _durations(n: int, params: dict, rng: np.random.Generator) -> np.ndarray:
     d = params["duration"]
     draws = d["median_s"] * np.exp(d["sigma_log"] * rng.standard_normal(n))
-    return np.round(np.maximum(draws, d["valid_min_share_of_median"] * d["median_s"])).astype(int)
+    return np.round(np.maximum(draws, d["valid_min_share_of_median"] * d["median_s"]), 1)
 
 
 def _apply_routing(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
@@ -297,20 +297,13 @@ def generate(params: dict, n_valid: int | None = None, cb: Codebook | None = Non
     answered_but_excluded.loc[fails, "control"] = rng.choice(wrong, fails.sum())
     d = params["duration"]
     low, high = d["too_fast_share_of_median"]
-    answered_but_excluded.loc[~fails, "duration_s"] = np.round(rng.uniform(low, high, (~fails).sum()) * d["median_s"]).astype(int)
-    no_consent = pd.DataFrame({"consent": 2, "duration_s": rng.integers(*d["no_consent_s"], excl["no_consent"])})
+    answered_but_excluded.loc[~fails, "duration_s"] = np.round(rng.uniform(low, high, (~fails).sum()) * d["median_s"], 1)
+    no_consent = pd.DataFrame({"consent": 2, "duration_s": np.round(rng.uniform(*d["no_consent_s"], excl["no_consent"]), 1)})
     rows = pd.concat([valid, answered_but_excluded, no_consent], ignore_index=True)
     rows = rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
     rows["respondent_id"] = np.arange(1, len(rows) + 1)
-    rows = _apply_routing(rows.reindex(columns=cb.names), cb)
-    return _typed(rows, cb)
-
-
-def _typed(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
-    out = {}
-    for name, var in cb.variables.items():
-        out[name] = df[name].astype("string") if var.type in ("text", "postcode") else df[name].astype("Float64").astype("Int64")
-    return pd.DataFrame(out)
+    rows = _apply_routing(rows.reindex(columns=cb.names).astype(object), cb)
+    return cb.typed(rows.astype({n: "Float64" for n in cb.names if cb.dtype(n) == "Int64"}))
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+"""Shared fixtures: the synthetic default export, and the same answers written as other tools export them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+import pytest
+import yaml
+
+from helpers.codebook import load_codebook
+from helpers.synth import generate, load_params, write_export
+
+QUALTRICS_EXTRA = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Finished", "RecordedDate"]
+
+
+@pytest.fixture(scope="session")
+def cb():
+    return load_codebook()
+
+
+@pytest.fixture(scope="session")
+def params():
+    return load_params()
+
+
+@pytest.fixture(scope="session")
+def export(params, cb) -> pd.DataFrame:
+    """The synthetic default export as the generator returns it (typed)."""
+    return generate(params, cb=cb)
+
+
+@pytest.fixture(scope="session")
+def export_csv(tmp_path_factory, export, params) -> Path:
+    """The synthetic default export written as the runner writes it (UTF-8 CSV plus manifest)."""
+    return write_export(export, tmp_path_factory.mktemp("raw") / "synthetic_default.csv", params)
+
+
+def write_csv(df: pd.DataFrame, path: Path, sep: str = ",", decimal: str = ".", encoding: str = "utf-8") -> Path:
+    df.to_csv(path, sep=sep, decimal=decimal, encoding=encoding, index=False, lineterminator="\r\n")
+    return path
+
+
+def write_xlsx(df: pd.DataFrame, path: Path) -> Path:
+    df.to_excel(path, index=False, engine="openpyxl")
+    return path
+
+
+def write_sav(df: pd.DataFrame, path: Path) -> Path:
+    """SPSS: numbers as doubles, text as strings, as SPSS exports them."""
+    sav = df.copy()
+    for col in sav:
+        sav[col] = sav[col].astype(object).where(sav[col].notna(), None)
+        sav[col] = sav[col].astype(float) if pd.api.types.is_numeric_dtype(df[col]) else sav[col].fillna("").astype(str)
+    pyreadstat.write_sav(sav, path)
+    return path
+
+
+def qualtrics_names(cb) -> dict[str, str]:
+    """Codebook name -> a Qualtrics-style column name (Q<question>_<item>)."""
+    names, question, seen = {"respondent_id": "ResponseId", "duration_s": "Duration (in seconds)"}, 0, {}
+    for var in cb.variables.values():
+        if var.name in names:
+            continue
+        key = var.block or var.name
+        if key not in seen:
+            question += 1
+            seen[key] = [question, 0]
+        seen[key][1] += 1
+        names[var.name] = f"Q{seen[key][0]}_{seen[key][1]}" if var.block else f"Q{seen[key][0]}"
+    return names
+
+
+def write_qualtrics(df: pd.DataFrame, cb, path: Path) -> tuple[Path, Path]:
+    """A Qualtrics-style CSV (question text and ImportId rows under the header) and its mapping file."""
+    names = qualtrics_names(cb)
+    q = df.rename(columns=names)
+    for i, col in enumerate(QUALTRICS_EXTRA):
+        q.insert(i, col, "2024-05-01 10:00:00" if "Date" in col else "x")
+    text_row = {col: col for col in QUALTRICS_EXTRA} | {names[n]: cb.text(n, "nl") for n in cb.names}
+    import_row = {col: json.dumps({"ImportId": col}) for col in q.columns}
+    q = pd.concat([pd.DataFrame([text_row, import_row]), q.astype(object)], ignore_index=True)
+    q.to_csv(path, index=False, encoding="utf-8-sig")
+    mapping = path.with_suffix(".mapping.yaml")
+    mapping.write_text(yaml.safe_dump({"columns": {v: k for k, v in names.items()}, "ignore": QUALTRICS_EXTRA},
+                                      allow_unicode=True), encoding="utf-8")
+    return path, mapping
