@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (Python 3.11, pip, make):
-#   make reports            every report, on the synthetic default (or RAW=path/to/export)
+#   make reports            every report, on the synthetic default (or RAW=path/to/export;
+#                           MAPPING=map.yaml, REPORT_LANG=en, MIN_CELL=5, OUT=reports)
 #   make test               the tests
 # Each installs the local environment (.venv) on first use.
 
@@ -10,7 +11,8 @@ STAMP  := $(VENV)/.installed
 
 RAW     ?=
 MAPPING ?=
-LANG_REPORT ?= nl
+REPORT_LANG ?= nl
+MIN_CELL ?= 5
 OUT     ?= reports
 
 .PHONY: reports test env clean
@@ -19,14 +21,13 @@ env: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	$(PY) -m helpers.run --install-kernel
 	touch $(STAMP)
 
 reports: $(STAMP)
-	$(PY) -m helpers.run --out $(OUT) --lang $(LANG_REPORT) \
+	$(PY) -m helpers.run --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
 		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING))
 
 test: $(STAMP)

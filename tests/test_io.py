@@ -39,9 +39,10 @@ def test_read_values_equal_what_was_written(export, export_csv):
     pd.testing.assert_frame_equal(read_export(export_csv), export, check_exact=True)
 
 
-def test_provenance_marks_synthetic_and_checksums(export_csv):
+def test_provenance_marks_synthetic_and_checksums(export_csv, params):
     prov = read_export(export_csv).attrs["provenance"]
-    assert prov == {"file": export_csv.name, "sha256": hashlib.sha256(export_csv.read_bytes()).hexdigest(), "synthetic": True}
+    assert prov == {"file": export_csv.name, "sha256": hashlib.sha256(export_csv.read_bytes()).hexdigest(),
+                    "synthetic": True, "seed": params["seed"]}
 
 
 def test_mapping_to_unknown_name_is_refused(export, tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -246,9 +247,13 @@ def sha256(path: str | Path) -> str:
 
 
 def provenance(path: str | Path) -> dict:
-    """What a reader needs to know about the data source: file, checksum, synthetic or not."""
+    """What a reader needs to know about the data source: file, checksum, synthetic or not (and its seed)."""
     path = Path(path)
-    return {"file": path.name, "sha256": sha256(path), "synthetic": manifest_path(path).exists()}
+    manifest = manifest_path(path)
+    source = {"file": path.name, "sha256": sha256(path), "synthetic": manifest.exists()}
+    if manifest.exists():
+        source["seed"] = json.loads(manifest.read_text(encoding="utf-8"))["seed"]
+    return source
 
 
 def write_atomic(path: str | Path, write) -> Path:

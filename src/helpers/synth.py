@@ -369,6 +369,14 @@ def calibrate(params_path: str | Path = SYNTHETIC_DEFAULT_PARAMS, iterations: in
     return result
 
 
+
+
+def ensure_synthetic_default() -> Path:
+    """The embedded default export, (re)written from the default parameters: deterministic, about a second."""
+    params = load_params()
+    return write_export(generate(params), SYNTHETIC_DEFAULT_EXPORT, params)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpers.synth", description=__doc__.split("\n")[0])
     parser.add_argument("command", choices=["generate", "calibrate"])

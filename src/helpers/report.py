@@ -1,0 +1,45 @@
+"""What every report shows besides its tables and charts: the data banner, notes, package versions."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+from IPython.display import Markdown
+
+from helpers.text import t
+
+WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
+                      "seaborn", "geopandas", "papermill", "nbconvert", "genai-overheid-helpers")
+
+
+def setup_notebook() -> None:
+    """Show matplotlib Figures as embedded PNG images (the helpers make Figures without pyplot)."""
+    from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+    set_matplotlib_formats("png")
+
+
+def banner(provenance: dict, lang: str) -> str:
+    """The report's first lines: synthetic data said plainly, or the real source with its checksum."""
+    if provenance.get("synthetic"):
+        return t("banner_synthetic", lang, file=provenance["file"], seed=provenance.get("seed", "?"))
+    return t("banner_real", lang, file=provenance["file"], rows=provenance.get("rows", "?"),
+             sha256_short=provenance["sha256"][:12])
+
+
+def note(key: str, lang: str, **values) -> Markdown:
+    """A catalogue message shown as a paragraph of the report."""
+    return Markdown(t(key, lang, **values))
+
+
+def versions() -> Styler:
+    """Versions of the packages that produced the report (a watermark for reviewers)."""
+    def installed(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "not installed"
+
+    table = pd.DataFrame({"package": WATERMARK_PACKAGES, "version": [installed(p) for p in WATERMARK_PACKAGES]})
+    return table.style.hide(axis="index").set_caption("Versions")

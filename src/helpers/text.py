@@ -1,0 +1,24 @@
+"""The message catalogue (data/messages.yaml): report texts in Dutch and English.
+
+>>> t("col_n", "en")
+'n'
+>>> t("flow_title", "nl", n_in=576, n_out=478)
+'Van 576 antwoorden naar 478 respondenten'
+"""
+from functools import lru_cache
+
+import yaml
+
+from helpers.codebook import check_lang
+from helpers.paths import DATA_DIR
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    return yaml.safe_load((DATA_DIR / "messages.yaml").read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str = "nl", **values) -> str:
+    """The message `key` in `lang`, with its placeholders filled in."""
+    check_lang(lang)
+    return catalogue()[key][lang].format(**values)

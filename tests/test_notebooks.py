@@ -1,0 +1,34 @@
+"""Notebook hygiene: committed without outputs, with a parameters cell and the project's kernel."""
+import json
+
+import pytest
+
+from helpers.paths import NOTEBOOKS_DIR
+from helpers.run import KERNEL, notebooks
+
+NOTEBOOKS = notebooks()
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "01_cleaning.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    dirty = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code" and (c["outputs"] or c["execution_count"])]
+    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_has_parameters_cell_and_named_kernel(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: needs exactly one cell tagged 'parameters'"
+    source = "".join(tagged[0]["source"])
+    assert "lang = " in source and "min_cell = " in source
+    assert nb["metadata"]["kernelspec"]["name"] == KERNEL
+
+
+def test_notebooks_live_in_the_notebooks_folder():
+    assert all(p.parent == NOTEBOOKS_DIR for p in NOTEBOOKS)
