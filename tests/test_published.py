@@ -25,3 +25,10 @@ def test_a_figure_not_published_is_refused():
 def test_hidden_figures_keep_their_verdict_but_not_their_value():
     table = compare({"sample.gender.not_said_n": 2}, lang="en", hidden={"sample.gender.not_said_n"})
     assert table["Reproduced"].isna().all() and table["Within tolerance"].tolist() == ["yes"]
+
+
+def test_claims_are_judged_as_claims():
+    table = compare({"usage.chi2.p": 0.0004, "usage.spearman.p": 0.02, "pros.answering.share": 71.0,
+                     "tasks.summarise.often": 30.0}, lang="en")
+    assert table["Within tolerance"].tolist() == ["yes", "no", "yes", "no"]
+    assert table["Published"].tolist() == ["p < .001", "p < .001", "> 70", "> 33.3"]

@@ -85,34 +85,6 @@ def scale_scores(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
     return pd.DataFrame(scores, index=df.index).astype("Float64")
 
 
-# Published sample figures (data/published.yaml ids): variable, code, whether a % is published
-# (for low education the report prints only "<1%").
-SAMPLE_CATEGORIES = {
-    "sample.gender.man": ("gender", 1, True), "sample.gender.woman": ("gender", 2, True),
-    "sample.gender.not_said": ("gender", 3, True),
-    "sample.education.high": ("education_level", 3, True), "sample.education.middle": ("education_level", 2, True),
-    "sample.education.low": ("education_level", 1, False),
-    "sample.gov.local": ("gov_type", 1, True), "sample.gov.flemish": ("gov_type", 2, True),
-}
-
-
-def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
-    """The method section's figures computed from the rows, and the ids that rest on a small cell."""
-    data = result.data
-    figures = {"sample.responses": len(result.account), "sample.respondents": len(data)}
-    small = set()
-    for fid, (name, code, percent_published) in SAMPLE_CATEGORIES.items():
-        n = int(data[name].eq(code).sum())
-        if percent_published:
-            figures[fid] = 100 * n / data[name].notna().sum()
-        figures[f"{fid}_n"] = n
-        if 0 < n < min_cell:
-            small |= {fid, f"{fid}_n"}
-    figures["sample.age.mean"] = float(data["age"].mean())
-    figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())
-    return figures, small
-
-
 def account_path(processed: str | Path) -> Path:
     """Where the row account of a processed dataset is kept (beside it)."""
     processed = Path(processed)

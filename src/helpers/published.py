@@ -13,8 +13,9 @@ from helpers.codebook import check_lang
 from helpers.paths import DATA_DIR
 from helpers.text import t
 
-# Default tolerances by kind of figure (absolute): counts exact, percentages in points.
-TOLERANCE = {"count": 0, "percent": 2.0, "mean": 0.05, "sd": 0.05, "alpha": 0.03, "r": 0.05}
+# Default tolerances by kind of figure (absolute): counts exact, percentages in points. Two kinds are
+# claims rather than values: p_below (the report says p < value) and more_than (reproduced > value).
+TOLERANCE = {"count": 0, "percent": 2.0, "mean": 0.05, "sd": 0.05, "alpha": 0.03, "r": 0.05, "p_below": 0, "more_than": 0}
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +31,13 @@ def load_published() -> pd.DataFrame:
     return table
 
 
+def claim(kind: str, value: float) -> str:
+    """How the report states a figure: a value, 'p < .001', or '> 70'."""
+    if kind == "p_below":
+        return f"p < {value:g}".replace("0.", ".")
+    return f"> {value:g}" if kind == "more_than" else f"{value:g}"
+
+
 def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = frozenset()) -> pd.DataFrame:
     """Published value, reproduced value, difference and whether it is within tolerance, per figure.
 
@@ -43,13 +51,16 @@ def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = fro
         raise KeyError(f"not in data/published.yaml: {unknown}")
     rows = published.loc[list(computed)]
     reproduced = pd.Series(computed, dtype=float)
-    difference = reproduced - rows["value"]
+    difference = (reproduced - rows["value"]).where(rows["kind"] != "p_below")
+    within = (difference.abs() <= rows["tolerance"] + 1e-9)
+    within = within.mask(rows["kind"] == "p_below", reproduced < rows["value"])
+    within = within.mask(rows["kind"] == "more_than", reproduced > rows["value"])
     shown = ~rows.index.isin(list(hidden))
     return pd.DataFrame({
         t("col_figure", lang): rows[lang],
-        t("col_published", lang): rows["value"],
+        t("col_published", lang): [claim(kind, value) for kind, value in zip(rows["kind"], rows["value"])],
         t("col_reproduced", lang): reproduced.where(shown),
         t("col_difference", lang): difference.where(shown),
         t("col_tolerance", lang): rows["tolerance"],
-        t("col_within", lang): (difference.abs() <= rows["tolerance"] + 1e-9).map({True: t("answer_yes", lang), False: t("answer_no", lang)}),
+        t("col_within", lang): within.map({True: t("answer_yes", lang), False: t("answer_no", lang)}),
     })

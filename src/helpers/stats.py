@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pingouin as pg
+from scipy import stats
+from statsmodels.stats.contingency_tables import SquareTable
 
 from helpers.codebook import Codebook
 
@@ -37,3 +39,89 @@ def cronbach_alpha(df: pd.DataFrame, items: list[str], ci: float = 0.95) -> pd.D
     data = df[items].astype(float).dropna()
     alpha, (low, high) = pg.cronbach_alpha(data=data, nan_policy="listwise", ci=ci)
     return pd.DataFrame({"alpha": [alpha], "ci_low": [low], "ci_high": [high], "n": [len(data)], "k": [len(items)]})
+
+
+def share(series: pd.Series, codes) -> float:
+    """Percentage of the answered cases whose code is in `codes`."""
+    answered = series.dropna()
+    return float(100 * answered.isin(list(codes)).mean()) if len(answered) else float("nan")
+
+
+def likert_summary(df: pd.DataFrame, items: list[str], top: tuple[int, ...] = (4, 5)) -> pd.DataFrame:
+    """Per item: n answered, mean, SD (n - 1) and the percentage answering one of the `top` codes."""
+    rows = []
+    for item in items:
+        x = df[item].dropna().astype(float)
+        rows.append({"item": item, "n": len(x), "mean": x.mean(), "sd": x.std(), "share_top": share(df[item], top)})
+    return pd.DataFrame(rows)
+
+
+def multi_response(df: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """Multiple-response question (0/1 columns): n selecting each option, % of cases and % of responses.
+
+    Cases are the respondents who answered the question (any option not missing); responses are all
+    selections together, so % of cases can add up to more than 100.
+    """
+    answered = df[items].notna().any(axis=1)
+    selected = df.loc[answered, items].fillna(0).astype(int)
+    counts = selected.sum()
+    return pd.DataFrame({"item": items, "n": counts.to_numpy(), "base": int(answered.sum()),
+                         "pct_cases": (100 * counts / answered.sum()).to_numpy(),
+                         "pct_responses": (100 * counts / counts.sum()).to_numpy()})
+
+
+def chi2_homogeneity(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Chi-square test that two variables with the same codes have the same distribution.
+
+    The answers are stacked as two groups (a 2 x k table of counts) and tested with
+    scipy.stats.chi2_contingency, as if the groups were independent samples: the report's test.
+    For two answers of the same respondents prefer `wilcoxon_paired` or `stuart_maxwell`.
+    """
+    table = pd.concat([df[a].value_counts(), df[b].value_counts()], axis=1).fillna(0).T.to_numpy(dtype=float)
+    res = stats.chi2_contingency(table)
+    return pd.DataFrame({"chi2": [res.statistic], "dof": [res.dof], "p": [res.pvalue], "n": [int(table.sum())]})
+
+
+def spearman(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Spearman's rank correlation with its 95% CI (pingouin.corr: Fisher z interval), pairwise complete."""
+    pair = df[[a, b]].dropna().astype(float)
+    res = pg.corr(pair[a], pair[b], method="spearman")
+    low, high = res["CI95"].iloc[0]
+    return pd.DataFrame({"n": [len(pair)], "rho": [res["r"].iloc[0]], "ci_low": [low], "ci_high": [high], "p": [res["p_val"].iloc[0]]})
+
+
+def wilcoxon_paired(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Wilcoxon signed-rank test of paired ordinal answers (pingouin.wilcoxon over scipy.stats.wilcoxon):
+    ties at zero dropped and a continuity correction, as R's wilcox.test; the matched-pairs
+    rank-biserial correlation (Kerby, 2014) over the same non-zero differences as effect size."""
+    pair = df[[a, b]].dropna().astype(float)
+    res = pg.wilcoxon(pair[a], pair[b], zero_method="wilcox")
+    return pd.DataFrame({"n": [len(pair)], "n_nonzero": [int((pair[a] != pair[b]).sum())], "W": [res["W_val"].iloc[0]],
+                         "p": [res["p_val"].iloc[0]], "rank_biserial": [res["RBC"].iloc[0]]})
+
+
+def stuart_maxwell(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Stuart-Maxwell test of marginal homogeneity for two paired categorical answers
+    (statsmodels SquareTable.homogeneity): are the two distributions the same, given the pairing?"""
+    pair = df[[a, b]].dropna().astype(int)
+    codes = sorted(set(pair[a]) | set(pair[b]))
+    table = pd.crosstab(pair[a], pair[b]).reindex(index=codes, columns=codes, fill_value=0)
+    res = SquareTable(table.to_numpy(), shift_zeros=False).homogeneity()
+    return pd.DataFrame({"chi2": [res.statistic], "dof": [res.df], "p": [res.pvalue], "n": [len(pair)]})
+
+
+def paired_ttests(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Paired t-tests (pingouin.ttest, paired=True) for each pair, Holm-corrected across the pairs
+    (pingouin.multicomp), with Cohen's d_z = mean difference / SD of the differences (Lakens, 2013;
+    pingouin's paired cohen_d is d_av, not d_z)."""
+    rows = []
+    for a, b in pairs:
+        pair = df[[a, b]].dropna().astype(float)
+        res = pg.ttest(pair[a], pair[b], paired=True)
+        diff = pair[a] - pair[b]
+        rows.append({"a": a, "b": b, "n": len(pair), "mean_a": pair[a].mean(), "mean_b": pair[b].mean(),
+                     "t": res["T"].iloc[0], "dof": res["dof"].iloc[0], "p": res["p_val"].iloc[0],
+                     "d_z": diff.mean() / diff.std()})
+    table = pd.DataFrame(rows)
+    table["p_holm"] = pg.multicomp(table["p"].to_numpy(), method="holm")[1]
+    return table

@@ -81,14 +81,34 @@ def likert_probabilities(mean: float, sd: float) -> np.ndarray:
     return probs(*fit.x)
 
 
+def likert_probabilities_with_top(mean: float, sd: float, share_top: float) -> np.ndarray:
+    """The most even (maximum-entropy) 1-5 distribution with this mean, SD and percentage answering 4 or 5."""
+    constraints = [
+        {"type": "eq", "fun": lambda p: p.sum() - 1},
+        {"type": "eq", "fun": lambda p: p @ LIKERT_CODES - mean},
+        {"type": "eq", "fun": lambda p: p @ (LIKERT_CODES - mean) ** 2 - sd**2},
+        {"type": "eq", "fun": lambda p: p[3] + p[4] - share_top / 100},
+    ]
+    neg_entropy = lambda p: np.sum(p * np.log(np.clip(p, 1e-12, None)))  # noqa: E731
+    fit = optimize.minimize(neg_entropy, likert_probabilities(mean, sd), method="SLSQP", bounds=[(0, 1)] * 5,
+                            constraints=constraints, options={"ftol": 1e-12, "maxiter": 500})
+    if not fit.success or max(abs(c["fun"](fit.x)) for c in constraints) > 1e-6:
+        raise ValueError(f"no 1-5 distribution has mean {mean}, SD {sd} and {share_top}% answering 4-5")
+    return np.clip(fit.x, 0, None)
+
+
 def category_counts(spec: dict, n: int) -> dict:
-    """Exact counts for n answers from a spec: counts, shares (percent) or mean and SD."""
+    """Exact counts for n answers from a spec: counts, shares (percent), or mean and SD (and share_top)."""
     if "counts" in spec:
         counts = spec["counts"]
         return dict(counts) if sum(counts.values()) == n else largest_remainder(counts, n)
     if "shares" in spec:
         return largest_remainder(spec["shares"], n)
-    return largest_remainder(dict(zip(LIKERT_CODES.tolist(), likert_probabilities(spec["mean"], spec["sd"]))), n)
+    if "share_top" in spec:
+        probs = likert_probabilities_with_top(spec["mean"], spec["sd"], spec["share_top"])
+    else:
+        probs = likert_probabilities(spec["mean"], spec["sd"])
+    return largest_remainder(dict(zip(LIKERT_CODES.tolist(), probs)), n)
 
 
 def assign_by_rank(score: np.ndarray, counts: dict) -> np.ndarray:

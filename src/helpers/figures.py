@@ -1,0 +1,128 @@
+"""The report's published figures (data/published.yaml ids), computed from the processed rows.
+
+One function per chapter returns {figure id: value}; notebooks pass it to published.compare.
+Bases follow data/ASSUMPTIONS.md (usage shares on all respondents; item figures on those answering).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.cleaning import Cleaned
+from helpers.codebook import load_codebook
+from helpers.stats import chi2_homogeneity, likert_summary, multi_response, paired_ttests, share, spearman
+
+# Use-frequency groups of the report (codes of the use_frequency value set).
+USE_GROUPS = {"daily": (5,), "weekly_plus": (4, 5), "monthly": (3,), "rarely_never": (1, 2), "never": (1,)}
+
+# The paired comparisons the report's footnotes 9 and 10 describe: (higher, lower) item.
+REPORT_TTESTS = {
+    "pros": [("pro_time_saving", "pro_answering"), ("pro_time_saving", "pro_data"),
+             ("pro_summarising", "pro_answering"), ("pro_summarising", "pro_data")],
+    "cons": [("con_incorrect", "con_energy"), ("con_undesired", "con_energy"),
+             ("con_incorrect", "con_copyright"), ("con_undesired", "con_copyright")],
+}
+
+# Published sample figures: variable, code, whether a % is published (low education: only "<1%").
+SAMPLE_CATEGORIES = {
+    "sample.gender.man": ("gender", 1, True), "sample.gender.woman": ("gender", 2, True),
+    "sample.gender.not_said": ("gender", 3, True),
+    "sample.education.high": ("education_level", 3, True), "sample.education.middle": ("education_level", 2, True),
+    "sample.education.low": ("education_level", 1, False),
+    "sample.gov.local": ("gov_type", 1, True), "sample.gov.flemish": ("gov_type", 2, True),
+}
+
+
+def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
+    """Method section: counts and shares of the sample, and the ids that rest on a small cell."""
+    data = result.data
+    figures = {"sample.responses": len(result.account), "sample.respondents": len(data)}
+    small = set()
+    for fid, (name, code, percent_published) in SAMPLE_CATEGORIES.items():
+        n = int(data[name].eq(code).sum())
+        if percent_published:
+            figures[fid] = 100 * n / data[name].notna().sum()
+        figures[f"{fid}_n"] = n
+        if 0 < n < min_cell:
+            small |= {fid, f"{fid}_n"}
+    figures["sample.age.mean"] = float(data["age"].mean())
+    figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())
+    return figures, small
+
+
+def usage_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 1.1: use at work and in free time, reasons for never using, systems, paid versions."""
+    figures = {}
+    for context in ("work", "free"):
+        use = df[f"use_{context}"]
+        for group in ("weekly_plus", "rarely_never"):
+            figures[f"usage.{context}.{group}"] = share(use, USE_GROUPS[group])
+        figures[f"usage.{context}.never_n"] = int(use.eq(1).sum())
+        figures[f"usage.{context}.users_n"] = int(use.ge(2).sum())
+        reasons = selected_share(df, f"never_reason_{context}")
+        figures[f"reasons.{context}.privacy"] = reasons["privacy"]
+        systems = selected_share(df, f"system_{context}")
+        for system in ("chatgpt", "copilot", "dalle"):
+            figures[f"systems.{context}.{system}"] = systems[system]
+    figures["usage.work.daily"] = share(df["use_work"], USE_GROUPS["daily"])
+    figures["usage.work.never"] = share(df["use_work"], USE_GROUPS["never"])
+    figures["reasons.work.skills"] = selected_share(df, "never_reason_work")["skills"]
+    figures["reasons.free.no_benefit"] = selected_share(df, "never_reason_free")["no_benefit"]
+    figures["usage.chi2.p"] = chi2_homogeneity(df, "use_work", "use_free")["p"].iloc[0]
+    figures["usage.spearman.p"] = spearman(df, "use_work", "use_free")["p"].iloc[0]
+    figures["paid.share"] = share(df["paid_work"], (1,))
+    figures["paid.free_only"] = share(df["paid_work"], (2,))
+    paid = selected_share(df, "paid")
+    figures["paid.copilot"], figures["paid.chatgpt"] = paid["copilot"], paid["chatgpt"]
+    return figures
+
+
+def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 1.2: the two agree items, advantage and disadvantage items, the report's paired t-tests."""
+    figures = {"pros.agree": share(df["pros_agree"], (4, 5)), "cons.agree": share(df["cons_agree"], (4, 5))}
+    cb = load_codebook()
+    for prefix, key in (("pro_", "pros"), ("con_", "cons")):
+        summary = likert_summary(df, cb.blocks[prefix.rstrip("_")]).set_index("item")
+        for item, row in summary.iterrows():
+            name = item.removeprefix(prefix)
+            figures |= {f"{key}.{name}.mean": row["mean"], f"{key}.{name}.sd": row["sd"]}
+            if name not in ("energy", "copyright"):   # the report gives no share for these two
+                figures[f"{key}.{name}.share"] = row["share_top"]
+        for test in paired_ttests(df, REPORT_TTESTS[key]).itertuples():
+            higher, lower = test.a.removeprefix(prefix), test.b.removeprefix(prefix)
+            pair = f"{higher}_vs_{lower}" if key == "pros" else f"{lower}_vs_{higher}"
+            figures[f"{key}.ttest.{pair}"] = test.p_holm
+    return figures
+
+
+def task_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 1.3: how often users apply generative AI to each task."""
+    return {
+        "tasks.summarise.often": share(df["task_summarise"], (4,)),
+        "tasks.check.often": share(df["task_check"], (4,)),
+        "tasks.analyse.rarely_never": share(df["task_analyse"], (1, 2)),
+        "tasks.concept.often_always": share(df["task_concept"], (4, 5)),
+        "tasks.generate.often_always": share(df["task_generate"], (4, 5)),
+    }
+
+
+def needs_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 4: preferred form and location of learning, usefulness of support options."""
+    figures = {
+        "needs.form.workshop": share(df["learn_form"], (1,)), "needs.form.course": share(df["learn_form"], (2,)),
+        "needs.form.sources": share(df["learn_form"], (3,)), "needs.form.rest": share(df["learn_form"], (4, 5, 6, 7)),
+        "needs.location.online": share(df["learn_location"], (1,)),
+        "needs.location.office": share(df["learn_location"], (2,)),
+        "needs.location.city": share(df["learn_location"], (3,)),
+    }
+    summary = likert_summary(df, ["support_inspiration", "support_basics", "support_guidelines", "support_legal"])
+    for row in summary.itertuples():
+        name = row.item.removeprefix("support_")
+        figures |= {f"needs.support.{name}.mean": row.mean, f"needs.support.{name}.sd": row.sd}
+    return figures
+
+
+def selected_share(df: pd.DataFrame, block: str) -> pd.Series:
+    """% of cases selecting each option of a multiple-response block, indexed by option suffix."""
+    items = load_codebook().blocks[block]
+    table = multi_response(df, items)
+    return pd.Series(table["pct_cases"].to_numpy(), index=[i.removeprefix(f"{block}_") for i in items])

@@ -1,0 +1,96 @@
+"""Statistics helpers against independent computations: textbook formulas, a second library, known results."""
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from scipy import stats as sps
+from statsmodels.stats.multitest import multipletests
+
+from helpers.stats import (chi2_homogeneity, cronbach_alpha, likert_summary, multi_response, paired_ttests, share,
+                           spearman, stuart_maxwell, wilcoxon_paired)
+
+rng = np.random.default_rng(7)
+X = rng.integers(1, 6, 200)
+PAIRS = pd.DataFrame({"a": X, "b": np.clip(X + rng.integers(-1, 3, 200), 1, 5)})
+
+
+def test_share_and_likert_summary_by_hand():
+    df = pd.DataFrame({"q": pd.array([1, 4, 5, 5, None], dtype="Int64")})
+    assert share(df["q"], (4, 5)) == 75.0
+    row = likert_summary(df, ["q"]).iloc[0]
+    assert (row["n"], row["mean"], row["share_top"]) == (4, 3.75, 75.0)
+    assert row["sd"] == pytest.approx(np.std([1, 4, 5, 5], ddof=1))
+
+
+def test_multi_response_counts_cases_and_responses():
+    df = pd.DataFrame({"x": [1, 1, 0, None], "y": [1, 0, 0, None]})
+    table = multi_response(df, ["x", "y"]).set_index("item")
+    assert table.loc["x", "base"] == 3 and table.loc["x", "n"] == 2
+    assert table.loc["x", "pct_cases"] == pytest.approx(200 / 3) and table.loc["y", "pct_responses"] == pytest.approx(100 / 3)
+
+
+def test_chi2_homogeneity_matches_the_textbook_formula():
+    table = np.array([np.bincount(PAIRS["a"], minlength=6)[1:], np.bincount(PAIRS["b"], minlength=6)[1:]])
+    expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
+    chi2 = ((table - expected) ** 2 / expected).sum()
+    res = chi2_homogeneity(PAIRS, "a", "b").iloc[0]
+    assert res["chi2"] == pytest.approx(chi2) and res["dof"] == 4
+    assert res["p"] == pytest.approx(sps.chi2.sf(chi2, 4))
+
+
+def test_spearman_equals_scipy_and_the_fisher_interval():
+    res = spearman(PAIRS, "a", "b").iloc[0]
+    rho, p = sps.spearmanr(PAIRS["a"], PAIRS["b"])
+    assert res["rho"] == pytest.approx(rho) and res["p"] == pytest.approx(p)
+    z, se = np.arctanh(rho), 1 / np.sqrt(len(PAIRS) - 3)
+    assert res["ci_low"] == pytest.approx(np.tanh(z - 1.96 * se), abs=0.006)   # pingouin rounds to 2 decimals
+    assert res["ci_high"] == pytest.approx(np.tanh(z + 1.96 * se), abs=0.006)
+
+
+def test_wilcoxon_equals_scipy_and_the_rank_biserial_formula():
+    res = wilcoxon_paired(PAIRS, "a", "b").iloc[0]
+    ref = sps.wilcoxon(PAIRS["a"], PAIRS["b"], zero_method="wilcox", correction=True)
+    assert res["p"] == pytest.approx(ref.pvalue) and res["W"] == ref.statistic
+    diff = (PAIRS["a"] - PAIRS["b"]).to_numpy()
+    diff = diff[diff != 0]
+    ranks = sps.rankdata(np.abs(diff))
+    assert res["n_nonzero"] == len(diff)
+    assert res["rank_biserial"] == pytest.approx((ranks[diff > 0].sum() - ranks[diff < 0].sum()) / ranks.sum(), abs=0.001)
+
+
+def test_stuart_maxwell_on_two_categories_is_mcnemar():
+    """For a 2 x 2 table Stuart-Maxwell reduces to McNemar's (b - c)^2 / (b + c) without correction."""
+    df = pd.DataFrame({"a": [1] * 30 + [1] * 12 + [2] * 5 + [2] * 53, "b": [1] * 30 + [2] * 12 + [1] * 5 + [2] * 53})
+    res = stuart_maxwell(df, "a", "b").iloc[0]
+    assert res["chi2"] == pytest.approx((12 - 5) ** 2 / (12 + 5)) and res["dof"] == 1
+
+
+def test_paired_ttests_equal_scipy_with_holm_and_d_z():
+    df = pd.DataFrame({"x": rng.normal(4.3, 0.8, 100), "y": rng.normal(3.9, 0.9, 100), "z": rng.normal(4.25, 0.8, 100)})
+    res = paired_ttests(df, [("x", "y"), ("x", "z"), ("z", "y")])
+    ref = [sps.ttest_rel(df[a], df[b]) for a, b in [("x", "y"), ("x", "z"), ("z", "y")]]
+    assert res["t"].tolist() == pytest.approx([r.statistic for r in ref])
+    assert res["p_holm"].tolist() == pytest.approx(multipletests([r.pvalue for r in ref], method="holm")[1])
+    d = df["x"] - df["y"]
+    assert res["d_z"].iloc[0] == pytest.approx(d.mean() / d.std(ddof=1))
+
+
+def test_holm_on_a_hand_example():
+    df = pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "b": [1.5, 2.1, 2.7, 4.6, 5.2, 5.1]})
+    res = paired_ttests(df, [("a", "b")] * 3)
+    assert res["p_holm"].tolist() == pytest.approx([min(1, 3 * res["p"].iloc[0])] * 3)
+
+
+def test_cronbach_alpha_matches_psych_on_pingouins_dataset():
+    """pingouin's bundled data set, alpha .5917 with 95% CI .195-.840 (as R's psych::alpha reports)."""
+    data = pg.read_dataset("cronbach_alpha").pivot(index="Subj", columns="Items", values="Scores")
+    res = cronbach_alpha(data, list(data.columns)).iloc[0]
+    assert res["alpha"] == pytest.approx(0.5917, abs=5e-4)
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((0.195, 0.840), abs=5e-3)
+
+
+def test_cronbach_alpha_matches_the_textbook_formula():
+    items = pd.DataFrame(rng.normal(size=(300, 1)) + rng.normal(size=(300, 4)), columns=list("abcd"))
+    k = 4
+    textbook = k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
+    assert cronbach_alpha(items, list(items)).iloc[0]["alpha"] == pytest.approx(textbook)
