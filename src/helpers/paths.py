@@ -13,4 +13,4 @@ BUILD_DIR = ROOT / "build"
 
 SYNTHETIC_DEFAULT_PARAMS = SYNTHETIC_PARAMS_DIR / "default.yaml"
 SYNTHETIC_DEFAULT_EXPORT = RAW_DIR / "synthetic_default.csv"
-PROCESSED_DEFAULT = PROCESSED_DIR / "survey.parquet"
+PROCESSED_DEFAULT = PROCESSED_DIR / "synthetic_default.parquet"   # what 01 writes for the synthetic default

@@ -1,7 +1,10 @@
 """The house style of the report's charts: matplotlib Figures (no pyplot state), labels passed in."""
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
+import matplotlib.ticker
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -33,7 +36,7 @@ def flow_chart(flow: pd.DataFrame, step_labels: list[str], title: str, axis_labe
             ax.text(remaining + excluded + 4, yi, f"−{excluded}", va="center", color=EXCLUDED)
     ax.set_yticks(y, step_labels)
     ax.set_xlabel(axis_label)
-    ax.set_title(title, loc="left")
+    ax.set_title(_wrap(title, 75), loc="left")
     return fig
 
 
@@ -44,6 +47,52 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
     ax.bar(table[x].astype(str), table[y].fillna(0), color=colours)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    ax.set_title(title, loc="left")
+    ax.set_title(_wrap(title, 75), loc="left")
     ax.tick_params(axis="x", rotation=45)
     return fig
+
+
+def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
+                 legend: list[str] | None = None) -> Figure:
+    """Horizontal bars per category (`label`), one bar per series column (e.g. work vs free time)."""
+    data = table.set_index(label)[series].astype(float).iloc[::-1]
+    fig, ax = _figure(7.0, 0.45 * len(data) * max(1, len(series) * 0.6) + 1.3)
+    height = 0.8 / len(series)
+    for i, (col, colour) in enumerate(zip(series, PALETTE)):
+        positions = [y + ((len(series) - 1) / 2 - i) * height for y in range(len(data))]   # first series on top
+        bars = ax.barh(positions, data[col].fillna(0), height=height, color=colour, label=(legend or series)[i])
+        ax.bar_label(bars, labels=[f"{v:.1f}" if pd.notna(v) else "" for v in data[col]], padding=2, fontsize=8)
+    ax.set_yticks(range(len(data)), [_wrap(str(c)) for c in data.index])
+    ax.set_xlabel(axis_label)
+    ax.set_title(_wrap(title, 75), loc="left")
+    if len(series) > 1:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / fig.get_figheight()), ncol=len(series), frameon=False)
+    return fig
+
+
+def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], value_labels: dict[int, str],
+                   title: str) -> Figure:
+    """Diverging stacked bars of 1-5 items (Heiberger & Robbins, 2014): the low answers left of zero,
+    the high ones right, the middle answer split across zero; % of those answering each item."""
+    codes = list(value_labels)
+    shares = pd.DataFrame({item: df[item].dropna().astype(int).value_counts(normalize=True).reindex(codes, fill_value=0)
+                           for item in items}).T * 100
+    colours = sns.color_palette("RdBu", len(codes))
+    middle = len(codes) // 2
+    fig, ax = _figure(8.0, 0.5 * len(items) + 1.6)
+    y = list(range(len(items)))[::-1]
+    left = -(shares[codes[:middle]].sum(axis=1) + shares[codes[middle]] / 2)
+    for code, colour in zip(codes, colours):
+        ax.barh(y, shares[code], left=left, color=colour, label=value_labels[code], edgecolor="white", linewidth=0.5)
+        left = left + shares[code]
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, [_wrap(label) for label in item_labels])
+    ax.set_xlabel("%")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
+    ax.set_title(_wrap(title, 75), loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(codes), frameon=False, fontsize=8)
+    return fig
+
+
+def _wrap(text: str, width: int = 40) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text

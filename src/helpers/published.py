@@ -11,7 +11,7 @@ import yaml
 
 from helpers.codebook import check_lang
 from helpers.paths import DATA_DIR
-from helpers.text import t
+from helpers.text import format_p, t
 
 # Default tolerances by kind of figure (absolute): counts exact, percentages in points. Two kinds are
 # claims rather than values: p_below (the report says p < value) and more_than (reproduced > value).
@@ -38,6 +38,15 @@ def claim(kind: str, value: float) -> str:
     return f"> {value:g}" if kind == "more_than" else f"{value:g}"
 
 
+def shown(kind: str, value: float) -> str:
+    """A reproduced value at the precision its kind is published with ('·' when hidden)."""
+    if pd.isna(value):
+        return "·"
+    if kind == "p_below":
+        return "p " + format_p(value) if value < 0.001 else f"p = {format_p(value)}"
+    return f"{value:.0f}" if kind == "count" else f"{value:.1f}" if kind in ("percent", "more_than") else f"{value:.2f}"
+
+
 def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = frozenset()) -> pd.DataFrame:
     """Published value, reproduced value, difference and whether it is within tolerance, per figure.
 
@@ -55,12 +64,12 @@ def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = fro
     within = (difference.abs() <= rows["tolerance"] + 1e-9)
     within = within.mask(rows["kind"] == "p_below", reproduced < rows["value"])
     within = within.mask(rows["kind"] == "more_than", reproduced > rows["value"])
-    shown = ~rows.index.isin(list(hidden))
+    visible = ~rows.index.isin(list(hidden))
     return pd.DataFrame({
         t("col_figure", lang): rows[lang],
         t("col_published", lang): [claim(kind, value) for kind, value in zip(rows["kind"], rows["value"])],
-        t("col_reproduced", lang): reproduced.where(shown),
-        t("col_difference", lang): difference.where(shown),
+        t("col_reproduced", lang): [shown(k, v) for k, v in zip(rows["kind"], reproduced.where(visible))],
+        t("col_difference", lang): difference.where(visible).round(2),
         t("col_tolerance", lang): rows["tolerance"],
         t("col_within", lang): within.map({True: t("answer_yes", lang), False: t("answer_no", lang)}),
     })

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 from IPython.display import Markdown
+from matplotlib.figure import Figure
 
 from helpers.text import t
 
@@ -31,6 +33,21 @@ def banner(provenance: dict, lang: str) -> str:
 def note(key: str, lang: str, **values) -> Markdown:
     """A catalogue message shown as a paragraph of the report."""
     return Markdown(t(key, lang, **values))
+
+
+def keep(shown, name: str, folder: str | Path | None):
+    """Save a figure (PNG and SVG) or table (CSV) as `name` in `folder` beside the report; return it
+    unchanged so the notebook shows it. With folder None nothing is saved."""
+    if folder is not None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if isinstance(shown, Figure):
+            for suffix in ("png", "svg"):
+                shown.savefig(folder / f"{name}.{suffix}", dpi=150, metadata={"Date": None} if suffix == "svg" else None)
+        else:
+            table = shown.data if isinstance(shown, Styler) else shown
+            table.to_csv(folder / f"{name}.csv", index=False)
+    return shown
 
 
 def versions() -> Styler:

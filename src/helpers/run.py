@@ -4,7 +4,8 @@
     python -m helpers.run --raw export.csv --mapping map.yaml --lang en
 
 Each notebook is executed with its declared parameters, then rendered twice into the output folder:
-NAME.html for reviewers (no code) and NAME.full.html (with code). index.html lists every report with
+NAME.html for reviewers (no code) and NAME.full.html (with code), with NAME_files/ holding each figure
+(PNG, SVG) and table (CSV) a notebook keeps. index.html lists every report with
 its status, run time and the data source (file, rows, SHA-256). Nothing in the output folder changes
 unless the whole run succeeds: reports are built in build/staging and moved in at the end.
 
@@ -133,6 +134,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     for i, nb_path in enumerate(todo, start=1):
         print(f"[{i}/{len(todo)}] {nb_path.stem} … ", end="", flush=True, file=sys.stderr)
         declared = papermill.inspect_notebook(str(nb_path))
+        offered["artifacts"] = str(staging / f"{nb_path.stem}_files")
         parameters = {k: v for k, v in offered.items() if k in declared}
         executed_path = executed_dir / nb_path.name
         start = time.perf_counter()
@@ -157,6 +159,8 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     write_index(staging / "index.html", outcomes, source, lang)
     out.mkdir(parents=True, exist_ok=True)
     for produced in sorted(staging.iterdir()):
+        if produced.is_dir():
+            shutil.rmtree(out / produced.name, ignore_errors=True)
         os.replace(produced, out / produced.name)
     print(f"reports written to {out}/ (index.html)", file=sys.stderr)
     return 0

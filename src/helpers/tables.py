@@ -6,8 +6,9 @@ from pandas.io.formats.style import Styler
 
 from helpers.cleaning import RULE_TEXT, Cleaned
 from helpers.codebook import Codebook
-from helpers.stats import frequency_table
-from helpers.text import t
+from helpers.stats import (chi2_homogeneity, frequency_table, likert_summary, multi_response, share, spearman,
+                           stuart_maxwell, wilcoxon_paired)
+from helpers.text import format_p, t
 
 
 def hide_small(counts: pd.Series, min_cell: int) -> pd.Series:
@@ -85,3 +86,148 @@ def source_table(provenance: dict, lang: str) -> pd.DataFrame:
         "source_synthetic": t("answer_yes" if provenance["synthetic"] else "answer_no", lang),
     }
     return pd.DataFrame({t("col_statistic", lang): [t(k, lang) for k in rows], t("col_value", lang): list(rows.values())})
+
+
+def with_n(title: str, n: int) -> str:
+    """A title with its base, as the report writes it: 'Title (N=415)'."""
+    return f"{title} (N={n})"
+
+
+def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """Use frequency at work and in free time: n, % of all respondents and % of users, each base named."""
+    columns = {t("col_category", lang): list(cb.labels("use_work", lang).values())}
+    for context in ("work", "free"):
+        use = df[f"use_{context}"].dropna().astype(int)
+        counts = use.value_counts().reindex(list(cb.labels("use_work", lang)), fill_value=0)
+        users = counts.drop(1)
+        small = (counts > 0) & (counts < min_cell)
+        label = t(f"context_{context}", lang)
+        columns[f"{label}: n"] = hide_small(counts, min_cell).to_numpy()
+        columns[with_n(f"{label}: % {t('base_all', lang)}", len(use))] = (100 * counts / counts.sum()).round(1).where(~small).to_numpy()
+        pct_users = (100 * users / users.sum()).round(1).where(~small.drop(1)).reindex(counts.index)
+        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()))] = pct_users.to_numpy()
+    return pd.DataFrame(columns)
+
+
+def usage_groups_table(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], lang: str) -> pd.DataFrame:
+    """The report's groupings (daily, at least weekly, ...) on both bases: all respondents and users."""
+    columns = {t("col_category", lang): [t(f"group_{g}", lang) for g in groups]}
+    for context in ("work", "free"):
+        use = df[f"use_{context}"].dropna().astype(int)
+        users = use[use >= 2]
+        label = t(f"context_{context}", lang)
+        columns[with_n(f"{label}: % {t('base_all', lang)}", len(use))] = [100 * use.isin(c).mean() for c in groups.values()]
+        columns[with_n(f"{label}: % {t('base_users', lang)}", len(users))] = [
+            100 * users.isin(c).mean() if set(c) - {1} else float("nan") for c in groups.values()]
+    return pd.DataFrame(columns)
+
+
+def multi_response_table(df: pd.DataFrame, blocks: dict[str, str], cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """Options of one or more multiple-response blocks with the same options: n and % of cases each.
+
+    blocks: column label -> block name. Rows in the first block's option order; small cells hidden.
+    """
+    first = next(iter(blocks.values()))
+    suffixes = [item.removeprefix(f"{first}_") for item in cb.blocks[first]]
+    table = pd.DataFrame({t("col_category", lang): [cb.text(f"{first}_{s}", lang) for s in suffixes]})
+    for label, block in blocks.items():
+        res = multi_response(df, [f"{block}_{s}" for s in suffixes])
+        small = (res["n"] > 0) & (res["n"] < min_cell)
+        table[f"{label}: n"] = hide_small(res["n"], min_cell).to_numpy()
+        table[with_n(f"{label}: % {t('of_cases', lang)}", int(res["base"].iloc[0]))] = res["pct_cases"].round(1).where(~small).to_numpy()
+    return table
+
+
+def likert_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str, top: tuple[int, ...] = (4, 5)) -> pd.DataFrame:
+    """Per item (in the given order): N, M, SD and % answering one of the `top` codes."""
+    summary = likert_summary(df, items, top)
+    return pd.DataFrame({
+        t("col_item", lang): [cb.text(i, lang) for i in items],
+        "N": summary["n"].to_numpy(), "M": summary["mean"].round(2).to_numpy(), "SD": summary["sd"].round(2).to_numpy(),
+        f"% {'–'.join(map(str, (top[0], top[-1])))}": summary["share_top"].round(1).to_numpy(),
+    })
+
+
+def task_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """Specific-use tasks: N, M, SD and the report's shares (often; often or always; rarely or never)."""
+    table = likert_table(df, items, cb, lang, top=(4, 5)).rename(columns={"% 4–5": t("share_often_always", lang)})
+    table.insert(4, t("share_often", lang), [round(share(df[i], (4,)), 1) for i in items])
+    table[t("share_rarely_never", lang)] = [round(share(df[i], (1, 2)), 1) for i in items]
+    return table
+
+
+def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Paired t-tests as the report's footnotes state them, with Holm-corrected p and Cohen's d_z."""
+    return pd.DataFrame({
+        t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
+        "N": res["n"], "M1": res["mean_a"].round(2), "M2": res["mean_b"].round(2), "t": res["t"].round(2),
+        "df": res["dof"].astype(int), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
+    })
+
+
+def top_options(table: pd.DataFrame, columns: list[str], k: int) -> pd.DataFrame:
+    """Rows among the k largest in any of `columns` (the report's 'six most used per context')."""
+    keep = set()
+    for col in columns:
+        keep |= set(table[col].astype(float).nlargest(k).index)
+    return table.loc[sorted(keep)]
+
+
+def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFrame:
+    """Work vs free time: the report's chi-square and Spearman tests, and the paired tests that fit
+    two answers of the same respondents (Wilcoxon signed-rank, Stuart-Maxwell)."""
+    chi2, rho = chi2_homogeneity(df, a, b).iloc[0], spearman(df, a, b).iloc[0]
+    wil, sm = wilcoxon_paired(df, a, b).iloc[0], stuart_maxwell(df, a, b).iloc[0]
+    rows = [
+        (t("test_chi2", lang), f"χ²({int(chi2['dof'])}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
+        (t("test_spearman", lang), f"ρ = {rho['rho']:.2f}", rho["p"], f"95% CI [{rho['ci_low']:.2f}, {rho['ci_high']:.2f}]", int(rho["n"])),
+        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.2f}", int(wil["n"])),
+        (t("test_stuart_maxwell", lang), f"χ²({int(sm['dof'])}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
+    ]
+    return pd.DataFrame({t("col_test", lang): [r[0] for r in rows], t("col_statistic", lang): [r[1] for r in rows],
+                         "p": [format_p(r[2]) for r in rows], t("col_effect", lang): [r[3] for r in rows],
+                         "N": [r[4] for r in rows]})
+
+
+def users_shares(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """Chart data of the report's 'use at work vs free time': % of users per frequency, base in the names."""
+    freq = usage_frequency_table(df, cb, lang, min_cell).iloc[1:]   # users: never is not a use frequency
+    data = {t("col_category", lang): freq.iloc[:, 0]}
+    for context in ("work", "free"):
+        n = int(df[f"use_{context}"].ge(2).sum())
+        column = next(c for c in freq if c.startswith(t(f"context_{context}", lang)) and t("base_users", lang) in c)
+        data[with_n(t(f"context_{context}", lang), n)] = freq[column]
+    return pd.DataFrame(data).reset_index(drop=True)
+
+
+def percent_columns(table: pd.DataFrame) -> list[str]:
+    """The percentage columns of a table (named '…%…')."""
+    return [c for c in table.columns if "%" in c]
+
+
+def free_text(df: pd.DataFrame, column: str, lang: str, show: bool) -> pd.DataFrame:
+    """Open answers: only how many were given, unless `show` (a parameter) asks for the texts."""
+    answers = df[column].dropna()
+    if show:
+        return pd.DataFrame({t("col_answer", lang): answers.sort_values().to_numpy()})
+    return pd.DataFrame({t("col_answers_given", lang): [len(answers)]})
+
+
+def agree_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """Single agree statements: N and % (helemaal) eens (4-5)."""
+    return pd.DataFrame({t("col_item", lang): [cb.text(i, lang) for i in items],
+                         "N": [int(df[i].notna().sum()) for i in items],
+                         "% 4–5": [round(share(df[i], (4, 5)), 1) for i in items]})
+
+
+def sorted_by_mean(df: pd.DataFrame, items: list[str]) -> list[str]:
+    """Items from the highest mean to the lowest (the report's order for the support options)."""
+    return sorted(items, key=lambda i: -df[i].astype(float).mean())
+
+
+def choice_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """A single-choice question sorted by share, as the report's charts (largest first); total last."""
+    table = sample_table(df, name, cb, lang, min_cell)
+    body, total = table.iloc[:-1], table.iloc[-1:]
+    order = pd.to_numeric(body[t("col_percent", lang)], errors="coerce").fillna(-1).sort_values(ascending=False).index
+    return pd.concat([body.loc[order], total], ignore_index=True)

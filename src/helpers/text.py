@@ -22,3 +22,8 @@ def t(key: str, lang: str = "nl", **values) -> str:
     """The message `key` in `lang`, with its placeholders filled in."""
     check_lang(lang)
     return catalogue()[key][lang].format(**values)
+
+
+def format_p(p: float) -> str:
+    """APA style: '< .001', otherwise three decimals without the leading zero ('.032')."""
+    return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
