@@ -109,3 +109,10 @@ def test_planted_paths_are_recovered(betas, significant):
     for predictor, beta in betas.items():
         assert paths.loc[predictor, "std"] == pytest.approx(beta, abs=0.05), predictor
     assert set(paths.index[paths["p"] < 0.05]) == significant
+
+
+def test_cfi_is_bounded_by_one_as_lavaan_and_tli_is_not():
+    """Data generated from the model can fit better than chance: chi-square below its df (51.3 on 80 here)."""
+    fit = sem.fit_indices(sem.fit(MODEL, planted({"pe": 0.6, "ee": 0.0, "si": 0.0, "fc": 0.0}, seed=12))).iloc[0]
+    assert fit["chi2"] < fit["df"]
+    assert fit["cfi"] == 1.0 and fit["tli"] > 1.0 and fit["rmsea"] == 0.0 and fit["rmsea_low"] == 0.0

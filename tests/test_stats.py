@@ -6,7 +6,8 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
-from helpers.stats import (chi2_homogeneity, cronbach_alpha, likert_summary, multi_response, paired_ttests, share,
+from helpers.stats import (chi2_homogeneity, cronbach_alpha, item_analysis, likert_summary, mean_ci, multi_response,
+                           paired_ttests, pearson, robust_regression, share,
                            spearman, stuart_maxwell, wilcoxon_paired)
 
 rng = np.random.default_rng(7)
@@ -94,3 +95,44 @@ def test_cronbach_alpha_matches_the_textbook_formula():
     k = 4
     textbook = k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1))
     assert cronbach_alpha(items, list(items)).iloc[0]["alpha"] == pytest.approx(textbook)
+
+
+def test_item_analysis_by_hand():
+    items = pd.DataFrame(rng.normal(size=(200, 1)) + rng.normal(size=(200, 3)), columns=["a", "b", "c"])
+    res = item_analysis(items, ["a", "b", "c"]).set_index("item")
+    assert res.loc["a", "r_item_total"] == pytest.approx(np.corrcoef(items["a"], items["b"] + items["c"])[0, 1])
+    bc = items[["b", "c"]]
+    textbook = 2 * (1 - bc.var(ddof=1).sum() / bc.sum(axis=1).var(ddof=1))
+    assert res.loc["a", "alpha_if_deleted"] == pytest.approx(textbook)
+
+
+def test_mean_ci_by_hand():
+    df = pd.DataFrame({"x": [1.0, 2, 3, 4, 5]})
+    row = mean_ci(df, ["x"]).iloc[0]
+    half = sps.t.ppf(0.975, 4) * np.std([1, 2, 3, 4, 5], ddof=1) / np.sqrt(5)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((3 - half, 3 + half))
+
+
+def test_pearson_equals_scipy():
+    df = pd.DataFrame({"a": rng.normal(size=80), "b": rng.normal(size=80)})
+    df["c"] = df["a"] * 0.3 + rng.normal(size=80)
+    res = pearson(df, ["a", "b"], ["c"]).set_index("x")
+    for x in ("a", "b"):
+        r, p = sps.pearsonr(df[x], df["c"])
+        assert (res.loc[x, "r"], res.loc[x, "p"]) == pytest.approx((r, p))
+
+
+def test_robust_regression_betas_equal_standardized_ols_and_hc3_errors():
+    df = pd.DataFrame({"x1": rng.normal(size=300), "x2": rng.normal(size=300)})
+    df["y"] = 0.5 * df["x1"] + rng.normal(size=300) * (1 + np.abs(df["x2"]))
+    res = robust_regression(df, "y", ["x1", "x2"]).set_index("predictor")
+    z = (df - df.mean()) / df.std()
+    beta = np.linalg.lstsq(np.column_stack([np.ones(300), z[["x1", "x2"]]]), z["y"], rcond=None)[0][1:]
+    assert res["beta"].tolist() == pytest.approx(beta.tolist())
+    # HC3 by hand: (X'X)^-1 X' diag(e^2 / (1 - h)^2) X (X'X)^-1
+    X = np.column_stack([np.ones(300), z[["x1", "x2"]]])
+    e = z["y"].to_numpy() - X @ np.linalg.lstsq(X, z["y"], rcond=None)[0]
+    bread = np.linalg.inv(X.T @ X)
+    h = np.einsum("ij,jk,ik->i", X, bread, X)
+    cov = bread @ X.T @ np.diag(e**2 / (1 - h) ** 2) @ X @ bread
+    assert res["se"].tolist() == pytest.approx(np.sqrt(np.diag(cov))[1:].tolist())

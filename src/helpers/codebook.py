@@ -75,7 +75,7 @@ class Codebook:
     def text(self, name: str, lang: str = "nl") -> str:
         """Question text (or item text within its block) of a variable, block, scale or derived variable."""
         check_lang(lang)
-        for source in (self.variables, self.block_text, self.scales, self.derived):
+        for source in (self.variables, self.scales, self.derived, self.block_text):   # a scale's name before its block's stem
             if name in source:
                 entry = source[name]
                 return entry.text[lang] if isinstance(entry, Variable) else entry[lang]

@@ -9,7 +9,8 @@ import pandas as pd
 
 from helpers.cleaning import Cleaned
 from helpers.codebook import load_codebook
-from helpers.stats import chi2_homogeneity, likert_summary, multi_response, paired_ttests, share, spearman
+from helpers.stats import (chi2_homogeneity, likert_summary, multi_response, paired_ttests, pearson, scale_summary, share,
+                           spearman)
 
 # Use-frequency groups of the report (codes of the use_frequency value set).
 USE_GROUPS = {"daily": (5,), "weekly_plus": (4, 5), "monthly": (3,), "rarely_never": (1, 2), "never": (1,)}
@@ -126,3 +127,59 @@ def selected_share(df: pd.DataFrame, block: str) -> pd.Series:
     items = load_codebook().blocks[block]
     table = multi_response(df, items)
     return pd.Series(table["pct_cases"].to_numpy(), index=[i.removeprefix(f"{block}_") for i in items])
+
+
+LITERACY = ("lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth")
+ROLES = ("role_exec", "role_innov", "role_netw")
+UTAUT = ("pe", "ee", "si", "fc")
+
+
+def literacy_ttests(df: pd.DataFrame) -> pd.DataFrame:
+    """Footnote 11: technical literacy against each other subscale (paired t, Holm, d_z)."""
+    return paired_ttests(df, [(other, "lit_tech") for other in LITERACY[1:]])
+
+
+def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 2 and Appendix 1: item and subscale means and SDs, alphas, the technical-literacy tests."""
+    cb = load_codebook()
+    figures = {}
+    for scale in LITERACY:
+        items = cb.scale_items(scale)
+        for row in likert_summary(df, items).itertuples():
+            figures |= {f"lit.{row.item}.mean": row.mean, f"lit.{row.item}.sd": row.sd}
+        summary = scale_summary(df, {scale: items}).iloc[0]
+        figures |= {f"lit.{scale}.mean": summary["mean"], f"lit.{scale}.sd": summary["sd"]}
+        if scale != "lit_crit":   # the report prints no alpha for critical literacy
+            figures[f"lit.{scale}.alpha"] = summary["alpha"]
+    for test in literacy_ttests(df).itertuples():
+        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = test.p_holm
+    return figures
+
+
+def role_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 2.1: role perception x literacy correlations (r where printed, and the star pattern)."""
+    published = {"role_innov": LITERACY, "role_netw": ("lit_tech", "lit_crea")}   # cells with a printed r
+    figures = {}
+    for row in pearson(df, list(ROLES), list(LITERACY)).itertuples():
+        if row.y in published.get(row.x, ()):
+            figures[f"role.{row.x}.{row.y}.r"] = row.r
+        figures[f"role.{row.x}.{row.y}.stars"] = row.p
+    return figures
+
+
+def utaut_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 3 and Appendix 2: UTAUT item and scale means, SDs and alphas."""
+    cb = load_codebook()
+    figures = {}
+    for scale in UTAUT:
+        items = cb.scale_items(scale)
+        for row in likert_summary(df, items).itertuples():
+            figures |= {f"utaut.{row.item}.mean": row.mean, f"utaut.{row.item}.sd": row.sd}
+        summary = scale_summary(df, {scale: items}).iloc[0]
+        figures |= {f"utaut.{scale}.mean": summary["mean"], f"utaut.{scale}.sd": summary["sd"], f"utaut.{scale}.alpha": summary["alpha"]}
+    return figures
+
+
+def sem_figures(paths: pd.DataFrame) -> dict[str, float]:
+    """Section 3, footnote 14: which predictors of intention are significant (p of each path)."""
+    return {f"sem.path.{row.predictor}": row.p for row in paths.itertuples() if row.outcome == "bi"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib
+import matplotlib.patches
 import matplotlib.ticker
 import pandas as pd
 import seaborn as sns
@@ -96,3 +97,46 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
 
 def _wrap(text: str, width: int = 40) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def profile_chart(means: pd.DataFrame, labels: list[str], title: str, axis_label: str, limits: tuple[float, float] = (1, 5)) -> Figure:
+    """Means with their confidence intervals, one row per scale (a profile of subscales)."""
+    fig, ax = _figure(7.0, 0.5 * len(means) + 1.3)
+    y = list(range(len(means)))[::-1]
+    ax.errorbar(means["mean"], y, xerr=[means["mean"] - means["ci_low"], means["ci_high"] - means["mean"]],
+                fmt="o", color=MAIN, capsize=4)
+    for yi, m in zip(y, means["mean"]):
+        ax.annotate(f"{m:.2f}", (m, yi), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+    ax.set_yticks(y, labels)
+    ax.set_xlim(*limits)
+    ax.set_xlabel(axis_label)
+    ax.set_title(_wrap(title, 75), loc="left")
+    return fig
+
+
+def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: float, title: str) -> Figure:
+    """Predictors (left) and outcome (right) as ellipses, each path an arrow labelled with its
+    standardized beta and stars (** p < .001, * p < .05); drawn from the fitted paths table."""
+    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
+    ax = fig.subplots()
+    ax.set_axis_off()
+    ax.set_xlim(0, 10)
+    ax.set_ylim(-0.5, len(paths) - 0.5)
+    outcome = paths["outcome"].iloc[0]
+    target = (7.8, (len(paths) - 1) / 2)
+    for y, row in zip(range(len(paths))[::-1], paths.itertuples()):
+        start = (2.2, y)
+        significant = row.p < 0.05
+        ax.add_patch(matplotlib.patches.Ellipse(start, 3.4, 0.7, facecolor="white", edgecolor=MAIN))
+        ax.text(*start, _wrap(labels[row.predictor], 22), ha="center", va="center", fontsize=8)
+        ax.annotate("", xy=(target[0] - 1.3, target[1]), xytext=(start[0] + 1.7, y),
+                    arrowprops={"arrowstyle": "-|>", "color": MAIN if significant else "grey",
+                                "linestyle": "-" if significant else "--", "linewidth": 1.6 if significant else 1})
+        stars = "**" if row.p < 0.001 else "*" if significant else " (ns)"
+        mid = ((start[0] + 1.7 + target[0] - 1.3) / 2, (y + target[1]) / 2)
+        ax.text(*mid, f"β = {row.std:.2f}{stars}", ha="center", va="bottom", fontsize=8,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    ax.add_patch(matplotlib.patches.Ellipse(target, 2.6, 0.9, facecolor="white", edgecolor=MAIN, linewidth=2))
+    ax.text(*target, f"{_wrap(labels[outcome], 18)}\nR² = {r2:.2f}", ha="center", va="center", fontsize=9)
+    ax.set_title(_wrap(title, 75), loc="left")
+    return fig

@@ -13,9 +13,11 @@ from helpers.codebook import check_lang
 from helpers.paths import DATA_DIR
 from helpers.text import format_p, t
 
-# Default tolerances by kind of figure (absolute): counts exact, percentages in points. Two kinds are
-# claims rather than values: p_below (the report says p < value) and more_than (reproduced > value).
-TOLERANCE = {"count": 0, "percent": 2.0, "mean": 0.05, "sd": 0.05, "alpha": 0.03, "r": 0.05, "p_below": 0, "more_than": 0}
+# Default tolerances by kind of figure (absolute): counts exact, percentages in points. Three kinds are
+# claims rather than values: p_below (the report says p < value), more_than (reproduced > value) and
+# stars (the report's "**", "*" or "ns" for a correlation or path).
+TOLERANCE = {"count": 0, "percent": 2.0, "mean": 0.05, "sd": 0.05, "alpha": 0.03, "r": 0.05,
+             "p_below": 0, "more_than": 0, "stars": 0}
 
 
 @lru_cache(maxsize=1)
@@ -31,10 +33,17 @@ def load_published() -> pd.DataFrame:
     return table
 
 
-def claim(kind: str, value: float) -> str:
-    """How the report states a figure: a value, 'p < .001', or '> 70'."""
+def stars(p: float) -> str:
+    """The report's notation: ** p < .001, * p < .05, ns otherwise."""
+    return "**" if p < 0.001 else "*" if p < 0.05 else "ns"
+
+
+def claim(kind: str, value) -> str:
+    """How the report states a figure: a value, 'p < .001', '> 70' or a star pattern."""
     if kind == "p_below":
         return f"p < {value:g}".replace("0.", ".")
+    if kind == "stars":
+        return str(value)
     return f"> {value:g}" if kind == "more_than" else f"{value:g}"
 
 
@@ -42,16 +51,30 @@ def shown(kind: str, value: float) -> str:
     """A reproduced value at the precision its kind is published with ('·' when hidden)."""
     if pd.isna(value):
         return "·"
-    if kind == "p_below":
-        return "p " + format_p(value) if value < 0.001 else f"p = {format_p(value)}"
+    if kind in ("p_below", "stars"):
+        text = "p " + format_p(value) if value < 0.001 else f"p = {format_p(value)}"
+        return f"{text} ({stars(value)})" if kind == "stars" else text
     return f"{value:.0f}" if kind == "count" else f"{value:.1f}" if kind in ("percent", "more_than") else f"{value:.2f}"
+
+
+def judge(kind: str, published, reproduced: float, tolerance: float) -> tuple[float, bool]:
+    """Difference (NaN for claims) and whether the reproduced value bears the published figure out."""
+    if kind == "p_below":
+        return float("nan"), reproduced < published
+    if kind == "stars":
+        return float("nan"), stars(reproduced) == published
+    difference = reproduced - float(published)
+    if kind == "more_than":
+        return difference, reproduced > float(published)
+    return difference, abs(difference) <= tolerance + 1e-9
 
 
 def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = frozenset()) -> pd.DataFrame:
     """Published value, reproduced value, difference and whether it is within tolerance, per figure.
 
-    Figures computed but not published are refused (a typo would otherwise pass unseen); `hidden`
-    ids rest on small cells: their reproduced value and difference are not shown, their verdict is.
+    Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids
+    rest on small cells: their value and difference are not shown, their verdict is. A figure the
+    report contradicts itself on (`inconsistent` in published.yaml) is judged 'report inconsistent'.
     """
     check_lang(lang)
     published = load_published()
@@ -59,17 +82,19 @@ def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = fro
     if unknown:
         raise KeyError(f"not in data/published.yaml: {unknown}")
     rows = published.loc[list(computed)]
-    reproduced = pd.Series(computed, dtype=float)
-    difference = (reproduced - rows["value"]).where(rows["kind"] != "p_below")
-    within = (difference.abs() <= rows["tolerance"] + 1e-9)
-    within = within.mask(rows["kind"] == "p_below", reproduced < rows["value"])
-    within = within.mask(rows["kind"] == "more_than", reproduced > rows["value"])
-    visible = ~rows.index.isin(list(hidden))
-    return pd.DataFrame({
-        t("col_figure", lang): rows[lang],
-        t("col_published", lang): [claim(kind, value) for kind, value in zip(rows["kind"], rows["value"])],
-        t("col_reproduced", lang): [shown(k, v) for k, v in zip(rows["kind"], reproduced.where(visible))],
-        t("col_difference", lang): difference.where(visible).round(2),
-        t("col_tolerance", lang): rows["tolerance"],
-        t("col_within", lang): within.map({True: t("answer_yes", lang), False: t("answer_no", lang)}),
-    })
+    verdicts = {"yes": t("answer_yes", lang), "no": t("answer_no", lang), "inconsistent": t("report_inconsistent", lang)}
+    table = []
+    for fid, row in rows.iterrows():
+        value = computed[fid]
+        difference, within = judge(row["kind"], row["value"], value, row["tolerance"])
+        visible = fid not in hidden
+        verdict = "inconsistent" if isinstance(row.get("inconsistent"), str) else "yes" if within else "no"
+        table.append({
+            t("col_figure", lang): row[lang],
+            t("col_published", lang): claim(row["kind"], row["value"]),
+            t("col_reproduced", lang): shown(row["kind"], value if visible else float("nan")),
+            t("col_difference", lang): round(difference, 2) if visible else float("nan"),
+            t("col_tolerance", lang): row["tolerance"] if row["kind"] not in ("p_below", "stars", "more_than") else float("nan"),
+            t("col_within", lang): verdicts[verdict],
+        })
+    return pd.DataFrame(table, index=rows.index)

@@ -50,6 +50,16 @@ def keep(shown, name: str, folder: str | Path | None):
     return shown
 
 
+def predictors_sentence(paths: pd.DataFrame, labels: dict[str, str], lang: str, alpha: float = 0.05) -> Markdown:
+    """In words, from the fitted paths: which predictors are significant at `alpha` and which not."""
+    def names(rows: pd.DataFrame) -> str:
+        return ", ".join(labels[p] for p in rows["predictor"]) or t("none", lang)
+
+    significant = paths[paths["p"] < alpha]
+    return Markdown(t("predictors_sentence", lang, outcome=labels[paths["outcome"].iloc[0]], alpha=f"{alpha:g}".replace("0.", "."),
+                      significant=names(significant), others=names(paths[paths["p"] >= alpha])))
+
+
 def versions() -> Styler:
     """Versions of the packages that produced the report (a watermark for reviewers)."""
     def installed(name: str) -> str:

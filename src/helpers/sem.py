@@ -5,7 +5,8 @@ Conventions (stated in every report that uses them, tested against lavaan's publ
   1e-3 short of the optimum; with it, estimates match lavaan to every printed decimal.
 - chi-square = N x F_ML and RMSEA with N (lavaan's convention; semopy's own RMSEA uses N - 1), with
   its 90% confidence interval from the noncentral chi-square distribution, as lavaan.
-- CFI and TLI as semopy computes them (against the independence model; equal to lavaan's).
+- CFI and TLI against semopy's independence (baseline) model, with lavaan's formulas: CFI bounded by
+  1 (semopy's own CFI is not), TLI not bounded.
 - SRMR (Bentler's, lavaan's default) and R-squared are computed here from the fitted model: semopy
   reports neither.
 - Standardized estimates are semopy's inspect(std_est=True) (lavaan's std.all).
@@ -46,7 +47,10 @@ def estimates(model: semopy.Model) -> pd.DataFrame:
 
 
 def latent_names(model: semopy.Model) -> list[str]:
-    return sorted(model.vars["latent"], key=list(model.vars["all"]).index)
+    """The latent factors in the order the model text measures them."""
+    table = model.inspect()
+    latent = set(model.vars["latent"])
+    return list(dict.fromkeys(table.loc[(table["op"] == "~") & table["rval"].isin(latent), "rval"]))
 
 
 def loadings(model: semopy.Model) -> pd.DataFrame:
@@ -96,12 +100,15 @@ def srmr(model: semopy.Model) -> float:
 
 
 def fit_indices(model: semopy.Model) -> pd.DataFrame:
-    """chi-square, df, p, CFI, TLI, RMSEA (N) with its 90% CI, SRMR and N, one row."""
+    """chi-square, df, p, CFI, TLI, RMSEA (N) with its 90% CI, SRMR and N, one row (lavaan's conventions)."""
     s = semopy.calc_stats(model).T["Value"]
     chi2, df, n = float(s["chi2"]), int(s["DoF"]), model.n_obs
+    base_chi2, base_df = float(s["chi2 Baseline"]), int(s["DoF Baseline"])
     low, high = rmsea_interval(chi2, df, n)
+    cfi = 1 - max(chi2 - df, 0) / max(chi2 - df, base_chi2 - base_df, 1e-12)   # lavaan: bounded by 1
+    tli = (base_chi2 / base_df - chi2 / df) / (base_chi2 / base_df - 1)        # lavaan: not bounded
     return pd.DataFrame({
-        "chi2": [chi2], "df": [df], "p": [float(s["chi2 p-value"])], "cfi": [float(s["CFI"])], "tli": [float(s["TLI"])],
+        "chi2": [chi2], "df": [df], "p": [float(s["chi2 p-value"])], "cfi": [cfi], "tli": [tli],
         "rmsea": [float(np.sqrt(max(chi2 - df, 0) / (df * n)))], "rmsea_low": [low], "rmsea_high": [high],
         "srmr": [srmr(model)], "n": [n],
     })
@@ -137,3 +144,11 @@ def fornell_larcker(model: semopy.Model) -> pd.DataFrame:
     for f in corr.index:
         table.loc[f, f] = np.sqrt(ave[f])
     return table
+
+
+def model_text(factors: dict[str, list[str]], outcome: str | None = None, predictors: list[str] | None = None) -> str:
+    """lavaan syntax: one measurement line per factor, and the structural regression when given."""
+    lines = [f"{factor} =~ {' + '.join(items)}" for factor, items in factors.items()]
+    if outcome:
+        lines.append(f"{outcome} ~ {' + '.join(predictors)}")
+    return "\n".join(lines)

@@ -1,8 +1,10 @@
-"""Frequencies, reliabilities and tests: thin wrappers over pandas, pingouin and scipy, tidy tables out."""
+"""Frequencies, reliabilities, correlations and tests: thin wrappers over pandas, pingouin, scipy and
+statsmodels, tidy tables out (one function, one statistic; no printing, no plotting)."""
 from __future__ import annotations
 
 import pandas as pd
 import pingouin as pg
+import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.contingency_tables import SquareTable
 
@@ -125,3 +127,61 @@ def paired_ttests(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFram
     table = pd.DataFrame(rows)
     table["p_holm"] = pg.multicomp(table["p"].to_numpy(), method="holm")[1]
     return table
+
+
+def item_analysis(df: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """Per item of a scale: n, M, SD, the corrected item-total correlation (with the sum of the other
+    items, pairwise complete) and Cronbach's alpha if the item is deleted (pingouin, listwise)."""
+    data = df[items].astype(float)
+    rows = []
+    for item in items:
+        others = [i for i in items if i != item]
+        rest = data[others].sum(axis=1, min_count=len(others))
+        rows.append({"item": item, "n": int(data[item].notna().sum()), "mean": data[item].mean(), "sd": data[item].std(),
+                     "r_item_total": data[item].corr(rest),
+                     "alpha_if_deleted": cronbach_alpha(data, others)["alpha"].iloc[0] if len(others) > 1 else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def scale_summary(df: pd.DataFrame, scales: dict[str, list[str]]) -> pd.DataFrame:
+    """Per scale (score column named as the scale): k, n, M, SD, alpha and its 95% CI."""
+    rows = []
+    for scale, items in scales.items():
+        alpha = cronbach_alpha(df, items).iloc[0]
+        score = df[scale].dropna().astype(float)
+        rows.append({"scale": scale, "k": len(items), "n": len(score), "mean": score.mean(), "sd": score.std(),
+                     "alpha": alpha["alpha"], "alpha_low": alpha["ci_low"], "alpha_high": alpha["ci_high"]})
+    return pd.DataFrame(rows)
+
+
+def mean_ci(df: pd.DataFrame, columns: list[str], ci: float = 0.95) -> pd.DataFrame:
+    """Mean of each column with its t-based confidence interval (scipy.stats.t)."""
+    rows = []
+    for col in columns:
+        x = df[col].dropna().astype(float)
+        half = stats.t.ppf((1 + ci) / 2, len(x) - 1) * x.std() / len(x) ** 0.5
+        rows.append({"variable": col, "n": len(x), "mean": x.mean(), "ci_low": x.mean() - half, "ci_high": x.mean() + half})
+    return pd.DataFrame(rows)
+
+
+def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFrame:
+    """Pearson r, p and n for every row x column pair (pingouin.corr, pairwise complete)."""
+    out = []
+    for a in rows:
+        for b in columns:
+            pair = df[[a, b]].dropna().astype(float)
+            res = pg.corr(pair[a], pair[b], method="pearson")
+            out.append({"x": a, "y": b, "n": len(pair), "r": res["r"].iloc[0], "p": res["p_val"].iloc[0]})
+    return pd.DataFrame(out)
+
+
+def robust_regression(df: pd.DataFrame, outcome: str, predictors: list[str]) -> pd.DataFrame:
+    """OLS of the standardized outcome on standardized predictors with HC3 robust standard errors
+    (statsmodels): standardized betas that do not lean on homoscedastic errors."""
+    data = df[[outcome, *predictors]].dropna().astype(float)
+    z = (data - data.mean()) / data.std()
+    fit = sm.OLS(z[outcome], sm.add_constant(z[predictors])).fit(cov_type="HC3")
+    ci = fit.conf_int()
+    return pd.DataFrame({"predictor": predictors, "beta": fit.params[predictors].to_numpy(), "se": fit.bse[predictors].to_numpy(),
+                         "ci_low": ci.loc[predictors, 0].to_numpy(), "ci_high": ci.loc[predictors, 1].to_numpy(),
+                         "p": fit.pvalues[predictors].to_numpy(), "n": int(fit.nobs), "r2": fit.rsquared})

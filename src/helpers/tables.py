@@ -6,8 +6,8 @@ from pandas.io.formats.style import Styler
 
 from helpers.cleaning import RULE_TEXT, Cleaned
 from helpers.codebook import Codebook
-from helpers.stats import (chi2_homogeneity, frequency_table, likert_summary, multi_response, share, spearman,
-                           stuart_maxwell, wilcoxon_paired)
+from helpers.stats import (chi2_homogeneity, cronbach_alpha, frequency_table, item_analysis, likert_summary, multi_response,
+                           scale_summary, share, spearman, stuart_maxwell, wilcoxon_paired)
 from helpers.text import format_p, t
 
 
@@ -231,3 +231,90 @@ def choice_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell:
     body, total = table.iloc[:-1], table.iloc[-1:]
     order = pd.to_numeric(body[t("col_percent", lang)], errors="coerce").fillna(-1).sort_values(ascending=False).index
     return pd.concat([body.loc[order], total], ignore_index=True)
+
+
+def appendix_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """Appendix layout: every item of each scale with M, SD, corrected item-total r and alpha if deleted."""
+    parts = []
+    for scale in scales:
+        res = item_analysis(df, cb.scale_items(scale))
+        parts.append(pd.DataFrame({
+            t("col_scale", lang): cb.text(scale, lang), t("col_item", lang): [cb.text(i, lang) for i in res["item"]],
+            "N": res["n"], "M": res["mean"].round(2), "SD": res["sd"].round(2),
+            "r_it": res["r_item_total"].round(2), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(2)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def scale_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """Per scale: items, N, M, SD and Cronbach's alpha with its 95% confidence interval."""
+    res = scale_summary(df, {s: cb.scale_items(s) for s in scales})
+    return pd.DataFrame({
+        t("col_scale", lang): [cb.text(s, lang) for s in res["scale"]], "k": res["k"], "N": res["n"],
+        "M": res["mean"].round(2), "SD": res["sd"].round(2), "α": res["alpha"].round(2),
+        "95% CI α": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(res["alpha_low"], res["alpha_high"])]})
+
+
+def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """The report's layout: rows y, columns x, cells 'r**' (p < .001), 'r*' (p < .05) or 'ns'."""
+    cell = [("ns" if p >= 0.05 else f"{r:.3f}".replace("0.", ".", 1) + ("**" if p < 0.001 else "*"))
+            for r, p in zip(tidy["r"], tidy["p"])]
+    wide = tidy.assign(cell=cell).pivot(index="y", columns="x", values="cell")
+    wide = wide.loc[list(dict.fromkeys(tidy["y"])), list(dict.fromkeys(tidy["x"]))]
+    wide.index = [cb.text(i, lang) for i in wide.index]
+    wide.columns = [cb.text(c, lang) for c in wide.columns]
+    return wide.rename_axis(t("col_scale", lang)).reset_index()
+
+
+def correlation_detail(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Every correlation with its exact p and N."""
+    return pd.DataFrame({"x": [cb.text(x, lang) for x in tidy["x"]], "y": [cb.text(y, lang) for y in tidy["y"]],
+                         "N": tidy["n"], "r": tidy["r"].round(3), "p": tidy["p"].map(format_p)})
+
+
+def fit_table(fit: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Fit indices as survey papers report them."""
+    f = fit.iloc[0]
+    values = {"χ²": f"{f['chi2']:.2f}", "df": f"{int(f['df'])}", "p": format_p(f["p"]), "CFI": f"{f['cfi']:.3f}",
+              "TLI": f"{f['tli']:.3f}", "RMSEA [90% CI]": f"{f['rmsea']:.3f} [{f['rmsea_low']:.3f}, {f['rmsea_high']:.3f}]",
+              "SRMR": f"{f['srmr']:.3f}", "N": f"{int(f['n'])}"}
+    return pd.DataFrame({t("col_statistic", lang): list(values), t("col_value", lang): list(values.values())})
+
+
+def loadings_table(loadings: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Measurement model: item, unstandardized loading (SE), p and standardized loading."""
+    return pd.DataFrame({
+        t("col_scale", lang): [cb.text(f, lang) for f in loadings["factor"]], t("col_item", lang): [cb.text(i, lang) for i in loadings["item"]],
+        "B": loadings["est"].round(3), "SE": loadings["se"].round(3), "p": loadings["p"].map(lambda p: "" if pd.isna(p) else format_p(p)),
+        "λ (std)": loadings["std"].round(3)})
+
+
+def validity_table(reliability: pd.DataFrame, df: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Per factor: Cronbach's alpha, composite reliability and average variance extracted."""
+    alphas = [cronbach_alpha(df, cb.scale_items(f))["alpha"].iloc[0] for f in reliability["factor"]]
+    return pd.DataFrame({t("col_scale", lang): [cb.text(f, lang) for f in reliability["factor"]], "α": [round(a, 3) for a in alphas],
+                         "CR": reliability["cr"].round(3), "AVE": reliability["ave"].round(3)})
+
+
+def labelled_matrix(matrix: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """A factor x factor matrix with the factors' names, lower triangle only."""
+    out = matrix.round(3).astype(object).where(matrix.notna(), "")
+    out.index = [cb.text(f, lang) for f in matrix.index]
+    out.columns = [cb.text(f, lang) for f in matrix.columns]
+    return out.rename_axis(t("col_scale", lang)).reset_index()
+
+
+def paths_table(paths: pd.DataFrame, r2: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Structural model: standardized beta, B (SE), p and the outcome's R²."""
+    r2 = r2.set_index("variable")["r2"]
+    return pd.DataFrame({
+        t("col_path", lang): [f"{cb.text(o, lang)} ← {cb.text(p, lang)}" for o, p in zip(paths["outcome"], paths["predictor"])],
+        "β": paths["std"].round(3), "B": paths["est"].round(3), "SE": paths["se"].round(3), "p": paths["p"].map(format_p),
+        "R²": [round(r2.get(o, float("nan")), 3) for o in paths["outcome"]]})
+
+
+def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Regression on scale scores with HC3 standard errors: standardized beta, 95% CI, p."""
+    return pd.DataFrame({
+        t("col_predictor", lang): [cb.text(p, lang) for p in res["predictor"]], "β": res["beta"].round(3),
+        "SE (HC3)": res["se"].round(3), "95% CI": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(res["ci_low"], res["ci_high"])],
+        "p": res["p"].map(format_p), "N": res["n"], "R²": res["r2"].round(3)})
