@@ -139,18 +139,25 @@ def literacy_ttests(df: pd.DataFrame) -> pd.DataFrame:
     return paired_ttests(df, [(other, "lit_tech") for other in LITERACY[1:]])
 
 
-def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
-    """Section 2 and Appendix 1: item and subscale means and SDs, alphas, the technical-literacy tests."""
+def scale_figures(df: pd.DataFrame, scales: tuple[str, ...], prefix: str, without_alpha: tuple[str, ...] = ()) -> dict[str, float]:
+    """Item and scale means and SDs, and scale alphas (except `without_alpha`), as `prefix.<name>.<stat>` ids."""
     cb = load_codebook()
     figures = {}
-    for scale in LITERACY:
+    for scale in scales:
         items = cb.scale_items(scale)
         for row in likert_summary(df, items).itertuples():
-            figures |= {f"lit.{row.item}.mean": row.mean, f"lit.{row.item}.sd": row.sd}
+            figures |= {f"{prefix}.{row.item}.mean": row.mean, f"{prefix}.{row.item}.sd": row.sd}
         summary = scale_summary(df, {scale: items}).iloc[0]
-        figures |= {f"lit.{scale}.mean": summary["mean"], f"lit.{scale}.sd": summary["sd"]}
-        if scale != "lit_crit":   # the report prints no alpha for critical literacy
-            figures[f"lit.{scale}.alpha"] = summary["alpha"]
+        figures |= {f"{prefix}.{scale}.mean": summary["mean"], f"{prefix}.{scale}.sd": summary["sd"]}
+        if scale not in without_alpha:
+            figures[f"{prefix}.{scale}.alpha"] = summary["alpha"]
+    return figures
+
+
+def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
+    """Section 2 and Appendix 1: item and subscale means and SDs, alphas (none is printed for critical
+    literacy), and the technical-literacy tests."""
+    figures = scale_figures(df, LITERACY, "lit", without_alpha=("lit_crit",))
     for test in literacy_ttests(df).itertuples():
         figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = test.p_holm
     return figures
@@ -169,15 +176,7 @@ def role_figures(df: pd.DataFrame) -> dict[str, float]:
 
 def utaut_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 3 and Appendix 2: UTAUT item and scale means, SDs and alphas."""
-    cb = load_codebook()
-    figures = {}
-    for scale in UTAUT:
-        items = cb.scale_items(scale)
-        for row in likert_summary(df, items).itertuples():
-            figures |= {f"utaut.{row.item}.mean": row.mean, f"utaut.{row.item}.sd": row.sd}
-        summary = scale_summary(df, {scale: items}).iloc[0]
-        figures |= {f"utaut.{scale}.mean": summary["mean"], f"utaut.{scale}.sd": summary["sd"], f"utaut.{scale}.alpha": summary["alpha"]}
-    return figures
+    return scale_figures(df, UTAUT, "utaut")
 
 
 def sem_figures(paths: pd.DataFrame) -> dict[str, float]:
