@@ -54,7 +54,7 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
 
 
 def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
-                 legend: list[str] | None = None) -> Figure:
+                 legend: list[str] | None = None, decimals: int = 1) -> Figure:
     """Horizontal bars per category (`label`), one bar per series column (e.g. work vs free time)."""
     data = table.set_index(label)[series].astype(float).iloc[::-1]
     fig, ax = _figure(7.0, 0.45 * len(data) * max(1, len(series) * 0.6) + 1.3)
@@ -62,7 +62,7 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
     for i, (col, colour) in enumerate(zip(series, PALETTE)):
         positions = [y + ((len(series) - 1) / 2 - i) * height for y in range(len(data))]   # first series on top
         bars = ax.barh(positions, data[col].fillna(0), height=height, color=colour, label=(legend or series)[i])
-        ax.bar_label(bars, labels=[f"{v:.1f}" if pd.notna(v) else "" for v in data[col]], padding=2, fontsize=8)
+        ax.bar_label(bars, labels=[f"{v:.{decimals}f}" if pd.notna(v) else "" for v in data[col]], padding=2, fontsize=8)
     ax.set_yticks(range(len(data)), [_wrap(str(c)) for c in data.index])
     ax.set_xlabel(axis_label)
     ax.set_title(_wrap(title, 75), loc="left")
@@ -139,4 +139,28 @@ def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: float, title: 
     ax.add_patch(matplotlib.patches.Ellipse(target, 2.6, 0.9, facecolor="white", edgecolor=MAIN, linewidth=2))
     ax.text(*target, f"{_wrap(labels[outcome], 18)}\nR² = {r2:.2f}", ha="center", va="center", fontsize=9)
     ax.set_title(_wrap(title, 75), loc="left")
+    return fig
+
+
+def bubble_map(provinces, regions, places: pd.DataFrame, title: str, note: str, highlight_region: str,
+               outline_region: str, size_legend: tuple[int, ...] = (5, 25, 100)) -> Figure:
+    """Respondents as circles (area proportional to n) on the provinces of Belgium; one region filled
+    in light blue and outlined, another outlined; the largest places named. A static image."""
+    fig = Figure(figsize=(8.0, 6.2), layout="constrained")
+    ax = fig.subplots()
+    ax.set_axis_off()
+    regions.plot(ax=ax, color="#eeeeee")
+    regions[regions["region_id"] == highlight_region].plot(ax=ax, color="#dbe9f6")
+    provinces.boundary.plot(ax=ax, color="white", linewidth=1.2)
+    regions[regions["region_id"] == highlight_region].boundary.plot(ax=ax, color=MAIN, linewidth=1.6)
+    regions[regions["region_id"] == outline_region].boundary.plot(ax=ax, color="black", linewidth=1.2)
+    shown = places.dropna(subset=["x"])
+    scale = 12.0
+    ax.scatter(shown["x"], shown["y"], s=shown["n"] * scale, color=EXCLUDED, alpha=0.6, edgecolor="white", linewidth=0.6)
+    for row in shown.nlargest(6, "n").itertuples():
+        ax.annotate(f"{row.name} ({row.n})", (row.x, row.y), textcoords="offset points", xytext=(8, 8), fontsize=8)
+    handles = [ax.scatter([], [], s=n * scale, color=EXCLUDED, alpha=0.6, edgecolor="white") for n in size_legend]
+    ax.legend(handles, [str(n) for n in size_legend], title="n", loc="upper right", frameon=False, labelspacing=1.6, borderpad=1.2)
+    ax.set_title(_wrap(title, 80), loc="left")
+    fig.text(0.01, 0.01, _wrap(note, 130), fontsize=7, va="bottom")
     return fig

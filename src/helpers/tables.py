@@ -318,3 +318,11 @@ def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
         t("col_predictor", lang): [cb.text(p, lang) for p in res["predictor"]], "β": res["beta"].round(3),
         "SE (HC3)": res["se"].round(3), "95% CI": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(res["ci_low"], res["ci_high"])],
         "p": res["p"].map(format_p), "N": res["n"], "R²": res["r2"].round(3)})
+
+
+def protected_counts(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Every count column of a table with its small cells hidden ('<min_cell')."""
+    out = table.copy()
+    for col in out.columns[1:]:
+        out[col] = hide_small(out[col], min_cell)
+    return out

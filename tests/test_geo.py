@@ -1,0 +1,81 @@
+"""Postcodes to places, offline; small places merged, never drawn alone; unknown postcodes accounted for."""
+import socket
+
+import pandas as pd
+import pytest
+
+from helpers import geo, plots
+from helpers.text import t
+
+
+@pytest.fixture(scope="module")
+def known():
+    return geo.lookup(pd.Series(["1000", "3000", "9000", "2000"])).set_index("postcode")
+
+
+def test_brussels(known):
+    assert known.loc["1000", "municipality"] == "Brussel"
+    assert known.loc["1000", "region_id"] == "04000"
+    assert t(f"region_{known.loc['1000', 'region_id']}", "en") == "Brussels-Capital Region"
+
+
+def test_leuven(known):
+    row = known.loc["3000"]
+    assert (row["municipality"], row["province"]) == ("Leuven", "Vlaams-Brabant")
+    assert t(f"region_{row['region_id']}", "en") == "Flemish Region"
+    assert row["municipality_id"] == "24062"   # REFNIS
+
+
+def test_gent_and_antwerpen(known):
+    assert (known.loc["9000", "municipality"], known.loc["9000", "province"]) == ("Gent", "Oost-Vlaanderen")
+    assert known.loc["2000", "municipality"] == "Antwerpen"
+
+
+def test_points_lie_in_belgium(known):
+    assert known["lon"].between(2.5, 6.4).all() and known["lat"].between(49.5, 51.5).all()
+
+
+@pytest.mark.parametrize("answer, reason", [("0000", "not_belgian"), ("99999", "malformed"), ("abcd", "malformed"),
+                                            ("", "missing"), (None, "missing"), ("75001", "malformed")])
+def test_unplaceable_postcodes_have_a_reason(answer, reason):
+    assert geo.lookup(pd.Series([answer]))["reason"].iloc[0] == reason
+
+
+def test_unknown_places_counts_every_reason():
+    table = geo.unknown_places(geo.lookup(pd.Series(["0000", "abcd", "99999", None, "3000"])), "en")
+    assert table["n"].tolist() == [1, 2, 1]
+
+
+def test_a_place_with_fewer_than_min_cell_is_merged_not_drawn_alone():
+    """Gent 6 (shown), Destelbergen 3 and Lochristi 3 (small) pool into their arrondissement (6);
+    Kortrijk 2 alone in its arrondissement stays too small even for its province and region: hidden."""
+    answers = ["9000"] * 6 + ["9070"] * 3 + ["9080"] * 3 + ["8500"] * 2
+    bubbles = geo.bubbles(geo.lookup(pd.Series(answers)), min_cell=5)
+    drawn = bubbles.dropna(subset=["x"])
+    assert (drawn["n"] >= 5).all()
+    assert set(drawn["name"]) == {"Gent", "Oost-Vlaanderen"}
+    assert drawn.set_index("level").loc["arrondissement", "n"] == 6
+    assert bubbles.set_index("level").loc["hidden", "n"] == 2
+    assert bubbles["n"].sum() == len(answers)
+
+
+def test_no_socket_is_opened(monkeypatch):
+    """Lookup, boundaries, bubbles and the map work with the network unavailable."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a socket was opened")
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    geo.postcode_table.cache_clear()
+    geo.boundaries.cache_clear()
+    places = geo.lookup(pd.Series(["1000"] * 6 + ["9000"] * 5))
+    shapes = geo.boundaries()
+    fig = plots.bubble_map(shapes["province"], shapes["region"], geo.bubbles(places, 5), "t", "n", "02000", "04000")
+    assert fig.axes
+
+
+def test_synthetic_default_largest_bubbles(export_csv, cb):
+    from helpers.cleaning import clean
+    from helpers.io import read_export
+    data = clean(read_export(export_csv), cb).data
+    largest = geo.bubbles(geo.lookup(data["postcode"]), 5).nlargest(3, "n")["name"]
+    assert set(largest) == {"Brussel", "Gent", "Leuven"}
