@@ -1,8 +1,11 @@
 # Two commands for a fresh machine (Python 3.11, pip, make):
-#   make reports            every report, on the synthetic default (or RAW=path/to/export;
-#                           MAPPING=map.yaml, REPORT_LANG=en, MIN_CELL=5, OUT=reports)
+#   make reports            every report, on the synthetic default, into reports/<export name>/
+#                           (or RAW=path/to/export; MAPPING=map.yaml, COMPARE_WITH=<earlier run>,
+#                           REPORT_LANG=en, MIN_CELL=5, OUT=reports)
 #   make test               the tests
-# Each installs the local environment (.venv) on first use.
+# Each installs the local environment (.venv) on first use. Also:
+#   make waves              a synthetic second wave (semicolon CSV, decimal commas) compared with the default
+#   make bench              the benchmark; writes BENCHMARK.md
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,11 +14,12 @@ STAMP  := $(VENV)/.installed
 
 RAW     ?=
 MAPPING ?=
+COMPARE_WITH ?=
 REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: reports test env clean
+.PHONY: reports test env waves bench clean
 
 env: $(STAMP)
 
@@ -28,10 +32,19 @@ $(STAMP): requirements.txt pyproject.toml
 
 reports: $(STAMP)
 	$(PY) -m helpers.run --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
-		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING))
+		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING)) $(if $(COMPARE_WITH),--compare-with $(COMPARE_WITH))
+
+WAVE2 := data/raw/synthetic_wave2.csv
+
+waves: reports
+	$(PY) -m helpers.synth generate --params data/synthetic/wave2.yaml --out $(WAVE2) --sep ';' --decimal ','
+	$(PY) -m helpers.run --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
+
+bench: $(STAMP)
+	$(PY) -m helpers.bench
 
 test: $(STAMP)
 	$(PY) -m pytest
 
 clean:
-	rm -rf build $(OUT)/*.html data/processed/*.parquet
+	rm -rf build $(OUT)/*/ $(OUT)/index.html data/processed/*.parquet

@@ -7,33 +7,36 @@ import nbformat
 import pytest
 
 from helpers import run
+from helpers.paths import SYNTHETIC_PARAMS_DIR
+from helpers.synth import generate, load_params, write_export
 
 CORPUS = Path(__file__).parent / "bad_exports"
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture
 def earlier_reports(tmp_path) -> Path:
     out = tmp_path / "reports"
-    out.mkdir()
+    (out / "duplicate_ids").mkdir(parents=True)
     (out / "index.html").write_text("<p>an earlier run</p>", encoding="utf-8")
-    (out / "01_cleaning.html").write_bytes(b"\x00earlier bytes\xff")
+    (out / "duplicate_ids" / "01_cleaning.html").write_bytes(b"\x00earlier bytes\xff")
     return out
 
 
+def snapshot_tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 @pytest.mark.parametrize("bad", ["duplicate_ids.csv", "truncated_last_line.csv", "empty.csv"])
-def test_bad_export_exits_2_and_leaves_reports_byte_for_byte(bad, earlier_reports, capsys):
-    before = snapshot(earlier_reports)
-    code = run.main(["--raw", str(CORPUS / bad), "--out", str(earlier_reports)])
-    assert code == 2
-    assert snapshot(earlier_reports) == before
+def test_bad_export_exits_2_and_leaves_reports_byte_for_byte(bad, earlier_reports, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(run, "BUILD_DIR", tmp_path / "build")
+    monkeypatch.setattr(run, "PROCESSED_DIR", tmp_path / "processed")
+    before = snapshot_tree(earlier_reports)
+    assert run.main(["--raw", str(CORPUS / bad), "--out", str(earlier_reports)]) == 2
+    assert snapshot_tree(earlier_reports) == before
     assert str(CORPUS / bad) in capsys.readouterr().err
 
 
-def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_copy(tmp_path, earlier_reports, monkeypatch, capsys):
+def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_copy(tmp_path, earlier_reports, export_csv, monkeypatch, capsys):
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": run.KERNEL, "display_name": run.KERNEL, "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell("lang = 'nl'", metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell("1 / 0")]
@@ -42,30 +45,44 @@ def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_copy(tmp_path, ea
     nbformat.write(nb, notebooks / "09_broken.ipynb")
     monkeypatch.setattr(run, "NOTEBOOKS_DIR", notebooks)
     monkeypatch.setattr(run, "BUILD_DIR", tmp_path / "build")
-    before = snapshot(earlier_reports)
-    assert run.main(["--out", str(earlier_reports)]) == 1
+    before = snapshot_tree(earlier_reports)
+    assert run.main(["--raw", str(export_csv), "--out", str(earlier_reports)]) == 1
     err = capsys.readouterr().err
     assert "09_broken.ipynb, cell In [3]: ZeroDivisionError" in err   # 1 parameters, 2 papermill's injected, 3
     assert (tmp_path / "build" / "failed" / "09_broken.ipynb").is_file()
-    assert snapshot(earlier_reports) == before
+    assert snapshot_tree(earlier_reports) == before
 
 
 @pytest.mark.slow
-def test_synthetic_default_renders_every_report_with_the_banner_first(tmp_path):
+def test_synthetic_default_renders_every_report_incrementally(tmp_path):
     out = tmp_path / "reports"
     assert run.main(["--out", str(out)]) == 0
+    run_dir = out / "synthetic_default"
     stems = [nb.stem for nb in run.notebooks()]
-    pages = {p.name for p in out.iterdir() if p.suffix == ".html"}
+    pages = {p.name for p in run_dir.iterdir() if p.suffix == ".html"}
     assert pages == {"index.html"} | {f"{s}.html" for s in stems} | {f"{s}.full.html" for s in stems}
     for page in pages - {"index.html"}:
-        body = (out / page).read_text(encoding="utf-8").split("<body", 1)[1]
-        title = body.index(" · ")   # every notebook's title is "NN · ..."
-        assert "synthetic data" in body[:title], page
-    reviewer, full = ((out / f"01_cleaning{s}").read_text(encoding="utf-8") for s in (".html", ".full.html"))
+        body = (run_dir / page).read_text(encoding="utf-8").split("<body", 1)[1]
+        assert "synthetic data" in body[:body.index(" · ")], page   # the banner comes before the title
+    reviewer, full = ((run_dir / f"01_cleaning{s}").read_text(encoding="utf-8") for s in (".html", ".full.html"))
     assert "read_export" not in reviewer and "read_export" in full
     assert "Tabel 1" in reviewer and "&lt;5" in reviewer
-    index = (out / "index.html").read_text(encoding="utf-8")
-    assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index
+    index = (run_dir / "index.html").read_text(encoding="utf-8")
+    assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index and ">576<" in index
     assert "warnings" not in index, "a notebook wrote to stderr (a warning cell)"
-    kept = {p.name for p in (out / "02_usage_files").iterdir()}
+    assert "synthetic_default/index.html" in (out / "index.html").read_text(encoding="utf-8")
+    kept = {p.name for p in (run_dir / "02_usage_files").iterdir()}
     assert {"usage_work_vs_free.png", "usage_work_vs_free.svg", "usage_frequency.csv"} <= kept
+    before = snapshot_tree(out)
+    assert run.main(["--out", str(out)]) == 0   # nothing changed: nothing runs, nothing is rewritten
+    assert snapshot_tree(out) == before
+
+    # A second wave, exported as semicolon CSV with decimal commas, into its own folder with the comparison.
+    first_run = snapshot_tree(run_dir)
+    wave2 = load_params(SYNTHETIC_PARAMS_DIR / "wave2.yaml")
+    raw = write_export(generate(wave2), tmp_path / "raw" / "wave2.csv", wave2, sep=";", decimal=",")
+    assert run.main(["--raw", str(raw), "--out", str(out), "--compare-with", "synthetic_default"]) == 0
+    assert (out / "wave2" / "08_waves.html").is_file() and (out / "wave2" / "07_regional_map.html").is_file()
+    assert snapshot_tree(run_dir) == first_run
+    landing = (out / "index.html").read_text(encoding="utf-8")
+    assert "synthetic_default/index.html" in landing and "wave2/index.html" in landing

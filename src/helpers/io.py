@@ -10,22 +10,20 @@ raises ExportError naming the file, the column, the row(s) and the value(s).
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
-import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pdschema
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyreadstat
 import yaml
 
 from helpers.codebook import CODED_TYPES, Codebook, load_codebook
-from helpers.synth import manifest_path
+from helpers.cache import provenance
 
 DELIMITERS = (",", ";", "\t")
 MAX_LISTED = 5
@@ -71,6 +69,8 @@ def _decode(path: Path, raw: bytes) -> str:
 
 
 def _csv_cells(path: Path) -> Cells:
+    """Text cells of a CSV export, parsed by pyarrow (fast at any size); rows with the wrong number of
+    fields and unterminated quotes are refused with their line (record) number."""
     raw = path.read_bytes()
     if not raw.strip():
         raise ExportError(f"{path}: the file is empty")
@@ -80,26 +80,38 @@ def _csv_cells(path: Path) -> Cells:
     if header_line.count(delimiter) == 0:
         raise ExportError(f"{path}: line 1 (the header) has no comma, semicolon or tab, so its columns cannot be "
                           f"told apart: {header_line[:80]!r}. Export as CSV with one of those delimiters.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    ragged = []
+
+    def note_ragged(row) -> str:
+        unclosed = " and a quoted value that never closes" if row.text.count('"') % 2 else ""
+        ragged.append(f"line {row.number} has {row.actual_columns}{unclosed}")
+        return "skip"
+
     try:
-        rows = [(reader.line_num, row) for row in reader if row]
-    except csv.Error as err:
-        raise ExportError(f"{path}: line {reader.line_num}: the file ends inside a quoted value or is malformed ({err}); "
+        table = pacsv.read_csv(
+            pa.BufferReader(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, column_names=header, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=note_ragged),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as err:
+        snippet = str(err).split(": ", 2)[-1][:40]
+        line = text[: max(text.find(snippet), 0)].count("\n") + 1
+        raise ExportError(f"{path}: line {line}: the file ends inside a quoted value or is malformed ({err}); "
                           "was it cut off?") from None
-    header = [h.strip() for h in rows[0][1]]
-    data = rows[1:]
-    first_line = data[0][0] if data else 2
-    if data and any(cell.startswith('{"ImportId"') for _, row in data[:2] for cell in row):
-        skip = next(i for i, (_, row) in enumerate(data[:2]) if any(c.startswith('{"ImportId"') for c in row)) + 1
-        data = data[skip:]
-        first_line = data[0][0] if data else first_line
-    ragged = [(line, len(row)) for line, row in data if len(row) != len(header)]
     if ragged:
-        listed = "; ".join(f"line {line} has {n}" for line, n in ragged[:MAX_LISTED])
+        listed = "; ".join(ragged[:MAX_LISTED])
         raise ExportError(f"{path}: {len(ragged)} row(s) do not have the header's {len(header)} fields ({listed}); "
                           "a cut-off last line or a stray delimiter?")
-    table = pd.DataFrame([row for _, row in data], columns=header, dtype="object")
-    return Cells(table, "line", first_line)
+    cells = table.to_pandas().astype("object")
+    first_data_row = 2
+    head = cells.head(2)
+    import_rows = [i for i in range(len(head)) if head.iloc[i].astype(str).str.startswith('{"ImportId"').any()]
+    if import_rows:   # Qualtrics: question texts and ImportIds under the header
+        cells = cells.iloc[import_rows[0] + 1:].reset_index(drop=True)
+        first_data_row += import_rows[0] + 1
+    return Cells(cells, "line", first_data_row)
 
 
 def _excel_cells(path: Path) -> Cells:
@@ -158,34 +170,50 @@ def apply_mapping(table: pd.DataFrame, mapping: dict | None) -> pd.DataFrame:
 
 # --- Validation ------------------------------------------------------------------------------
 
-def _numeric_text(series: pd.Series) -> pd.Series:
-    """Trim, treat empty as missing, accept a decimal comma and whole numbers written as 3.0."""
-    text = series.astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
-    text = text.replace("", None)
-    text = text.map(lambda v: re.sub(r"^(-?\d+),(\d+)$", r"\1.\2", v) if isinstance(v, str) else v)
-    return text.map(lambda v: re.sub(r"^(-?\d+)\.0+$", r"\1", v) if isinstance(v, str) else v)
+def _as_numbers(series: pd.Series, whole: bool) -> pd.Series:
+    """Numbers from text cells, vectorised: empty is missing, a decimal comma is accepted; a cell that is
+    no number (or, with `whole`, no whole number) keeps its text, so validation reports it with its row.
+    (pandera would truncate 2.5 to 2 when coercing floats to integers: that must not happen silently.)"""
+    text = series.astype("string").str.strip()
+    text = text.mask(text == "")
+    numbers = pd.to_numeric(text, errors="coerce")
+    failed = numbers.isna() & text.notna()
+    if failed.any():
+        numbers[failed] = pd.to_numeric(text[failed].str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True), errors="coerce")
+        failed = numbers.isna() & text.notna()
+    if whole:
+        failed |= numbers.notna() & (numbers % 1 != 0)
+    if failed.any():
+        return numbers.astype("object").where(~failed, text.astype("object"))
+    return numbers
 
 
-def export_schema(cb: Codebook) -> pa.DataFrameSchema:
+def _as_text(series: pd.Series) -> pd.Series:
+    """Text cells: trimmed, empty is missing."""
+    text = series.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def export_schema(cb: Codebook) -> pdschema.DataFrameSchema:
     """The pandera schema of an export: every codebook column, nothing else, with its type and values."""
     columns = {}
     for name, var in cb.variables.items():
         nullable = not var.required
         if var.type == "id":
-            columns[name] = pa.Column("string", nullable=False, unique=True, coerce=True)
+            columns[name] = pdschema.Column("string", nullable=False, unique=True, coerce=True)
         elif var.type in ("text", "postcode"):
-            columns[name] = pa.Column("string", nullable=True, coerce=True)
+            columns[name] = pdschema.Column("string", nullable=True, coerce=True)
         elif var.type == "number":
-            checks = [pa.Check.ge(var.min)] if var.min is not None else []
-            columns[name] = pa.Column("Float64", checks, nullable=nullable, coerce=True)
+            checks = [pdschema.Check.ge(var.min)] if var.min is not None else []
+            columns[name] = pdschema.Column("Float64", checks, nullable=nullable, coerce=True)
         else:
             checks = []
             if var.type in CODED_TYPES:
-                checks.append(pa.Check.isin(var.codes))
+                checks.append(pdschema.Check.isin(var.codes))
             if var.min is not None or var.max is not None:
-                checks.append(pa.Check.in_range(var.min, var.max))
-            columns[name] = pa.Column("Int64", checks, nullable=nullable, coerce=True)
-    return pa.DataFrameSchema(columns, strict=True, ordered=False)
+                checks.append(pdschema.Check.in_range(var.min, var.max))
+            columns[name] = pdschema.Column("Int64", checks, nullable=nullable, coerce=True)
+    return pdschema.DataFrameSchema(columns, strict=True, ordered=False)
 
 
 def _describe_check(check: str, cb: Codebook, column: str | None) -> str:
@@ -230,10 +258,11 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
     cells = read_cells(path)
     table = apply_mapping(cells.table, load_mapping(mapping, cb) if mapping else None)
     for name in set(table.columns) & set(cb.names):
-        table[name] = _numeric_text(table[name]) if cb[name].type not in ("text", "postcode") else table[name].replace("", None)
+        kind = cb[name].type
+        table[name] = _as_text(table[name]) if kind in ("id", "text", "postcode") else _as_numbers(table[name], kind != "number")
     try:
         valid = export_schema(cb).validate(table, lazy=True)
-    except pa.errors.SchemaErrors as err:
+    except pdschema.errors.SchemaErrors as err:
         raise ExportError(_explain(path, cells, err.failure_cases, cb)) from None
     valid = cb.typed(valid).reset_index(drop=True)
     valid.attrs["provenance"] = provenance(path)
@@ -241,20 +270,6 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
 
 
 # --- Provenance and processed data -----------------------------------------------------------
-
-def sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def provenance(path: str | Path) -> dict:
-    """What a reader needs to know about the data source: file, checksum, synthetic or not (and its seed)."""
-    path = Path(path)
-    manifest = manifest_path(path)
-    source = {"file": path.name, "sha256": sha256(path), "synthetic": manifest.exists()}
-    if manifest.exists():
-        source["seed"] = json.loads(manifest.read_text(encoding="utf-8"))["seed"]
-    return source
-
 
 def write_atomic(path: str | Path, write) -> Path:
     """Call write(tmp_path) and move the result into place, so no reader sees half a file."""

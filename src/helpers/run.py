@@ -1,40 +1,44 @@
-"""The report runner: validate the export, execute the notebooks (papermill), render HTML (nbconvert).
+"""The report runner: execute the notebooks (papermill), render HTML (nbconvert), only what changed.
 
-    python -m helpers.run                       # every report, on the synthetic default
-    python -m helpers.run --raw export.csv --mapping map.yaml --lang en
+    python -m helpers.run                                   # every report, on the synthetic default
+    python -m helpers.run --raw wave2.csv --compare-with synthetic_default --lang en
 
-Each notebook is executed with its declared parameters, then rendered twice into the output folder:
-NAME.html for reviewers (no code) and NAME.full.html (with code), with NAME_files/ holding each figure
-(PNG, SVG) and table (CSV) a notebook keeps. index.html lists every report with
-its status, run time and the data source (file, rows, SHA-256). Nothing in the output folder changes
-unless the whole run succeeds: reports are built in build/staging and moved in at the end.
+Each export gets its own folder, reports/<export name>/: per notebook NAME.html for reviewers (no code),
+NAME.full.html (with code) and NAME_files/ with its figures (PNG, SVG) and tables (CSV); index.html lists
+the run's reports with status, run time and data source (file, rows, SHA-256). reports/index.html lists
+every run. Other runs are never touched.
 
-Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/failed/); 2 the export
-is unusable (the error names file, column, row and value).
+- Incremental: a notebook runs only when its inputs changed (export, notebook, helpers code and data,
+  options, environment; recognised by content hash, helpers.cache). Nothing to do: it says so and stops.
+- Parallel: after 01_cleaning the analysis notebooks are independent and run in separate processes
+  (default: one per core), each line of the progress display saying what changed state.
+- Atomic: reports are built in build/staging/<run> and moved into place only when every notebook
+  succeeded.
+
+Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/failed/); 2 the export is
+unusable (the error names file, column, row and value).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import html
+import json
 import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from multiprocessing import get_context
 from pathlib import Path
 
-import nbformat
-import papermill
-from nbconvert import HTMLExporter
-from traitlets.config import Config
-
-from helpers.io import ExportError, read_export
-from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR
-from helpers.report import banner
-from helpers.synth import ensure_synthetic_default
+from helpers import cache
+from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR, SYNTHETIC_DEFAULT_EXPORT
 
 KERNEL = "genai-survey"
+COMPARISON = "08_waves"   # runs only when a run is compared with another (--compare-with)
 
 
 @dataclass
@@ -43,6 +47,11 @@ class Outcome:
     title: str
     seconds: float
     warnings: int
+    error: str = ""
+
+
+class ExportRejected(Exception):
+    """The cleaning notebook refused the export (helpers.io.ExportError): exit code 2."""
 
 
 def install_kernel() -> None:
@@ -52,134 +61,287 @@ def install_kernel() -> None:
     install(prefix=sys.prefix, kernel_name=KERNEL, display_name=f"Python ({KERNEL})")
 
 
-def notebooks(only: list[str] | None = None) -> list[Path]:
-    """The numbered notebooks in order (optionally those whose name starts with one of `only`)."""
+def notebooks(only: list[str] | None = None, compare: bool = False) -> list[Path]:
+    """The numbered notebooks in order (optionally those whose name starts with one of `only`); the
+    wave comparison only when there is something to compare with."""
     found = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-    return [nb for nb in found if not only or any(nb.stem.startswith(o) for o in only)]
+    found = [nb for nb in found if compare or nb.stem != COMPARISON]
+    return [nb for nb in found if not only or nb.stem == cache.CLEANING or any(nb.stem.startswith(o) for o in only)]
 
 
-def title_of(nb: nbformat.NotebookNode) -> str:
+# --- One notebook: execute and render (runs in a worker process) -------------------------------
+
+def title_of(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown" and cell.source.startswith("# "):
             return cell.source.splitlines()[0][2:].strip()
     return ""
 
 
-def count_warnings(nb: nbformat.NotebookNode) -> int:
+def count_warnings(nb) -> int:
     """Outputs written to stderr (warnings, logging): a finished report should have none."""
     return sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
-def render(executed: nbformat.NotebookNode, target: Path, reviewer: bool, first_lines: str, title: str) -> None:
-    """One self-contained HTML file (lab template, images embedded), the data banner first."""
-    nb = nbformat.from_dict(executed)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines))
+@lru_cache(maxsize=2)
+def exporter(reviewer: bool):
+    """nbconvert's HTML exporter (lab template, images embedded); the reviewer's leaves out the code.
+    Made once per process: loading the template is the slow part."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
-    exporter = HTMLExporter(config=config, template_name="lab", embed_images=True, exclude_input=reviewer,
-                            exclude_input_prompt=reviewer, exclude_output_prompt=reviewer)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return HTMLExporter(config=config, template_name="lab", embed_images=True, exclude_input=reviewer,
+                        exclude_input_prompt=reviewer, exclude_output_prompt=reviewer)
+
+
+def render(executed, target: Path, reviewer: bool, first_lines: str, title: str) -> None:
+    """One self-contained HTML file, the data banner first."""
+    import nbformat
+
+    nb = nbformat.from_dict(executed)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines))
+    body, _ = exporter(reviewer).from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
 
 
-def write_index(target: Path, outcomes: list[Outcome], source: dict, lang: str) -> None:
-    """The landing page: data source, and one row per report with status, run time and links."""
-    rows = "\n".join(
-        f"<tr><td>{html.escape(o.title)}</td><td>ok{f' ({o.warnings} warnings)' if o.warnings else ''}</td>"
-        f"<td>{o.seconds:.1f} s</td><td><a href='{o.notebook}.html'>report</a> · "
-        f"<a href='{o.notebook}.full.html'>with code</a></td></tr>" for o in outcomes)
-    first = html.escape(banner(source, lang)).replace("**", "")
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>Reports: generative AI in local and Flemish government</title>
-<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}}
-table{{border-collapse:collapse}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}}
+def warm_up() -> None:
+    """Import what a worker needs (papermill, nbconvert and its templates) while cleaning runs."""
+    import papermill  # noqa: F401
+
+    exporter(True), exporter(False)
+
+
+def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict, source: dict, lang: str) -> Outcome:
+    """Execute one notebook with the parameters it declares, then render both HTML versions.
+    Runs in a worker process: everything it needs comes in its arguments."""
+    import nbformat
+    import papermill
+
+    from helpers.report import banner
+
+    print(f"  ▶ {nb_path.stem} running", file=sys.stderr, flush=True)
+    declared = papermill.inspect_notebook(str(nb_path))
+    parameters = {k: v for k, v in {**offered, "artifacts": str(staging / f"{nb_path.stem}_files")}.items() if k in declared}
+    executed_path = build / "executed" / staging.name / nb_path.name
+    executed_path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(nb_path), str(executed_path), parameters=parameters, kernel_name=KERNEL,
+                                   cwd=str(nb_path.parent), progress_bar=False, request_save_on_cell_execute=False)
+    except papermill.PapermillExecutionError as err:
+        if err.ename == "ExportError":
+            raise ExportRejected(err.evalue) from None
+        kept = build / "failed" / nb_path.name
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(executed_path, kept)
+        return Outcome(nb_path.stem, nb_path.stem, time.perf_counter() - start, 0,
+                       f"{nb_path.name}, cell In [{err.exec_count}]: {err.ename}: {err.evalue}\n"
+                       f"executed copy kept for debugging (the same cell numbers): {kept}")
+    seconds = time.perf_counter() - start
+    executed = nbformat.read(executed_path, as_version=4)
+    title = title_of(executed)
+    first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang)
+    for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
+        render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title)
+    return Outcome(nb_path.stem, title, seconds, count_warnings(executed))
+
+
+def rows_of(processed: str) -> int | str:
+    """Rows of the export, as the cleaning notebook recorded them in the processed data."""
+    import pyarrow.parquet as pq
+
+    try:
+        pandas_meta = json.loads(pq.read_schema(processed).metadata[b"pandas"])
+        return pandas_meta["attributes"]["provenance"]["rows_in"]
+    except (FileNotFoundError, KeyError, TypeError):
+        return "?"
+
+
+# --- Indexes ---------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;line-height:1.4}}
+table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}}
 .banner{{background:#fff3cd;padding:.6rem 1rem;border-left:4px solid #b58100}}</style></head>
-<body><p class="banner">{first}</p>
-<h1>Generatieve AI bij lokale en Vlaamse overheden: reports</h1>
+<body>{body}</body></html>
+"""
+
+
+def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
+    """The run's page: its data source, and one row per report with status, run time and links."""
+    from helpers.report import banner
+
+    source = manifest["source"]
+    def row(o: dict) -> str:
+        status = f"ok ({o['warnings']} warnings)" if o["warnings"] else "ok"
+        return (f"<tr><td>{html.escape(o['title'])}</td><td>{status}</td><td>{o['seconds']:.1f} s</td>"
+                f"<td><a href='{o['notebook']}.html'>report</a> · <a href='{o['notebook']}.full.html'>with code</a></td></tr>")
+
+    rows = "\n".join(row(o) for o in manifest["reports"].values())
+    body = f"""<p class="banner">{html.escape(banner(source, lang)).replace('**', '')}</p>
+<h1>Generatieve AI bij lokale en Vlaamse overheden: {html.escape(run_dir.name)}</h1>
+<p><a href="../index.html">All runs</a></p>
 <h2>Data source</h2>
-<table><tr><th>File</th><td>{html.escape(source['file'])}</td></tr>
-<tr><th>Rows</th><td>{source['rows']}</td></tr>
+<table><tr><th>File</th><td>{html.escape(source['file'])}</td></tr><tr><th>Rows</th><td>{source['rows']}</td></tr>
 <tr><th>SHA-256</th><td><code>{source['sha256']}</code></td></tr>
 <tr><th>Synthetic</th><td>{'yes' if source['synthetic'] else 'no'}</td></tr>
-<tr><th>Run</th><td>{dt.datetime.now().isoformat(timespec='seconds')}</td></tr></table>
+<tr><th>Last run</th><td>{manifest['finished']}</td></tr></table>
 <h2>Reports</h2>
 <table><tr><th>Report</th><th>Status</th><th>Run time</th><th>Open</th></tr>
 {rows}
-</table></body></html>
-"""
-    target.write_text(page, encoding="utf-8")
+</table>"""
+    (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=f"Reports: {html.escape(run_dir.name)}", body=body),
+                                        encoding="utf-8")
 
 
-def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: int, only: list[str] | None) -> int:
-    """Execute and render the notebooks; returns the exit code."""
-    raw = Path(raw) if raw else ensure_synthetic_default()
-    try:
-        export = read_export(raw, mapping)
-    except ExportError as err:
-        print(f"error: {err}", file=sys.stderr)
+def write_landing(out: Path) -> None:
+    """reports/index.html: every run in the folder, with its data source and when it last ran."""
+    runs = []
+    for manifest_file in sorted(out.glob("*/manifest.json")):
+        m = json.loads(manifest_file.read_text(encoding="utf-8"))
+        s = m["source"]
+        runs.append(f"<tr><td><a href='{manifest_file.parent.name}/index.html'>{html.escape(manifest_file.parent.name)}</a></td>"
+                    f"<td>{html.escape(s['file'])}</td><td>{s['rows']}</td><td>{'yes' if s['synthetic'] else 'no'}</td>"
+                    f"<td><code>{s['sha256'][:12]}</code></td><td>{len(m['reports'])}</td><td>{m['finished']}</td></tr>")
+    body = ("<h1>Generatieve AI bij lokale en Vlaamse overheden: all runs</h1>"
+            "<p>One folder per export. Runs on synthetic data show figures that test the analysis, not the study's results.</p>"
+            "<table><tr><th>Run</th><th>Export</th><th>Rows</th><th>Synthetic</th><th>SHA-256</th><th>Reports</th>"
+            f"<th>Last run</th></tr>{''.join(runs)}</table>")
+    (out / "index.html").write_text(PAGE.format(lang="en", title="Reports: all runs", body=body), encoding="utf-8")
+
+
+# --- The run ---------------------------------------------------------------------------------
+
+def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: int, only: list[str] | None = None,
+        compare_with: str | None = None, jobs: int | None = None, name: str | None = None, force: bool = False) -> int:
+    """Bring the export's reports up to date (all of them with `force`); returns the exit code."""
+    if raw is None:
+        raw = SYNTHETIC_DEFAULT_EXPORT
+        if not cache.synthetic_default_is_current():
+            from helpers.synth import ensure_synthetic_default   # numpy and pandas only when it must be made
+
+            ensure_synthetic_default()
+    raw = Path(raw)
+    if not raw.is_file():
+        print(f"error: {raw}: no such file", file=sys.stderr)
         return 2
-    source = {**export.attrs["provenance"], "rows": len(export)}
-    first_lines = banner(source, lang)
+    name = name or raw.stem
+    run_dir, staging = out / name, BUILD_DIR / "staging" / name
+    processed = PROCESSED_DIR / f"{name}.parquet"
     offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
-               "processed": str(PROCESSED_DIR / f"{raw.stem}.parquet"), "lang": lang, "min_cell": min_cell}
-    staging, executed_dir = BUILD_DIR / "staging", BUILD_DIR / "executed"
+               "processed": str(processed), "lang": lang, "min_cell": min_cell}
+    options = {"lang": lang, "min_cell": min_cell, "mapping": cache.sha256_file(mapping) if mapping else None}
+    if compare_with:
+        other = PROCESSED_DIR / f"{compare_with}.parquet"
+        if not other.is_file():
+            print(f"error: --compare-with {compare_with}: no processed data at {other}; run that export first", file=sys.stderr)
+            return 2
+        offered["compare_with"] = str(other)
+        options["compare_with"] = cache.sha256_file(other)
+    source = cache.provenance(raw)
+    todo_books = notebooks(only, compare=bool(compare_with))
+    keys = cache.notebook_keys(todo_books, source["sha256"], options)
+    manifest_file = run_dir / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {"reports": {}}
+    present = {stem for stem in keys if (run_dir / f"{stem}.html").exists() and processed.exists()}
+    done = {} if force else {s: r["key"] for s, r in manifest["reports"].items()}
+    todo = cache.stale(keys, done, present)
+    if not todo:
+        print(f"{run_dir}: all {len(keys)} reports are up to date; nothing to run", file=sys.stderr)
+        return 0
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    todo = notebooks(only)
-    outcomes = []
-    for i, nb_path in enumerate(todo, start=1):
-        print(f"[{i}/{len(todo)}] {nb_path.stem} … ", end="", flush=True, file=sys.stderr)
-        declared = papermill.inspect_notebook(str(nb_path))
-        offered["artifacts"] = str(staging / f"{nb_path.stem}_files")
-        parameters = {k: v for k, v in offered.items() if k in declared}
-        executed_path = executed_dir / nb_path.name
-        start = time.perf_counter()
-        try:
-            papermill.execute_notebook(str(nb_path), str(executed_path), parameters=parameters, kernel_name=KERNEL,
-                                       cwd=str(NOTEBOOKS_DIR), progress_bar=False)
-        except papermill.PapermillExecutionError as err:
-            kept = BUILD_DIR / "failed" / nb_path.name
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(executed_path, kept)
-            print(f"failed\nerror: {nb_path.name}, cell In [{err.exec_count}]: {err.ename}: {err.evalue}\n"
-                  f"executed copy kept for debugging (the same cell numbers): {kept}", file=sys.stderr)
-            return 1
-        seconds = time.perf_counter() - start
-        executed = nbformat.read(executed_path, as_version=4)
-        title = title_of(executed)
-        for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
-            render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title)
-        outcomes.append(Outcome(nb_path.stem, title, seconds, count_warnings(executed)))
-        print(f"done in {seconds:.1f} s" + (f", {outcomes[-1].warnings} warning output(s)" if outcomes[-1].warnings else ""),
-              file=sys.stderr)
-    write_index(staging / "index.html", outcomes, source, lang)
-    out.mkdir(parents=True, exist_ok=True)
+    print(f"{run_dir}: {len(todo)} of {len(keys)} reports to (re)build: {', '.join(todo)}", file=sys.stderr)
+    outcomes = execute_all([nb for nb in todo_books if nb.stem in todo], staging, offered, source, lang, jobs)
+    if isinstance(outcomes, int):
+        return outcomes
+    source["rows"] = rows_of(str(processed))
+    reports = {**manifest["reports"], **{o.notebook: {**asdict(o), "key": keys[o.notebook]} for o in outcomes}}
+    manifest = {"source": source, "finished": dt.datetime.now().isoformat(timespec="seconds"),
+                "reports": dict(sorted(reports.items()))}
+    publish(staging, run_dir)
+    manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_run_index(run_dir, manifest, lang)
+    write_landing(out)
+    print(f"reports written to {run_dir}/ (index.html; all runs: {out / 'index.html'})", file=sys.stderr)
+    return 0
+
+
+def execute_all(books: list[Path], staging: Path, offered: dict, source: dict, lang: str, jobs: int | None) -> list[Outcome] | int:
+    """Every notebook in a worker process: cleaning first (the other workers warm up meanwhile), then
+    the analysis notebooks in parallel. Reports go to build/staging/<run>."""
+    build = staging.parent.parent
+    cleaning, books = (books[:1], books[1:]) if books and books[0].stem == cache.CLEANING else ([], books)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
+    outcomes, start = [], time.perf_counter()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            for nb in cleaning:
+                first = pool.submit(execute_and_render, nb, staging, build, offered, source, lang)
+                for _ in range(workers - 1):
+                    pool.submit(warm_up)
+                outcomes.append(report_outcome(first.result(), start))
+            if any(o.error for o in outcomes):
+                books = []   # no processed data: nothing else can run
+            pending = {pool.submit(execute_and_render, nb, staging, build, offered, source, lang): nb for nb in books}
+            if pending:
+                print(f"  … {len(pending)} notebooks queued on {workers} worker(s)", file=sys.stderr, flush=True)
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    pending.pop(future)
+                    outcomes.append(report_outcome(future.result(), start, len(pending)))
+    except ExportRejected as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    failed = [o for o in outcomes if o.error]
+    for o in failed:
+        print(f"error: {o.error}", file=sys.stderr)
+    return 1 if failed else outcomes
+
+
+def report_outcome(outcome: Outcome, start: float, still_running: int = 0) -> Outcome:
+    state = "failed" if outcome.error else f"done in {outcome.seconds:.1f} s"
+    warn = f", {outcome.warnings} warning output(s)" if outcome.warnings else ""
+    print(f"  ✓ {outcome.notebook} {state}{warn} [{time.perf_counter() - start:.0f} s elapsed, {still_running} left]",
+          file=sys.stderr, flush=True)
+    return outcome
+
+
+def publish(staging: Path, run_dir: Path) -> None:
+    """Move what the run built into its folder, replacing only those files (and figure folders)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
     for produced in sorted(staging.iterdir()):
         if produced.is_dir():
-            shutil.rmtree(out / produced.name, ignore_errors=True)
-        os.replace(produced, out / produced.name)
-    print(f"reports written to {out}/ (index.html)", file=sys.stderr)
-    return 0
+            shutil.rmtree(run_dir / produced.name, ignore_errors=True)
+        os.replace(produced, run_dir / produced.name)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n")[0])
     parser.add_argument("--raw", type=Path, help="the raw export (default: the synthetic default)")
     parser.add_argument("--mapping", type=Path, help="column-mapping file (data/README.md)")
-    parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder for the HTML reports")
+    parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder of all runs (default: reports)")
+    parser.add_argument("--name", help="the run's folder name (default: the export's file name without extension)")
+    parser.add_argument("--compare-with", help="name of an earlier run to compare this one with (notebook 08)")
     parser.add_argument("--lang", choices=["nl", "en"], default="nl")
     parser.add_argument("--min-cell", type=int, default=5, help="smallest cell shown (default 5)")
-    parser.add_argument("--only", nargs="*", help="run only notebooks whose name starts with these (e.g. 01)")
+    parser.add_argument("--only", nargs="*", help="run only notebooks whose name starts with these (and 01)")
+    parser.add_argument("--jobs", type=int, help="parallel notebooks after cleaning (default: the number of cores)")
+    parser.add_argument("--force", action="store_true", help="run every notebook, even when nothing changed")
     parser.add_argument("--install-kernel", action="store_true", help="register the Jupyter kernel and stop")
     args = parser.parse_args(argv)
     if args.install_kernel:
         install_kernel()
         return 0
-    return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only)
+    return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
+               args.name, args.force)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """Frequencies, reliabilities, correlations and tests: thin wrappers over pandas, pingouin, scipy and
-statsmodels, tidy tables out (one function, one statistic; no printing, no plotting)."""
+statsmodels, tidy tables out (one function, one statistic; no printing, no plotting).
+
+pingouin and statsmodels are imported inside the functions that use them: together they take about a
+second to import, and a report's kernel pays that for every notebook that never needs them.
+"""
 from __future__ import annotations
 
 import pandas as pd
-import pingouin as pg
-import statsmodels.api as sm
 from scipy import stats
-from statsmodels.stats.contingency_tables import SquareTable
 
 from helpers.codebook import Codebook
 
@@ -38,6 +39,8 @@ def cronbach_alpha(df: pd.DataFrame, items: list[str], ci: float = 0.95) -> pd.D
 
     The interval is Feldt's F-based interval as pingouin computes it.
     """
+    import pingouin as pg
+
     data = df[items].astype(float).dropna()
     alpha, (low, high) = pg.cronbach_alpha(data=data, nan_policy="listwise", ci=ci)
     return pd.DataFrame({"alpha": [alpha], "ci_low": [low], "ci_high": [high], "n": [len(data)], "k": [len(items)]})
@@ -86,6 +89,8 @@ def chi2_homogeneity(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 def spearman(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """Spearman's rank correlation with its 95% CI (pingouin.corr: Fisher z interval), pairwise complete."""
+    import pingouin as pg
+
     pair = df[[a, b]].dropna().astype(float)
     res = pg.corr(pair[a], pair[b], method="spearman")
     low, high = res["CI95"].iloc[0]
@@ -93,18 +98,25 @@ def spearman(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 
 def wilcoxon_paired(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
-    """Wilcoxon signed-rank test of paired ordinal answers (pingouin.wilcoxon over scipy.stats.wilcoxon):
-    ties at zero dropped and a continuity correction, as R's wilcox.test; the matched-pairs
-    rank-biserial correlation (Kerby, 2014) over the same non-zero differences as effect size."""
+    """Wilcoxon signed-rank test of paired ordinal answers (scipy.stats.wilcoxon): ties at zero dropped
+    and a continuity correction, as R's wilcox.test; effect size the matched-pairs rank-biserial
+    correlation over the same non-zero differences (Kerby, 2014; as pingouin's RBC, which is not used
+    because pingouin.wilcoxon also builds an n x n matrix for its CLES)."""
     pair = df[[a, b]].dropna().astype(float)
-    res = pg.wilcoxon(pair[a], pair[b], zero_method="wilcox")
-    return pd.DataFrame({"n": [len(pair)], "n_nonzero": [int((pair[a] != pair[b]).sum())], "W": [res["W_val"].iloc[0]],
-                         "p": [res["p_val"].iloc[0]], "rank_biserial": [res["RBC"].iloc[0]]})
+    diff = (pair[a] - pair[b]).to_numpy()
+    diff = diff[diff != 0]
+    res = stats.wilcoxon(diff, zero_method="wilcox", correction=True)
+    ranks = stats.rankdata(abs(diff))
+    rbc = (ranks[diff > 0].sum() - ranks[diff < 0].sum()) / ranks.sum()
+    return pd.DataFrame({"n": [len(pair)], "n_nonzero": [len(diff)], "W": [res.statistic], "p": [res.pvalue],
+                         "rank_biserial": [rbc]})
 
 
 def stuart_maxwell(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     """Stuart-Maxwell test of marginal homogeneity for two paired categorical answers
     (statsmodels SquareTable.homogeneity): are the two distributions the same, given the pairing?"""
+    from statsmodels.stats.contingency_tables import SquareTable
+
     pair = df[[a, b]].dropna().astype(int)
     codes = sorted(set(pair[a]) | set(pair[b]))
     table = pd.crosstab(pair[a], pair[b]).reindex(index=codes, columns=codes, fill_value=0)
@@ -116,6 +128,8 @@ def paired_ttests(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFram
     """Paired t-tests (pingouin.ttest, paired=True) for each pair, Holm-corrected across the pairs
     (pingouin.multicomp), with Cohen's d_z = mean difference / SD of the differences (Lakens, 2013;
     pingouin's paired cohen_d is d_av, not d_z)."""
+    import pingouin as pg
+
     rows = []
     for a, b in pairs:
         pair = df[[a, b]].dropna().astype(float)
@@ -166,6 +180,8 @@ def mean_ci(df: pd.DataFrame, columns: list[str], ci: float = 0.95) -> pd.DataFr
 
 def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFrame:
     """Pearson r, p and n for every row x column pair (pingouin.corr, pairwise complete)."""
+    import pingouin as pg
+
     out = []
     for a in rows:
         for b in columns:
@@ -178,6 +194,8 @@ def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFra
 def robust_regression(df: pd.DataFrame, outcome: str, predictors: list[str]) -> pd.DataFrame:
     """OLS of the standardized outcome on standardized predictors with HC3 robust standard errors
     (statsmodels): standardized betas that do not lean on homoscedastic errors."""
+    import statsmodels.api as sm
+
     data = df[[outcome, *predictors]].dropna().astype(float)
     z = (data - data.mean()) / data.std()
     fit = sm.OLS(z[outcome], sm.add_constant(z[predictors])).fit(cov_type="HC3")

@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 from scipy import optimize, stats
 
+from helpers.cache import manifest_path, synthetic_default_is_current, synthetic_inputs
 from helpers.codebook import Codebook, load_codebook
 from helpers.paths import SYNTHETIC_DEFAULT_EXPORT, SYNTHETIC_DEFAULT_PARAMS
 
@@ -37,14 +38,28 @@ def calibrated_path(params_path: Path) -> Path:
 
 
 def load_params(path: str | Path = SYNTHETIC_DEFAULT_PARAMS) -> dict:
-    """Read a parameters file and, when present, its calibrated latent parameters."""
+    """Read a parameters file and, when present, its calibrated latent parameters. A file with a `base`
+    is that base with its `override` merged in (and the base's calibration)."""
     path = Path(path)
     params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if "base" in params:
+        params = merged(load_params(path.parent / params["base"]), params["override"])
+    else:
+        cal = calibrated_path(path)
+        params["calibrated"] = yaml.safe_load(cal.read_text(encoding="utf-8")) if cal.exists() else {}
     params["_path"] = str(path)
     params["_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    cal = calibrated_path(path)
-    params["calibrated"] = yaml.safe_load(cal.read_text(encoding="utf-8")) if cal.exists() else {}
     return params
+
+
+def merged(base: dict, override: dict) -> dict:
+    """base with override's values, nested dictionaries merged key by key; a spec (counts, shares or
+    mean/sd) replaces the base's spec whole."""
+    out = dict(base)
+    for key, value in override.items():
+        spec = isinstance(value, dict) and bool({"counts", "shares", "mean"} & set(value))
+        out[key] = merged(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) and not spec else value
+    return out
 
 
 # --- Exact margins ---------------------------------------------------------------------------
@@ -322,23 +337,23 @@ def generate(params: dict, n_valid: int | None = None, cb: Codebook | None = Non
     rows = pd.concat([valid, answered_but_excluded, no_consent], ignore_index=True)
     rows = rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
     rows["respondent_id"] = np.arange(1, len(rows) + 1)
-    rows = _apply_routing(rows.reindex(columns=cb.names).astype(object), cb)
-    return cb.typed(rows.astype({n: "Float64" for n in cb.names if cb.dtype(n) == "Int64"}))
+    rows = rows.reindex(columns=cb.names)
+    numeric = [n for n in cb.names if cb.dtype(n) != "string"]
+    rows[numeric] = rows[numeric].astype(float)   # NaN where routing blanks an answer
+    return cb.typed(_apply_routing(rows, cb))
 
 
 # --- Writing ---------------------------------------------------------------------------------
 
-def manifest_path(export: Path) -> Path:
-    return export.with_name(export.name + ".synthetic.json")
-
-
-def write_export(df: pd.DataFrame, path: str | Path, params: dict) -> Path:
-    """Write the export as a real one looks (UTF-8 CSV) plus a manifest that marks it synthetic."""
+def write_export(df: pd.DataFrame, path: str | Path, params: dict, sep: str = ",", decimal: str = ".") -> Path:
+    """Write the export as a real one looks (UTF-8 CSV; semicolons and decimal commas on request) plus a
+    manifest that marks it synthetic and records what it was made from."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n")
+    df.to_csv(path, index=False, lineterminator="\n", sep=sep, decimal=decimal)
     manifest = {"synthetic": True, "generator": "helpers.synth", "params": Path(params["_path"]).name,
-                "params_sha256": params["_sha256"], "seed": params["seed"], "rows": len(df)}
+                "params_sha256": params["_sha256"], "inputs_sha256": synthetic_inputs(Path(params["_path"])),
+                "seed": params["seed"], "rows": len(df)}
     manifest_path(path).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -392,9 +407,11 @@ def calibrate(params_path: str | Path = SYNTHETIC_DEFAULT_PARAMS, iterations: in
 
 
 def ensure_synthetic_default() -> Path:
-    """The embedded default export, (re)written from the default parameters: deterministic, about a second."""
-    params = load_params()
-    return write_export(generate(params), SYNTHETIC_DEFAULT_EXPORT, params)
+    """The embedded default export, (re)written when it is missing or its inputs changed."""
+    if not synthetic_default_is_current():
+        params = load_params()
+        write_export(generate(params), SYNTHETIC_DEFAULT_EXPORT, params)
+    return SYNTHETIC_DEFAULT_EXPORT
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -403,12 +420,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--params", default=str(SYNTHETIC_DEFAULT_PARAMS))
     parser.add_argument("--n", type=int, help="valid respondents (default: the parameters file's n_valid)")
     parser.add_argument("--out", default=str(SYNTHETIC_DEFAULT_EXPORT))
+    parser.add_argument("--sep", default=",", help="delimiter of the CSV (e.g. ';')")
+    parser.add_argument("--decimal", default=".", help="decimal mark of the CSV (e.g. ',')")
     args = parser.parse_args(argv)
     if args.command == "calibrate":
         print(yaml.safe_dump(calibrate(args.params), sort_keys=False))
     else:
         params = load_params(args.params)
-        print(write_export(generate(params, args.n), args.out, params))
+        print(write_export(generate(params, args.n), args.out, params, sep=args.sep, decimal=args.decimal))
 
 
 if __name__ == "__main__":
