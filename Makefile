@@ -6,6 +6,7 @@
 # Each installs the local environment (.venv) on first use. Also:
 #   make waves              a synthetic second wave (semicolon CSV, decimal commas) compared with the default
 #   make bench              the benchmark; writes BENCHMARK.md
+#   make browser-test       both languages' reports in headless Chromium: errors, images, links, axe audit
 
 PYTHON ?= python3
 VENV   := .venv
@@ -19,7 +20,7 @@ REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: reports test env waves bench clean
+.PHONY: reports test env waves bench browser-test clean
 
 env: $(STAMP)
 
@@ -45,6 +46,19 @@ bench: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+BROWSER_STAMP := $(VENV)/.browser-installed
+
+$(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-lock.json
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+	$(PY) -m pip install --quiet -r tests/browser/requirements.txt
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+browser-test: $(BROWSER_STAMP)
+	$(PY) -m helpers.run --out $(OUT) --lang nl
+	$(PY) -m helpers.run --out $(OUT) --lang en
+	$(PY) -m pytest -o addopts="-ra" tests/browser
 
 clean:
 	rm -rf build $(OUT)/*/ $(OUT)/index.html data/processed/*.parquet

@@ -38,7 +38,8 @@ def flow_chart(flow: pd.DataFrame, step_labels: list[str], title: str, axis_labe
     ax.set_yticks(y, step_labels)
     ax.set_xlabel(axis_label)
     ax.set_title(_wrap(title, 75), loc="left")
-    return fig
+    return described(fig, title, [f"{label}: {remaining}" + (f" (−{excluded})" if excluded else "")
+                                  for label, remaining, excluded in zip(step_labels, flow["remaining"], flow["excluded"])])
 
 
 def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[str] | None = None) -> Figure:
@@ -50,7 +51,7 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
     ax.set_ylabel(y)
     ax.set_title(_wrap(title, 75), loc="left")
     ax.tick_params(axis="x", rotation=45)
-    return fig
+    return described(fig, title, [f"{c}: {_number(v)}" for c, v in zip(table[x], table[y])])
 
 
 def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
@@ -68,7 +69,9 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
     ax.set_title(_wrap(title, 75), loc="left")
     if len(series) > 1:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / fig.get_figheight()), ncol=len(series), frameon=False)
-    return fig
+    names = legend or series
+    return described(fig, title, [f"{c}: " + ", ".join(f"{n} {_number(row[col])}" for n, col in zip(names, series))
+                                  for c, row in data.iloc[::-1].iterrows()])
 
 
 def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], value_labels: dict[int, str],
@@ -92,7 +95,22 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
     ax.set_title(_wrap(title, 75), loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(codes), frameon=False, fontsize=8)
+    low, high = codes[:middle], codes[middle + 1:]
+    return described(fig, title, [f"{label}: {shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / "
+                                  f"{value_labels[low[-1]]}, {shares.loc[item, high].sum():.0f}% "
+                                  f"{value_labels[high[0]]} / {value_labels[high[-1]]}"
+                                  for item, label in zip(items, item_labels)])
+
+
+def described(fig: Figure, title: str, parts: list[str], limit: int = 900) -> Figure:
+    """Attach alt text to a figure: its title and what it shows, in words (read by screen readers)."""
+    text = f"{title}. " + "; ".join(parts)
+    fig.alt = text if len(text) <= limit else text[: limit - 1] + "…"
     return fig
+
+
+def _number(value) -> str:
+    return "—" if pd.isna(value) else f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _wrap(text: str, width: int = 40) -> str:
@@ -111,7 +129,8 @@ def profile_chart(means: pd.DataFrame, labels: list[str], title: str, axis_label
     ax.set_xlim(*limits)
     ax.set_xlabel(axis_label)
     ax.set_title(_wrap(title, 75), loc="left")
-    return fig
+    return described(fig, title, [f"{label}: M {row.mean:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+                                  for label, row in zip(labels, means.itertuples())])
 
 
 def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: float, title: str) -> Figure:
@@ -139,7 +158,8 @@ def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: float, title: 
     ax.add_patch(matplotlib.patches.Ellipse(target, 2.6, 0.9, facecolor="white", edgecolor=MAIN, linewidth=2))
     ax.text(*target, f"{_wrap(labels[outcome], 18)}\nR² = {r2:.2f}", ha="center", va="center", fontsize=9)
     ax.set_title(_wrap(title, 75), loc="left")
-    return fig
+    return described(fig, title, [f"{labels[row.predictor]} → {labels[outcome]}: β = {row.std:.2f}, p {'< .001' if row.p < 0.001 else f'= {row.p:.3f}'}"
+                                  for row in paths.itertuples()] + [f"R² = {r2:.2f}"])
 
 
 def bubble_map(provinces, regions, places: pd.DataFrame, title: str, note: str, highlight_region: str,
@@ -163,4 +183,5 @@ def bubble_map(provinces, regions, places: pd.DataFrame, title: str, note: str, 
     ax.legend(handles, [str(n) for n in size_legend], title="n", loc="upper right", frameon=False, labelspacing=1.6, borderpad=1.2)
     ax.set_title(_wrap(title, 80), loc="left")
     fig.text(0.01, 0.01, _wrap(note, 130), fontsize=7, va="bottom")
-    return fig
+    largest = shown.nlargest(10, "n")
+    return described(fig, title, [f"{row.name}: {row.n}" for row in largest.itertuples()] + [note])

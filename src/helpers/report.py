@@ -1,6 +1,9 @@
 """What every report shows besides its tables and charts: the data banner, notes, package versions."""
 from __future__ import annotations
 
+import base64
+import html
+import io
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -35,9 +38,24 @@ def note(key: str, lang: str, **values) -> Markdown:
     return Markdown(t(key, lang, **values))
 
 
+class Chart:
+    """A figure as the report shows it: an image with alt text saying what it shows (plots.described)."""
+
+    def __init__(self, fig: Figure):
+        self.fig = fig
+        self.alt = getattr(fig, "alt", "")
+
+    def _repr_html_(self) -> str:
+        buffer = io.BytesIO()
+        self.fig.savefig(buffer, format="png", dpi=110)
+        data = base64.b64encode(buffer.getvalue()).decode()
+        return f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" style="max-width:100%"></figure>'
+
+
 def keep(shown, name: str, folder: str | Path | None):
-    """Save a figure (PNG and SVG) or table (CSV) as `name` in `folder` beside the report; return it
-    unchanged so the notebook shows it. With folder None nothing is saved."""
+    """Save a figure (PNG and SVG) or table (CSV) as `name` in `folder` beside the report, and return what
+    the notebook shows: a table as it is, a figure as a Chart (with its alt text). With folder None
+    nothing is saved."""
     if folder is not None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,7 +65,7 @@ def keep(shown, name: str, folder: str | Path | None):
         else:
             table = shown.data if isinstance(shown, Styler) else shown
             table.to_csv(folder / f"{name}.csv", index=False)
-    return shown
+    return Chart(shown) if isinstance(shown, Figure) else shown
 
 
 def predictors_sentence(paths: pd.DataFrame, labels: dict[str, str], lang: str, alpha: float = 0.05) -> Markdown:

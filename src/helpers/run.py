@@ -84,9 +84,10 @@ def count_warnings(nb) -> int:
                if o.get("output_type") == "stream" and o.get("name") == "stderr")
 
 
-@lru_cache(maxsize=2)
-def exporter(reviewer: bool):
-    """nbconvert's HTML exporter (lab template, images embedded); the reviewer's leaves out the code.
+@lru_cache(maxsize=4)
+def exporter(reviewer: bool, lang: str = "nl"):
+    """nbconvert's HTML exporter (the lab template without CDN scripts, images embedded); the reviewer's
+    leaves out the code.
     Made once per process: loading the template is the slow part."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -95,17 +96,29 @@ def exporter(reviewer: bool):
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
-    return HTMLExporter(config=config, template_name="lab", embed_images=True, exclude_input=reviewer,
-                        exclude_input_prompt=reviewer, exclude_output_prompt=reviewer)
+    return HTMLExporter(config=config, template_name="offline", extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+                        embed_images=True, exclude_input=reviewer,
+                        exclude_input_prompt=reviewer, exclude_output_prompt=reviewer, language_code=lang)
 
 
-def render(executed, target: Path, reviewer: bool, first_lines: str, title: str) -> None:
-    """One self-contained HTML file, the data banner first."""
+def contents(nb, lang: str) -> str:
+    """A table of contents of the notebook's sections, linking to nbconvert's heading anchors."""
+    from helpers.text import t
+
+    headings = [line[3:].strip() for cell in nb.cells if cell.cell_type == "markdown"
+                for line in cell.source.splitlines() if line.startswith("## ")]
+    return f"**{t('contents', lang)}:** " + " · ".join(f"[{h}](#{h.replace(' ', '-')})" for h in headings)
+
+
+def render(executed, target: Path, reviewer: bool, first_lines: str, title: str, lang: str) -> None:
+    """One self-contained HTML file in the report's language: the data banner first, then the contents."""
     import nbformat
 
     nb = nbformat.from_dict(executed)
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines))
-    body, _ = exporter(reviewer).from_notebook_node(nb, resources={"metadata": {"name": title}})
+    heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("# ")), 0)
+    nb.cells.insert(heading + 1, nbformat.v4.new_markdown_cell(contents(nb, lang)))
+    body, _ = exporter(reviewer, lang).from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
 
 
@@ -113,7 +126,7 @@ def warm_up() -> None:
     """Import what a worker needs (papermill, nbconvert and its templates) while cleaning runs."""
     import papermill  # noqa: F401
 
-    exporter(True), exporter(False)
+    exporter(True), exporter(False)   # (the default language; others load on first use)
 
 
 def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict, source: dict, lang: str) -> Outcome:
@@ -147,7 +160,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     title = title_of(executed)
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang)
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
-        render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title)
+        render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang)
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed))
 
 
@@ -231,7 +244,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     if not raw.is_file():
         print(f"error: {raw}: no such file", file=sys.stderr)
         return 2
-    name = name or raw.stem
+    name = name or (raw.stem if lang == "nl" else f"{raw.stem}_{lang}")   # each language its own folder
     run_dir, staging = out / name, BUILD_DIR / "staging" / name
     processed = PROCESSED_DIR / f"{name}.parquet"
     offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
@@ -253,6 +266,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     done = {} if force else {s: r["key"] for s, r in manifest["reports"].items()}
     todo = cache.stale(keys, done, present)
     if not todo:
+        write_landing(out)   # cheap; keeps the list of runs true if a run's folder was removed
         print(f"{run_dir}: all {len(keys)} reports are up to date; nothing to run", file=sys.stderr)
         return 0
     shutil.rmtree(staging, ignore_errors=True)
@@ -328,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, help="the raw export (default: the synthetic default)")
     parser.add_argument("--mapping", type=Path, help="column-mapping file (data/README.md)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder of all runs (default: reports)")
-    parser.add_argument("--name", help="the run's folder name (default: the export's file name without extension)")
+    parser.add_argument("--name", help="the run's folder name (default: the export's file name without extension, "
+                                       "plus _en for English)")
     parser.add_argument("--compare-with", help="name of an earlier run to compare this one with (notebook 08)")
     parser.add_argument("--lang", choices=["nl", "en"], default="nl")
     parser.add_argument("--min-cell", type=int, default=5, help="smallest cell shown (default 5)")

@@ -1,0 +1,105 @@
+"""Every rendered report in a real browser (headless Debian Chromium, driven by Playwright): no console
+errors, every image decoded, every internal link resolves, an axe-core audit without serious or critical
+violations, and a screenshot saved beside the report. Run by `make browser-test` after the reports of
+both languages are built; it reads what is in reports/.
+"""
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from helpers.codebook import load_codebook
+from helpers.paths import REPORTS_DIR
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+PAGES = sorted([*REPORTS_DIR.glob("*/[0-9][0-9]_*.html"), *REPORTS_DIR.glob("*/index.html"), REPORTS_DIR / "index.html"])
+PAGES = [p for p in PAGES if p.exists() and not p.name.endswith(".full.html")]
+
+
+def test_there_are_reports_in_both_languages():
+    runs = {p.parent.name for p in PAGES if p.parent != REPORTS_DIR}
+    assert any(r.endswith("_en") for r in runs) and any(not r.endswith("_en") for r in runs), runs
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES, ids=lambda p: str(p.relative_to(REPORTS_DIR)))
+def test_page_in_a_real_browser(browser, page_path):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors = []
+    page.on("console", lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(page_path.as_uri())
+    page.wait_for_load_state("load")
+    assert not errors, errors
+    undecoded = page.evaluate("Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt)")
+    assert not undecoded, undecoded
+    # a fragment resolves to the element whose id is the fragment as written, or percent-decoded (HTML spec)
+    missing = page.evaluate("Array.from(document.querySelectorAll('a[href^=\"#\"]')).map(a => a.getAttribute('href').slice(1))"
+                            ".filter(f => !document.getElementById(f) && !document.getElementById(decodeURIComponent(f)))")
+    assert not missing, f"links to no element: {missing}"
+    files = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') && !h.includes('://'))")
+    broken = [f for f in files if not (page_path.parent / f.split("#")[0]).exists()]
+    assert not broken, f"links to missing files: {broken}"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                               ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target.join(' ')}`)")
+    assert not violations, violations
+    shots = page_path.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=True)
+    page.close()
+
+
+class _Text(HTMLParser):
+    """The visible text of a page (no scripts, styles or attribute values)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def dutch_only_labels() -> set[str]:
+    """Codebook labels and texts whose Dutch wording differs from the English (the ones that would show
+    a Dutch label left in an English report)."""
+    cb = load_codebook()
+    labels = set()
+    for var in cb.variables.values():
+        pairs = [(var.text["nl"], var.text["en"])] + [(v["nl"], v["en"]) for v in (var.values or {}).values()]
+        labels |= {nl for nl, en in pairs if nl != en and len(nl) > 4}
+    labels |= {spec["nl"] for spec in cb.scales.values() if spec["nl"] != spec["en"]}
+    return labels
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if p.parent.name.endswith("_en") and p.name != "index.html"],
+                         ids=lambda p: p.name)
+def test_no_dutch_label_left_in_an_english_report(page_path):
+    parser = _Text()
+    parser.feed(page_path.read_text(encoding="utf-8"))
+    text = re.sub(r"\s+", " ", " ".join(parser.parts))
+    left = sorted(label for label in dutch_only_labels() if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
+    assert not left, left
