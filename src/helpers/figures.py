@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers.cleaning import Cleaned
 from helpers.codebook import load_codebook
+from helpers.text import t
 from helpers.stats import (chi2_homogeneity, likert_summary, multi_response, paired_ttests, pearson, scale_summary, share,
                            spearman)
 
@@ -22,6 +23,23 @@ REPORT_TTESTS = {
     "cons": [("con_incorrect", "con_energy"), ("con_undesired", "con_energy"),
              ("con_incorrect", "con_copyright"), ("con_undesired", "con_copyright")],
 }
+
+# Headline indicators (waves compared, weighted estimates): shares (id, variable, codes counted) and means.
+HEADLINE_SHARES = [
+    ("use_work_weekly", "use_work", (4, 5)), ("use_free_weekly", "use_free", (4, 5)), ("use_work_daily", "use_work", (5,)),
+    ("system_chatgpt", "system_work_chatgpt", (1,)), ("system_copilot", "system_work_copilot", (1,)),
+    ("paid", "paid_work", (1,)), ("pros_agree", "pros_agree", (4, 5)), ("cons_agree", "cons_agree", (4, 5)),
+]
+HEADLINE_MEANS = ["lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth", "pe", "ee", "si", "fc", "bi",
+                  "support_inspiration", "support_basics", "support_guidelines", "support_legal", "support_helpdesk",
+                  "support_network"]
+
+def headline_label(fid: str, cb, lang: str) -> str:
+    """A readable name for a headline indicator: the codebook's text of its variable or scale."""
+    variable = dict((f, v) for f, v, _ in HEADLINE_SHARES).get(fid, fid)
+    group = {"use_work_weekly": "group_weekly_plus", "use_free_weekly": "group_weekly_plus", "use_work_daily": "group_daily"}
+    return cb.text(variable, lang) + (f": {t(group[fid], lang)}" if fid in group else "")
+
 
 # Published sample figures: variable, code, whether a % is published (low education: only "<1%").
 SAMPLE_CATEGORIES = {

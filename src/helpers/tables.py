@@ -326,3 +326,15 @@ def protected_counts(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     for col in out.columns[1:]:
         out[col] = hide_small(out[col], min_cell)
     return out
+
+
+def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """Headline indicators unweighted and weighted side by side, with n and Kish's effective n."""
+    from helpers.figures import headline_label
+
+    digits = headline["kind"].map({"%": 1, "M": 2})
+    return pd.DataFrame({
+        t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
+        "n": headline["n"], t("col_unweighted", lang): [round(v, d) for v, d in zip(headline["unweighted"], digits)],
+        t("col_weighted", lang): [round(v, d) for v, d in zip(headline["weighted"], digits)],
+        t("col_ess", lang): headline["ess"].round(0).astype(int)})

@@ -12,17 +12,8 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from helpers.codebook import Codebook
+from helpers.figures import HEADLINE_MEANS, HEADLINE_SHARES, headline_label
 from helpers.text import format_p, t
-
-# Headline shares: (id, variable, codes counted, whom it is asked of). Means: scale scores and items.
-SHARES = [
-    ("use_work_weekly", "use_work", (4, 5)), ("use_free_weekly", "use_free", (4, 5)), ("use_work_daily", "use_work", (5,)),
-    ("system_chatgpt", "system_work_chatgpt", (1,)), ("system_copilot", "system_work_copilot", (1,)),
-    ("paid", "paid_work", (1,)), ("pros_agree", "pros_agree", (4, 5)), ("cons_agree", "cons_agree", (4, 5)),
-]
-MEANS = ["lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth", "pe", "ee", "si", "fc", "bi",
-         "support_inspiration", "support_basics", "support_guidelines", "support_legal", "support_helpdesk", "support_network"]
-
 
 def share_difference(a: pd.Series, b: pd.Series, codes: tuple[int, ...]) -> dict:
     """% in each wave (of those answering), difference in points with its 95% CI, score-test p."""
@@ -45,23 +36,15 @@ def mean_difference(a: pd.Series, b: pd.Series) -> dict:
 
 def compare_waves(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """Every headline indicator of two processed datasets, one row each (id, kind, a, b, difference, CI, p)."""
-    rows = [{"id": fid, **share_difference(first[var], second[var], codes)} for fid, var, codes in SHARES]
-    rows += [{"id": var, **mean_difference(first[var], second[var])} for var in MEANS]
+    rows = [{"id": fid, **share_difference(first[var], second[var], codes)} for fid, var, codes in HEADLINE_SHARES]
+    rows += [{"id": var, **mean_difference(first[var], second[var])} for var in HEADLINE_MEANS]
     return pd.DataFrame(rows)
-
-
-def label(fid: str, cb: Codebook, lang: str) -> str:
-    """A readable name for an indicator id: the codebook's text of its variable or scale."""
-    variable = dict((f, v) for f, v, _ in SHARES).get(fid, fid)
-    group = {"use_work_weekly": "group_weekly_plus", "use_free_weekly": "group_weekly_plus", "use_work_daily": "group_daily"}
-    suffix = f": {t(group[fid], lang)}" if fid in group else ""
-    return cb.text(variable, lang) + suffix
 
 
 def waves_table(comparison: pd.DataFrame, names: tuple[str, str], cb: Codebook, lang: str) -> pd.DataFrame:
     """The comparison as a report table: indicator, both values, difference [95% CI], p."""
     return pd.DataFrame({
-        t("col_indicator", lang): [label(i, cb, lang) for i in comparison["id"]], "": comparison["kind"],
+        t("col_indicator", lang): [headline_label(i, cb, lang) for i in comparison["id"]], "": comparison["kind"],
         f"{names[0]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["a"], comparison["n_a"], comparison["kind"])],
         f"{names[1]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["b"], comparison["n_b"], comparison["kind"])],
         t("col_difference", lang) + " [95% CI]": [f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]" for d, lo, hi in zip(comparison["difference"], comparison["ci_low"], comparison["ci_high"])],
@@ -71,5 +54,5 @@ def waves_table(comparison: pd.DataFrame, names: tuple[str, str], cb: Codebook, 
 def chart_data(comparison: pd.DataFrame, kind: str, names: tuple[str, str], cb: Codebook, lang: str) -> pd.DataFrame:
     """One kind of indicator ('%' or 'M') with both waves' values, for grouped bars."""
     part = comparison[comparison["kind"] == kind]
-    return pd.DataFrame({t("col_indicator", lang): [label(i, cb, lang) for i in part["id"]],
+    return pd.DataFrame({t("col_indicator", lang): [headline_label(i, cb, lang) for i in part["id"]],
                          names[0]: part["a"].to_numpy(), names[1]: part["b"].to_numpy()})
