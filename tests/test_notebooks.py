@@ -32,3 +32,11 @@ def test_has_parameters_cell_and_named_kernel(path):
 
 def test_notebooks_live_in_the_notebooks_folder():
     assert all(p.parent == NOTEBOOKS_DIR for p in NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_narrative_cell_exists_in_both_languages(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    tags = [c.get("metadata", {}).get("tags", []) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    assert all("lang-nl" in t or "lang-en" in t for t in tags), f"{path.name}: a markdown cell without lang-nl/lang-en"
+    assert sum("lang-nl" in t for t in tags) == sum("lang-en" in t for t in tags)

@@ -67,6 +67,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path):
     reviewer, full = ((run_dir / f"01_cleaning{s}").read_text(encoding="utf-8") for s in (".html", ".full.html"))
     assert "read_export" not in reviewer and "read_export" in full
     assert "Tabel 1" in reviewer and "&lt;5" in reviewer
+    assert "Uitsluitingen" in reviewer and "Exclusions" not in reviewer   # the Dutch narrative only
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index and ">576<" in index
     assert "warnings" not in index, "a notebook wrote to stderr (a warning cell)"

@@ -71,9 +71,17 @@ def notebooks(only: list[str] | None = None, compare: bool = False) -> list[Path
 
 # --- One notebook: execute and render (runs in a worker process) -------------------------------
 
-def title_of(nb) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.startswith("# "):
+def narrative(nb, lang: str) -> list:
+    """The markdown cells a report in `lang` shows (untagged, or tagged lang-<lang>)."""
+    def shown(cell) -> bool:
+        tags = [tag for tag in cell.get("metadata", {}).get("tags", []) if tag.startswith("lang-")]
+        return not tags or f"lang-{lang}" in tags
+    return [c for c in nb.cells if c.cell_type == "markdown" and shown(c)]
+
+
+def title_of(nb, lang: str) -> str:
+    for cell in narrative(nb, lang):
+        if cell.source.startswith("# "):
             return cell.source.splitlines()[0][2:].strip()
     return ""
 
@@ -87,14 +95,16 @@ def count_warnings(nb) -> int:
 @lru_cache(maxsize=4)
 def exporter(reviewer: bool, lang: str = "nl"):
     """nbconvert's HTML exporter (the lab template without CDN scripts, images embedded); the reviewer's
-    leaves out the code.
+    leaves out the code. Narrative cells tagged for another language (lang-en, lang-nl) are left out.
     Made once per process: loading the template is the slow part."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
+    from helpers.codebook import LANGS
+
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell"}
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", *(f"lang-{other}" for other in LANGS if other != lang)}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     return HTMLExporter(config=config, template_name="offline", extra_template_basedirs=[str(Path(__file__).parent / "templates")],
                         embed_images=True, exclude_input=reviewer,
@@ -105,8 +115,7 @@ def contents(nb, lang: str) -> str:
     """A table of contents of the notebook's sections, linking to nbconvert's heading anchors."""
     from helpers.text import t
 
-    headings = [line[3:].strip() for cell in nb.cells if cell.cell_type == "markdown"
-                for line in cell.source.splitlines() if line.startswith("## ")]
+    headings = [line[3:].strip() for cell in narrative(nb, lang) for line in cell.source.splitlines() if line.startswith("## ")]
     return f"**{t('contents', lang)}:** " + " · ".join(f"[{h}](#{h.replace(' ', '-')})" for h in headings)
 
 
@@ -116,7 +125,8 @@ def render(executed, target: Path, reviewer: bool, first_lines: str, title: str,
 
     nb = nbformat.from_dict(executed)
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines))
-    heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith("# ")), 0)
+    title_cell = next((c for c in narrative(nb, lang) if c.source.startswith("# ")), None)
+    heading = nb.cells.index(title_cell) if title_cell is not None else 0
     nb.cells.insert(heading + 1, nbformat.v4.new_markdown_cell(contents(nb, lang)))
     body, _ = exporter(reviewer, lang).from_notebook_node(nb, resources={"metadata": {"name": title}})
     target.write_text(body, encoding="utf-8")
@@ -157,7 +167,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
                        f"executed copy kept for debugging (the same cell numbers): {kept}")
     seconds = time.perf_counter() - start
     executed = nbformat.read(executed_path, as_version=4)
-    title = title_of(executed)
+    title = title_of(executed, lang)
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang)
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
         render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang)
