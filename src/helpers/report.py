@@ -78,6 +78,16 @@ def predictors_sentence(paths: pd.DataFrame, labels: dict[str, str], lang: str, 
                       significant=names(significant), others=names(paths[paths["p"] >= alpha])))
 
 
+def key_figure(key: str, lang: str, folder: str | Path | None, **values) -> Markdown:
+    """The chapter's headline in one sentence (catalogue message key_<key>, numbers from the run): shown
+    in the report and, with `folder`, kept as key_figure.txt for the run's landing page."""
+    sentence = t(f"key_{key}", lang, **values)
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / "key_figure.txt").write_text(sentence, encoding="utf-8")
+    return Markdown(f"**{sentence}**")
+
+
 def versions() -> Styler:
     """Versions of the packages that produced the report (a watermark for reviewers)."""
     def installed(name: str) -> str:

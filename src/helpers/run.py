@@ -48,6 +48,7 @@ class Outcome:
     seconds: float
     warnings: int
     error: str = ""
+    key_figure: str = ""
 
 
 class ExportRejected(Exception):
@@ -171,7 +172,9 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang)
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
         render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang)
-    return Outcome(nb_path.stem, title, seconds, count_warnings(executed))
+    key_figure = staging / f"{nb_path.stem}_files" / "key_figure.txt"
+    return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
+                   key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "")
 
 
 def rows_of(processed: str) -> int | str:
@@ -191,35 +194,42 @@ PAGE = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;line-height:1.4}}
 table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}}
-.banner{{background:#fff3cd;padding:.6rem 1rem;border-left:4px solid #b58100}}</style></head>
+.banner{{background:#fff3cd;padding:.6rem 1rem;border-left:4px solid #b58100}}
+.cards{{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:1rem}}
+.card{{border:1px solid #ccc;border-radius:6px;padding:.2rem 1rem}}.card h3{{font-size:1.05rem}}
+.key{{font-size:1.05rem}}.meta{{color:#444;font-size:.9rem}}</style></head>
 <body>{body}</body></html>
 """
 
 
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
-    """The run's page: its data source, and one row per report with status, run time and links."""
+    """The run's landing page: the study, the data source and its checksum, the run's date, and one card
+    per report with its key figure, status, run time and links."""
     from helpers.report import banner
+    from helpers.text import t
 
     source = manifest["source"]
-    def row(o: dict) -> str:
-        status = f"ok ({o['warnings']} warnings)" if o["warnings"] else "ok"
-        return (f"<tr><td>{html.escape(o['title'])}</td><td>{status}</td><td>{o['seconds']:.1f} s</td>"
-                f"<td><a href='{o['notebook']}.html'>report</a> · <a href='{o['notebook']}.full.html'>with code</a></td></tr>")
 
-    rows = "\n".join(row(o) for o in manifest["reports"].values())
-    body = f"""<p class="banner">{html.escape(banner(source, lang)).replace('**', '')}</p>
-<h1>Generatieve AI bij lokale en Vlaamse overheden: {html.escape(run_dir.name)}</h1>
-<p><a href="../index.html">All runs</a></p>
-<h2>Data source</h2>
-<table><tr><th>File</th><td>{html.escape(source['file'])}</td></tr><tr><th>Rows</th><td>{source['rows']}</td></tr>
-<tr><th>SHA-256</th><td><code>{source['sha256']}</code></td></tr>
-<tr><th>Synthetic</th><td>{'yes' if source['synthetic'] else 'no'}</td></tr>
-<tr><th>Last run</th><td>{manifest['finished']}</td></tr></table>
-<h2>Reports</h2>
-<table><tr><th>Report</th><th>Status</th><th>Run time</th><th>Open</th></tr>
-{rows}
-</table>"""
-    (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=f"Reports: {html.escape(run_dir.name)}", body=body),
+    def card(o: dict) -> str:
+        status = f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok"
+        return (f"<article class='card'><h3><a href='{o['notebook']}.html'>{html.escape(o['title'])}</a></h3>"
+                f"<p class='key'>{html.escape(o.get('key_figure', ''))}</p>"
+                f"<p class='meta'>{status} · {o['seconds']:.1f} s · <a href='{o['notebook']}.full.html'>"
+                f"{html.escape(t('with_code', lang))}</a></p></article>")
+
+    body = f"""<main><p class="banner">{html.escape(banner(source, lang)).replace('**', '')}</p>
+<h1>{html.escape(t('study_title', lang))}</h1>
+<p>{html.escape(t('study_intro', lang))}</p>
+<p><a href="../index.html">{html.escape(t('all_runs', lang))}</a></p>
+<h2>{html.escape(t('source_title', lang))}</h2>
+<table><tr><th scope="row">{t('source_file', lang)}</th><td>{html.escape(source['file'])}</td></tr>
+<tr><th scope="row">{t('source_rows', lang)}</th><td>{source['rows']}</td></tr>
+<tr><th scope="row">SHA-256</th><td><code>{source['sha256']}</code></td></tr>
+<tr><th scope="row">{t('source_synthetic', lang)}</th><td>{t('answer_yes' if source['synthetic'] else 'answer_no', lang)}</td></tr>
+<tr><th scope="row">{t('run_date', lang)}</th><td>{manifest['finished']}</td></tr></table>
+<h2>{html.escape(t('reports_title', lang))}</h2>
+<div class="cards">{''.join(card(o) for o in manifest['reports'].values())}</div></main>"""
+    (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=html.escape(f"{t('study_title', lang)}: {run_dir.name}"), body=body),
                                         encoding="utf-8")
 
 
@@ -232,10 +242,11 @@ def write_landing(out: Path) -> None:
         runs.append(f"<tr><td><a href='{manifest_file.parent.name}/index.html'>{html.escape(manifest_file.parent.name)}</a></td>"
                     f"<td>{html.escape(s['file'])}</td><td>{s['rows']}</td><td>{'yes' if s['synthetic'] else 'no'}</td>"
                     f"<td><code>{s['sha256'][:12]}</code></td><td>{len(m['reports'])}</td><td>{m['finished']}</td></tr>")
-    body = ("<h1>Generatieve AI bij lokale en Vlaamse overheden: all runs</h1>"
-            "<p>One folder per export. Runs on synthetic data show figures that test the analysis, not the study's results.</p>"
-            "<table><tr><th>Run</th><th>Export</th><th>Rows</th><th>Synthetic</th><th>SHA-256</th><th>Reports</th>"
-            f"<th>Last run</th></tr>{''.join(runs)}</table>")
+    body = ("<main><h1>Generatieve AI bij lokale en Vlaamse overheden: all runs</h1>"
+            "<p>One folder per export (and language). Runs on synthetic data show figures that test the analysis, "
+            "not the study's results.</p>"
+            "<table><tr><th scope='col'>Run</th><th scope='col'>Export</th><th scope='col'>Rows</th><th scope='col'>Synthetic</th>"
+            f"<th scope='col'>SHA-256</th><th scope='col'>Reports</th><th scope='col'>Last run</th></tr>{''.join(runs)}</table></main>")
     (out / "index.html").write_text(PAGE.format(lang="en", title="Reports: all runs", body=body), encoding="utf-8")
 
 
