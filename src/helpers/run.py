@@ -202,9 +202,9 @@ table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px sol
 """
 
 
-def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
-    """The run's landing page: the study, the data source and its checksum, the run's date, and one card
-    per report with its key figure, status, run time and links."""
+def run_section(manifest: dict, lang: str, prefix: str = "") -> str:
+    """A run as HTML: the data banner, the source with its checksum and the run's date, one card per report
+    (key figure, status, run time, links; `prefix` leads the links from another folder)."""
     from helpers.report import banner
     from helpers.text import t
 
@@ -212,42 +212,50 @@ def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
 
     def card(o: dict) -> str:
         status = f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok"
-        return (f"<article class='card'><h3><a href='{o['notebook']}.html'>{html.escape(o['title'])}</a></h3>"
+        return (f"<article class='card'><h3><a href='{prefix}{o['notebook']}.html'>{html.escape(o['title'])}</a></h3>"
                 f"<p class='key'>{html.escape(o.get('key_figure', ''))}</p>"
-                f"<p class='meta'>{status} · {o['seconds']:.1f} s · <a href='{o['notebook']}.full.html'>"
+                f"<p class='meta'>{status} · {o['seconds']:.1f} s · <a href='{prefix}{o['notebook']}.full.html'>"
                 f"{html.escape(t('with_code', lang))}</a></p></article>")
 
-    body = f"""<main><p class="banner">{html.escape(banner(source, lang)).replace('**', '')}</p>
-<h1>{html.escape(t('study_title', lang))}</h1>
-<p>{html.escape(t('study_intro', lang))}</p>
-<p><a href="../index.html">{html.escape(t('all_runs', lang))}</a></p>
-<h2>{html.escape(t('source_title', lang))}</h2>
-<table><tr><th scope="row">{t('source_file', lang)}</th><td>{html.escape(source['file'])}</td></tr>
+    return f"""<p class="banner">{html.escape(banner(source, lang)).replace('**', '')}</p>
+<table><caption>{html.escape(t('source_title', lang))}</caption>
+<tr><th scope="row">{t('source_file', lang)}</th><td>{html.escape(source['file'])}</td></tr>
 <tr><th scope="row">{t('source_rows', lang)}</th><td>{source['rows']}</td></tr>
 <tr><th scope="row">SHA-256</th><td><code>{source['sha256']}</code></td></tr>
 <tr><th scope="row">{t('source_synthetic', lang)}</th><td>{t('answer_yes' if source['synthetic'] else 'answer_no', lang)}</td></tr>
 <tr><th scope="row">{t('run_date', lang)}</th><td>{manifest['finished']}</td></tr></table>
-<h2>{html.escape(t('reports_title', lang))}</h2>
-<div class="cards">{''.join(card(o) for o in manifest['reports'].values())}</div></main>"""
-    (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=html.escape(f"{t('study_title', lang)}: {run_dir.name}"), body=body),
-                                        encoding="utf-8")
+<div class="cards">{''.join(card(o) for o in manifest['reports'].values())}</div>"""
+
+
+def study_header(lang: str) -> str:
+    from helpers.text import t
+
+    return f"<h1>{html.escape(t('study_title', lang))}</h1>\n<p>{html.escape(t('study_intro', lang))}</p>"
+
+
+def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
+    """The run's landing page: the study, then the run (source, checksum, date, a card per report)."""
+    from helpers.text import t
+
+    body = (f"<main>{study_header(lang)}<p><a href='../index.html'>{html.escape(t('all_runs', lang))}</a></p>"
+            f"<h2>{html.escape(t('reports_title', lang))}</h2>{run_section(manifest, lang)}</main>")
+    title = html.escape(f"{t('study_title', lang)}: {run_dir.name}")
+    (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=title, body=body), encoding="utf-8")
 
 
 def write_landing(out: Path) -> None:
-    """reports/index.html: every run in the folder, with its data source and when it last ran."""
-    runs = []
+    """reports/index.html, the landing page: the study, then every run in the folder (each in its own
+    language) with its data source, checksum, date and a card per report."""
+    sections = []
     for manifest_file in sorted(out.glob("*/manifest.json")):
-        m = json.loads(manifest_file.read_text(encoding="utf-8"))
-        s = m["source"]
-        runs.append(f"<tr><td><a href='{manifest_file.parent.name}/index.html'>{html.escape(manifest_file.parent.name)}</a></td>"
-                    f"<td>{html.escape(s['file'])}</td><td>{s['rows']}</td><td>{'yes' if s['synthetic'] else 'no'}</td>"
-                    f"<td><code>{s['sha256'][:12]}</code></td><td>{len(m['reports'])}</td><td>{m['finished']}</td></tr>")
-    body = ("<main><h1>Generatieve AI bij lokale en Vlaamse overheden: all runs</h1>"
-            "<p>One folder per export (and language). Runs on synthetic data show figures that test the analysis, "
-            "not the study's results.</p>"
-            "<table><tr><th scope='col'>Run</th><th scope='col'>Export</th><th scope='col'>Rows</th><th scope='col'>Synthetic</th>"
-            f"<th scope='col'>SHA-256</th><th scope='col'>Reports</th><th scope='col'>Last run</th></tr>{''.join(runs)}</table></main>")
-    (out / "index.html").write_text(PAGE.format(lang="en", title="Reports: all runs", body=body), encoding="utf-8")
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        lang, name = manifest.get("lang", "nl"), manifest_file.parent.name
+        sections.append(f"<section lang='{lang}'><h2><a href='{name}/index.html'>{html.escape(name)}</a></h2>"
+                        f"{run_section(manifest, lang, prefix=f'{name}/')}</section>")
+    body = (f"<main>{study_header('en')}<p>One folder per export and language. Runs on synthetic data show figures "
+            f"that test the analysis, not the study's results.</p>{''.join(sections)}</main>")
+    (out / "index.html").write_text(PAGE.format(lang="en", title="Generative AI in local and Flemish government: reports",
+                                                body=body), encoding="utf-8")
 
 
 # --- The run ---------------------------------------------------------------------------------
@@ -298,7 +306,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
         return outcomes
     source["rows"] = rows_of(str(processed))
     reports = {**manifest["reports"], **{o.notebook: {**asdict(o), "key": keys[o.notebook]} for o in outcomes}}
-    manifest = {"source": source, "finished": dt.datetime.now().isoformat(timespec="seconds"),
+    manifest = {"source": source, "lang": lang, "finished": dt.datetime.now().isoformat(timespec="seconds"),
                 "reports": dict(sorted(reports.items()))}
     publish(staging, run_dir)
     manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
