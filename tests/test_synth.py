@@ -3,12 +3,10 @@ import copy
 import hashlib
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from helpers.cleaning import clean
 from helpers.io import read_export, save_processed
-from helpers.stats import cronbach_alpha
 from helpers.synth import (assign_by_rank, category_counts, generate, largest_remainder,
                            likert_probabilities, load_params, observed_targets, write_export)
 

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, ROOT, SYNTHETIC_DEFAULT_EXPORT
+from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, ROOT
 
 WORK = BUILD_DIR / "bench"
 PY = sys.executable

@@ -61,9 +61,6 @@ class Codebook:
     def __getitem__(self, name: str) -> Variable:
         return self.variables[name]
 
-    def of_type(self, *types: str) -> list[str]:
-        return [v.name for v in self.variables.values() if v.type in types]
-
     def labels(self, name: str, lang: str = "nl") -> dict[int, str]:
         """Code -> label of a coded or derived variable."""
         check_lang(lang)
