@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from helpers.codebook import LANGS, load_codebook
+from helpers.codebook import load_codebook
+from helpers.text import LANGS
 from helpers.text import catalogue, t
 
 

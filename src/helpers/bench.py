@@ -82,7 +82,7 @@ def naive(raw: Path) -> list[list[str]]:
     out.mkdir(parents=True, exist_ok=True)
     bindir = Path(PY).parent
     steps = []
-    for nb in sorted(NOTEBOOKS_DIR.glob("0[1-7]_*.ipynb")):
+    for nb in notebooks():   # the same notebooks the pipeline runs
         executed = out / nb.name
         steps.append([str(bindir / "papermill"), str(nb), str(executed), "-k", "genai-survey", "--cwd", str(NOTEBOOKS_DIR),
                       "-p", "processed", str(processed), "-p", "raw", str(raw), "--no-progress-bar"])
@@ -120,7 +120,7 @@ def main() -> None:
         f"Measured by `make bench` (`python -m helpers.bench`) on {dt.date.today().isoformat()}: {machine()}.",
         "One run; every figure below comes from it. Re-run to refresh this file.", "",
         "| what | measured | target | |", "|---|---|---|---|",
-        f"| (a) full pipeline, N = 478 (576 rows), raw to HTML, 7 notebooks | {full_s:.1f} s (peak RSS {full_rss / 2**30:.2f} GB) | | |",
+        f"| (a) full pipeline, N = 478 (576 rows), raw to HTML, {len(notebooks())} notebooks | {full_s:.1f} s (peak RSS {full_rss / 2**30:.2f} GB) | | |",
         f"| (b) naive: papermill CLI + 2 × jupyter nbconvert CLI per notebook, sequential | {naive_s:.1f} s | | |",
         f"| (a) / (b) | {results['ratio']:.2f} | ≤ {TARGETS['ratio']} | {verdict['ratio']} |",
         f"| (c) no-op re-run of (a) | {noop_s:.2f} s | ≤ {TARGETS['noop_s']} s | {verdict['noop_s']} |",
@@ -131,7 +131,7 @@ def main() -> None:
         "", "## Report sizes", "", "| report | bytes |", "|---|---|",
         *(f"| {name} | {size:,} |" for name, size in sizes.items()),
         "", "## How the pipeline gets there", "",
-        "Cleaning runs first; the six analysis notebooks then run in two worker processes (one per core), each",
+        "Cleaning runs first; the analysis notebooks then run in two worker processes (one per core), each",
         "executing with papermill and rendering both HTML versions with nbconvert's Python API, so no",
         "command-line tool starts per step. A re-run hashes its inputs and stops before importing pandas.",
         "At N = 200,000 the export is parsed by pyarrow and converted column by column (vectorised); reports",

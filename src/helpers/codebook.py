@@ -16,8 +16,8 @@ import pandas as pd
 import yaml
 
 from helpers.paths import CODEBOOK
+from helpers.text import LANGS, check_lang
 
-LANGS = ("nl", "en")
 CODED_TYPES = ("categorical", "likert", "multi")
 
 
@@ -89,11 +89,6 @@ class Codebook:
 
     def scale_items(self, scale: str) -> list[str]:
         return self.blocks[self.scales[scale]["items_of"]]
-
-
-def check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
 
 
 @lru_cache(maxsize=4)

@@ -9,7 +9,7 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
-from helpers.codebook import check_lang
+from helpers.text import check_lang
 from helpers.paths import DATA_DIR
 from helpers.text import format_p, t
 

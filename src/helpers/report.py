@@ -25,14 +25,6 @@ def setup_notebook() -> None:
     set_matplotlib_formats("png")
 
 
-def banner(provenance: dict, lang: str) -> str:
-    """The report's first lines: synthetic data said plainly, or the real source with its checksum."""
-    if provenance.get("synthetic"):
-        return t("banner_synthetic", lang, file=provenance["file"], seed=provenance.get("seed", "?"))
-    return t("banner_real", lang, file=provenance["file"], rows=provenance.get("rows", "?"),
-             sha256_short=provenance["sha256"][:12])
-
-
 def note(key: str, lang: str, **values) -> Markdown:
     """A catalogue message shown as a paragraph of the report."""
     return Markdown(t(key, lang, **values))

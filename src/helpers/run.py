@@ -29,6 +29,7 @@ import shutil
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from multiprocessing import get_context
@@ -101,7 +102,7 @@ def exporter(reviewer: bool, lang: str = "nl"):
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    from helpers.codebook import LANGS
+    from helpers.text import LANGS
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
@@ -146,7 +147,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     import nbformat
     import papermill
 
-    from helpers.report import banner
+    from helpers.text import banner
 
     print(f"  ▶ {nb_path.stem} running", file=sys.stderr, flush=True)
     declared = papermill.inspect_notebook(str(nb_path))
@@ -155,8 +156,9 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     executed_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(str(nb_path), str(executed_path), parameters=parameters, kernel_name=KERNEL,
-                                   cwd=str(nb_path.parent), progress_bar=False, request_save_on_cell_execute=False)
+        with stderr_to(executed_path.with_suffix(".kernel.log")):   # the kernel's own log, not the progress display
+            papermill.execute_notebook(str(nb_path), str(executed_path), parameters=parameters, kernel_name=KERNEL,
+                                       cwd=str(nb_path.parent), progress_bar=False, request_save_on_cell_execute=False)
     except papermill.PapermillExecutionError as err:
         if err.ename == "ExportError":
             raise ExportRejected(err.evalue) from None
@@ -175,6 +177,19 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     key_figure = staging / f"{nb_path.stem}_files" / "key_figure.txt"
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
                    key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "")
+
+
+@contextmanager
+def stderr_to(path: Path):
+    """Send this process's standard error (and that of the processes it starts) to a file for a while."""
+    saved = os.dup(2)
+    with open(path, "w") as log:
+        os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def rows_of(processed: str) -> int | str:
@@ -205,7 +220,7 @@ table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px sol
 def run_section(manifest: dict, lang: str, prefix: str = "") -> str:
     """A run as HTML: the data banner, the source with its checksum and the run's date, one card per report
     (key figure, status, run time, links; `prefix` leads the links from another folder)."""
-    from helpers.report import banner
+    from helpers.text import banner
     from helpers.text import t
 
     source = manifest["source"]

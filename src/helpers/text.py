@@ -9,8 +9,15 @@ from functools import lru_cache
 
 import yaml
 
-from helpers.codebook import check_lang
 from helpers.paths import DATA_DIR
+
+
+LANGS = ("nl", "en")
+
+
+def check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
 
 
 @lru_cache(maxsize=1)
@@ -27,3 +34,11 @@ def t(key: str, lang: str = "nl", **values) -> str:
 def format_p(p: float) -> str:
     """APA style: '< .001', otherwise three decimals without the leading zero ('.032')."""
     return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
+
+
+def banner(provenance: dict, lang: str) -> str:
+    """The report's first lines: synthetic data said plainly, or the real source with its checksum."""
+    if provenance.get("synthetic"):
+        return t("banner_synthetic", lang, file=provenance["file"], seed=provenance.get("seed", "?"))
+    return t("banner_real", lang, file=provenance["file"], rows=provenance.get("rows", "?"),
+             sha256_short=provenance["sha256"][:12])
