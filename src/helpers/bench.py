@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, ROOT
+from helpers.run import notebooks
 
 WORK = BUILD_DIR / "bench"
 PY = sys.executable
