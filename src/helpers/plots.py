@@ -68,7 +68,7 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
     ax.set_xlabel(axis_label)
     ax.set_title(_wrap(title, 75), loc="left")
     if len(series) > 1:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / fig.get_figheight()), ncol=len(series), frameon=False)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=len(series), frameon=False)
     names = legend or series
     return described(fig, title, [f"{c}: " + ", ".join(f"{n} {_number(row[col])}" for n, col in zip(names, series))
                                   for c, row in data.iloc[::-1].iterrows()])
@@ -93,8 +93,8 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     ax.set_yticks(y, [_wrap(label) for label in item_labels])
     ax.set_xlabel("%")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
-    ax.set_title(_wrap(title, 75), loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=len(codes), frameon=False, fontsize=8)
+    ax.set_title(_wrap(title, 60), loc="left", fontsize=11)
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False, fontsize=8)
     low, high = codes[:middle], codes[middle + 1:]
     return described(fig, title, [f"{label}: {shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / "
                                   f"{value_labels[low[-1]]}, {shares.loc[item, high].sum():.0f}% "
