@@ -73,8 +73,11 @@ def describe_numeric(df: pd.DataFrame, name: str, lang: str) -> pd.DataFrame:
 
 
 def styled(table: pd.DataFrame, caption: str, decimals: int = 1) -> Styler:
-    """A table as the report shows it: caption above, no index, numbers to `decimals` places."""
-    return table.style.hide(axis="index").set_caption(caption).format(precision=decimals, na_rep="—")
+    """A table as the report shows it: caption above, no index, numbers to `decimals` places
+    (percentage columns, named '%…', always to one)."""
+    percent = [c for c in table.columns if str(c).startswith("%")]
+    return (table.style.hide(axis="index").set_caption(caption).format(precision=decimals, na_rep="—")
+            .format(precision=1, na_rep="—", subset=percent))
 
 
 def source_table(provenance: dict, lang: str) -> pd.DataFrame:
