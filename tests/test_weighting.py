@@ -41,3 +41,10 @@ def test_headline_table_has_both_estimates():
 
 def test_population_margin_is_the_reports():
     assert load_population()["gov_type"]["counts"] == {1: 171333, 2: 29517}
+
+
+def test_no_weighting_means_weights_of_one():
+    from helpers.weighting import weights
+    df = pd.DataFrame({"gov_type": [1, 2, 2]})
+    assert weights(df, None).tolist() == [1.0, 1.0, 1.0]
+    assert weights(df, "gov_type").mean() == pytest.approx(1.0)

@@ -80,6 +80,16 @@ def key_figure(key: str, lang: str, folder: str | Path | None, **values) -> Mark
     return Markdown(f"**{sentence}**")
 
 
+def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, lang: str) -> Markdown:
+    """Which weighting the report uses, with the range of the weights and Kish's effective sample size."""
+    if by is None:
+        return Markdown(t("weighting_none", lang))
+    from helpers.weighting import kish_ess
+
+    return Markdown(t("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
+                      ess=kish_ess(weights), n=len(weights)))
+
+
 def versions() -> Styler:
     """Versions of the packages that produced the report (a watermark for reviewers)."""
     def installed(name: str) -> str:

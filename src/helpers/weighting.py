@@ -32,6 +32,13 @@ def poststratify(strata: pd.Series, population: dict) -> pd.Series:
     return strata.map(factor.to_dict()).astype(float)
 
 
+def weights(df: pd.DataFrame, by: str | None) -> pd.Series:
+    """Post-stratification weights by `by` to its margin in data/population.yaml; all 1 when by is None."""
+    if by is None:
+        return pd.Series(1.0, index=df.index)
+    return poststratify(df[by], load_population()[by]["counts"])
+
+
 def kish_ess(weights: pd.Series) -> float:
     """Kish's effective sample size: (sum w)^2 / sum w^2."""
     w = weights.dropna().to_numpy(dtype=float)
