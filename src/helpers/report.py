@@ -13,6 +13,7 @@ from IPython.display import Markdown
 from matplotlib.figure import Figure
 
 from helpers.text import t
+from helpers.weighting import kish_ess
 
 WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
                       "seaborn", "geopandas", "papermill", "nbconvert", "genai-overheid-helpers")
@@ -84,8 +85,6 @@ def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, 
     """Which weighting the report uses, with the range of the weights and Kish's effective sample size."""
     if by is None:
         return Markdown(t("weighting_none", lang))
-    from helpers.weighting import kish_ess
-
     return Markdown(t("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
                       ess=kish_ess(weights), n=len(weights)))
 
