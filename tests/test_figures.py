@@ -16,10 +16,9 @@ def data(export_csv, cb):
 
 @pytest.fixture(scope="module")
 def computed(data, cb):
-    users = data.data[data.data["use_work"] >= 2]
+    users = figures.users(data.data)
     sample, _ = figures.sample_figures(data)
-    factors = {f: cb.scale_items(f) for f in (*figures.UTAUT, "bi")}
-    paths = sem.paths(sem.fit(sem.model_text(factors, "bi", list(figures.UTAUT)), data.data))
+    paths = sem.paths(sem.fit(sem.model_text(figures.intention_model(cb), "bi", list(figures.UTAUT)), data.data))
     return {"method": sample, "1.1": figures.usage_figures(data.data),
             "1.2": figures.pros_cons_figures(users), "1.3": figures.task_figures(users), "4": figures.needs_figures(data.data),
             "2": figures.literacy_figures(data.data), "2.1": figures.role_figures(data.data),

@@ -3,7 +3,6 @@ import json
 
 import pytest
 
-from helpers.paths import NOTEBOOKS_DIR
 from helpers.run import KERNEL, notebooks
 
 NOTEBOOKS = notebooks()
@@ -30,8 +29,6 @@ def test_has_parameters_cell_and_named_kernel(path):
     assert nb["metadata"]["kernelspec"]["name"] == KERNEL
 
 
-def test_notebooks_live_in_the_notebooks_folder():
-    assert all(p.parent == NOTEBOOKS_DIR for p in NOTEBOOKS)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -29,3 +29,10 @@ def test_start_year_groups_hide_small_cells():
     table = start_year_groups(pd.DataFrame({"start_year": [2020] * 3 + [2021] * 6}), after=2019, min_cell=5, lang="en")
     counts = dict(zip(table.iloc[:, 0], table["n"]))
     assert pd.isna(counts["2020"]) and counts["2021"] == 6
+
+
+def test_small_cells_are_one_to_min_cell_minus_one():
+    from helpers.tables import is_small, without_small
+    counts = pd.Series([0, 1, 4, 5])
+    assert is_small(counts, 5).tolist() == [False, True, True, False]
+    assert without_small(counts, 5).isna().tolist() == [False, True, True, False]

@@ -7,7 +7,7 @@ import yaml
 
 from helpers.codebook import Codebook
 from helpers.paths import DATA_DIR
-from helpers.tables import hide_small
+from helpers.tables import hide_small, is_small
 from helpers.text import t
 
 AGE_GROUPS = [(18, 30), (31, 40), (41, 50), (51, 64), (65, 99)]
@@ -27,7 +27,7 @@ def use_by(df: pd.DataFrame, groups: pd.Series, lang: str, min_cell: int) -> pd.
     table = pd.DataFrame({"n": use.groupby(groups).count(),
                           "ever": use.ge(2).groupby(groups).mean() * 100,
                           "weekly": use.ge(4).groupby(groups).mean() * 100})
-    small = table["n"] < min_cell
+    small = is_small(table["n"], min_cell)
     return pd.DataFrame({t("col_group", lang): table.index.astype(str), "n": hide_small(table["n"], min_cell).to_numpy(),
                          t("share_ever_work", lang): table["ever"].round(1).where(~small).to_numpy(),
                          t("share_weekly_work", lang): table["weekly"].round(1).where(~small).to_numpy()})

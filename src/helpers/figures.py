@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers.cleaning import Cleaned
 from helpers.codebook import load_codebook
+from helpers.tables import is_small
 from helpers.text import t
 from helpers.stats import (chi2_homogeneity, likert_summary, multi_response, paired_ttests, pearson, scale_summary, share,
                            spearman)
@@ -51,6 +52,16 @@ SAMPLE_CATEGORIES = {
 }
 
 
+def users(df: pd.DataFrame, context: str = "work") -> pd.DataFrame:
+    """Respondents who use generative AI in a context (any answer but 'never'): the report's N = 415 at work."""
+    return df[df[f"use_{context}"] >= 2]
+
+
+def intention_model(cb) -> dict[str, list[str]]:
+    """The factors of the intention model (section 3) and their items: the four UTAUT factors and intention."""
+    return {factor: cb.scale_items(factor) for factor in (*UTAUT, "bi")}
+
+
 def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
     """Method section: counts and shares of the sample, and the ids that rest on a small cell."""
     data = result.data
@@ -61,7 +72,7 @@ def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -
         if percent_published:
             figures[fid] = 100 * n / data[name].notna().sum()
         figures[f"{fid}_n"] = n
-        if 0 < n < min_cell:
+        if is_small(n, min_cell):
             small |= {fid, f"{fid}_n"}
     figures["sample.age.mean"] = float(data["age"].mean())
     figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())

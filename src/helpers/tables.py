@@ -11,16 +11,25 @@ from helpers.stats import (chi2_homogeneity, cronbach_alpha, frequency_table, it
 from helpers.text import format_p, t
 
 
+def is_small(counts, min_cell: int):
+    """Cells that could single people out: 1 to min_cell - 1 respondents (an empty cell identifies no one)."""
+    return (counts > 0) & (counts < min_cell)
+
+
 def hide_small(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Counts as text, with 1..min_cell-1 shown as '<min_cell' (0 stays 0: an empty cell identifies no one)."""
-    small = (counts > 0) & (counts < min_cell)
-    return counts.astype(int).astype(str).where(~small, t("small_cell", min_cell=min_cell))
+    """Counts as text, small cells shown as '<min_cell'."""
+    return counts.astype(int).astype(str).where(~is_small(counts, min_cell), t("small_cell", min_cell=min_cell))
+
+
+def without_small(counts: pd.Series, min_cell: int) -> pd.Series:
+    """Counts as numbers for a chart, small cells left out (NaN)."""
+    return counts.where(~is_small(counts, min_cell))
 
 
 def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """Table 1-3 layout: category, n and % of respondents, small cells hidden, total last."""
     freq = frequency_table(df, name, cb, lang, drop_empty=True)
-    small = (freq["n"] > 0) & (freq["n"] < min_cell)
+    small = is_small(freq["n"], min_cell)
     table = pd.DataFrame({
         t("col_category", lang): freq["label"],
         t("col_n", lang): hide_small(freq["n"], min_cell),
@@ -57,7 +66,7 @@ def start_year_groups(df: pd.DataFrame, after: int, min_cell: int, lang: str, si
     grouped = year.map(lambda y: str(y) if y >= first_single else f"<{first_single}")
     order = [f"<{first_single}"] + [str(y) for y in range(first_single, last + 1)]
     counts = grouped.value_counts().reindex(order, fill_value=0)
-    shown = (counts == 0) | (counts >= min_cell)
+    shown = ~is_small(counts, min_cell)
     return pd.DataFrame({
         t("chart_1_axis", lang): order,
         t("col_n", lang): counts.where(shown).to_numpy(),
@@ -103,7 +112,7 @@ def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: i
         use = df[f"use_{context}"].dropna().astype(int)
         counts = use.value_counts().reindex(list(cb.labels("use_work", lang)), fill_value=0)
         users = counts.drop(1)
-        small = (counts > 0) & (counts < min_cell)
+        small = is_small(counts, min_cell)
         label = t(f"context_{context}", lang)
         columns[f"{label}: n"] = hide_small(counts, min_cell).to_numpy()
         columns[with_n(f"{label}: % {t('base_all', lang)}", len(use))] = (100 * counts / counts.sum()).round(1).where(~small).to_numpy()
@@ -135,7 +144,7 @@ def multi_response_table(df: pd.DataFrame, blocks: dict[str, str], cb: Codebook,
     table = pd.DataFrame({t("col_category", lang): [cb.text(f"{first}_{s}", lang) for s in suffixes]})
     for label, block in blocks.items():
         res = multi_response(df, [f"{block}_{s}" for s in suffixes])
-        small = (res["n"] > 0) & (res["n"] < min_cell)
+        small = is_small(res["n"], min_cell)
         table[f"{label}: n"] = hide_small(res["n"], min_cell).to_numpy()
         table[with_n(f"{label}: % {t('of_cases', lang)}", int(res["base"].iloc[0]))] = res["pct_cases"].round(1).where(~small).to_numpy()
     return table
