@@ -28,21 +28,21 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
-	$(PY) -m helpers.run --install-kernel
+	$(PY) -m helpers.runner --install-kernel
 	touch $(STAMP)
 
 reports: $(STAMP)
-	$(PY) -m helpers.run --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
+	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
 		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING)) $(if $(COMPARE_WITH),--compare-with $(COMPARE_WITH))
 
 WAVE2 := data/raw/synthetic_wave2.csv
 
 waves: reports
 	$(PY) -m helpers.synth generate --params data/synthetic/wave2.yaml --out $(WAVE2) --sep ';' --decimal ','
-	$(PY) -m helpers.run --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
+	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
 
 bench: $(STAMP)
-	$(PY) -m helpers.bench
+	$(PY) -m helpers.runner.bench
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -56,8 +56,8 @@ $(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-
 	touch $@
 
 browser-test: $(BROWSER_STAMP)
-	$(PY) -m helpers.run --out $(OUT) --lang nl
-	$(PY) -m helpers.run --out $(OUT) --lang en
+	$(PY) -m helpers.runner --out $(OUT) --lang nl
+	$(PY) -m helpers.runner --out $(OUT) --lang en
 	$(PY) -m pytest -o addopts="-ra" tests/browser
 
 clean:

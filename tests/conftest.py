@@ -9,7 +9,7 @@ import pyreadstat
 import pytest
 import yaml
 
-from helpers.codebook import load_codebook
+from helpers.ingest.codebook import load_codebook
 from helpers.synth import generate, load_params, write_export
 
 QUALTRICS_EXTRA = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Finished", "RecordedDate"]

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.io import ExportError, read_export
+from helpers.ingest.io import ExportError, read_export
 
 CORPUS = Path(__file__).parent / "bad_exports"
 EXPECTED = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))

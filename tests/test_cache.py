@@ -4,7 +4,8 @@ import time
 
 import pytest
 
-from helpers import cache
+from helpers.paths import DATA_DIR, HELPERS_DIR, TEMPLATES_DIR
+from helpers.runner import cache
 
 NOTEBOOK_TEXT = {"01_cleaning": "clean", "02_usage": "usage", "03_pros_cons": "pros"}
 
@@ -59,5 +60,7 @@ def test_file_times_do_not_matter(books):
     assert keys(books) == first
 
 
-def test_helpers_code_is_an_input():
-    assert cache.HELPERS_DIR / "stats.py" in cache.code_inputs()
+def test_code_templates_and_data_files_are_inputs():
+    inputs = set(cache.code_inputs())
+    assert {HELPERS_DIR / "analysis" / "stats.py", TEMPLATES_DIR / "offline" / "index.html.j2",
+            DATA_DIR / "population.yaml", DATA_DIR / "context.yaml"} <= inputs

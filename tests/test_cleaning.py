@@ -1,7 +1,7 @@
 """Exclusion rules and the row account, on a hand-made export whose answers are known."""
 import pandas as pd
 
-from helpers.cleaning import account_path, clean, scale_scores
+from helpers.prepare.cleaning import account_path, clean, scale_scores
 
 
 def tiny_export(cb) -> pd.DataFrame:

@@ -3,9 +3,8 @@ import re
 
 import pytest
 
-from helpers.codebook import load_codebook
-from helpers.text import LANGS
-from helpers.text import catalogue, t
+from helpers.ingest.codebook import load_codebook
+from helpers.present.text import LANGS, catalogue, t
 
 
 def test_every_variable_has_both_languages_and_a_type(cb):

@@ -3,10 +3,11 @@ is computed from the processed rows and lands within tolerance, with the report'
 (On the synthetic default this shows the pipeline is wired right: the data was built to match.)"""
 import pytest
 
-from helpers import figures, sem
-from helpers.cleaning import clean
-from helpers.io import read_export
-from helpers.published import compare, load_published
+from helpers.analysis import reproduction as figures
+from helpers.analysis import sem
+from helpers.ingest.io import read_export
+from helpers.prepare.cleaning import clean
+from helpers.present.published import compare, load_published
 
 
 @pytest.fixture(scope="module")

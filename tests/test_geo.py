@@ -4,8 +4,10 @@ import socket
 import pandas as pd
 import pytest
 
-from helpers import geo, plots
-from helpers.text import t
+from helpers.prepare import geo
+from helpers.present import plots
+from helpers.present.tables import unknown_places
+from helpers.present.text import t
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_unplaceable_postcodes_have_a_reason(answer, reason):
 
 
 def test_unknown_places_counts_every_reason():
-    table = geo.unknown_places(geo.lookup(pd.Series(["0000", "abcd", "99999", None, "3000"])), "en")
+    table = unknown_places(geo.lookup(pd.Series(["0000", "abcd", "99999", None, "3000"])), "en")
     assert table["n"].tolist() == [1, 2, 1]
 
 
@@ -74,8 +76,8 @@ def test_no_socket_is_opened(monkeypatch):
 
 
 def test_synthetic_default_largest_bubbles(export_csv, cb):
-    from helpers.cleaning import clean
-    from helpers.io import read_export
+    from helpers.ingest.io import read_export
+    from helpers.prepare.cleaning import clean
     data = clean(read_export(export_csv), cb).data
     largest = geo.bubbles(geo.lookup(data["postcode"]), 5).nlargest(3, "n")["name"]
     assert set(largest) == {"Brussel", "Gent", "Leuven"}

@@ -4,8 +4,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from helpers.cleaning import clean
-from helpers.io import ExportError, load_processed, read_export, save_processed
+from helpers.ingest.io import ExportError, load_processed, read_export, save_processed
+from helpers.prepare.cleaning import clean
 from tests.conftest import write_csv, write_qualtrics, write_sav, write_xlsx
 
 

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from helpers.run import KERNEL, notebooks
+from helpers.runner.run import KERNEL, notebooks
 
 NOTEBOOKS = notebooks()
 

@@ -1,7 +1,7 @@
 """Published-versus-reproduced tables: verdicts by tolerance, unknown figures refused, small cells hidden."""
 import pytest
 
-from helpers.published import TOLERANCE, compare, load_published
+from helpers.present.published import TOLERANCE, compare, load_published
 
 
 def test_every_published_figure_has_a_tolerance_and_both_languages():

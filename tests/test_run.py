@@ -6,9 +6,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import run
-from helpers.paths import SYNTHETIC_PARAMS_DIR
 from helpers.synth import generate, load_params, write_export
+from helpers.paths import SYNTHETIC_PARAMS_DIR
+from helpers.runner import run
 
 CORPUS = Path(__file__).parent / "bad_exports"
 

@@ -6,7 +6,7 @@ import pytest
 import statsmodels.api as sm
 from semopy import examples
 
-from helpers import sem
+from helpers.analysis import sem
 from helpers.synth import empirical_normal
 
 HS = examples.holzinger39

@@ -6,9 +6,21 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
-from helpers.stats import (chi2_homogeneity, cronbach_alpha, item_analysis, likert_summary, mean_ci, multi_response,
-                           paired_ttests, pearson, robust_regression, share,
-                           spearman, stuart_maxwell, wilcoxon_paired)
+from helpers.analysis.stats import (
+    chi2_homogeneity,
+    cronbach_alpha,
+    item_analysis,
+    likert_summary,
+    mean_ci,
+    multi_response,
+    paired_ttests,
+    pearson,
+    robust_regression,
+    share,
+    spearman,
+    stuart_maxwell,
+    wilcoxon_paired,
+)
 
 rng = np.random.default_rng(7)
 X = rng.integers(1, 6, 200)

@@ -5,10 +5,18 @@ import hashlib
 import numpy as np
 import pytest
 
-from helpers.cleaning import clean
-from helpers.io import read_export, save_processed
-from helpers.synth import (assign_by_rank, category_counts, generate, largest_remainder,
-                           likert_probabilities, load_params, observed_targets, write_export)
+from helpers.ingest.io import read_export, save_processed
+from helpers.synth import (
+    assign_by_rank,
+    category_counts,
+    generate,
+    largest_remainder,
+    likert_probabilities,
+    load_params,
+    observed_targets,
+    write_export,
+)
+from helpers.prepare.cleaning import clean
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """Report tables: small cells hidden, Chart 1 grouping, sample tables."""
 import pandas as pd
 
-from helpers.tables import hide_small, sample_table, start_year_groups
+from helpers.disclosure import hide_small
+from helpers.present.tables import sample_table, start_year_groups
 
 
 def test_small_cells_are_hidden_but_zero_is_shown():
@@ -32,7 +33,7 @@ def test_start_year_groups_hide_small_cells():
 
 
 def test_small_cells_are_one_to_min_cell_minus_one():
-    from helpers.tables import is_small, without_small
+    from helpers.disclosure import is_small, without_small
     counts = pd.Series([0, 1, 4, 5])
     assert is_small(counts, 5).tolist() == [False, True, True, False]
     assert without_small(counts, 5).isna().tolist() == [False, True, True, False]

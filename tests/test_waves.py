@@ -2,10 +2,10 @@
 was planted."""
 import pytest
 
-from helpers.cleaning import clean
+from helpers.analysis.waves import compare_waves, mean_difference, share_difference
 from helpers.synth import generate, load_params
 from helpers.paths import SYNTHETIC_PARAMS_DIR
-from helpers.waves import compare_waves, mean_difference, share_difference
+from helpers.prepare.cleaning import clean
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,14 @@
 import pandas as pd
 import pytest
 
-from helpers.weighting import kish_ess, load_population, poststratify, weighted_headline, weighted_mean, weighted_share
+from helpers.analysis.weighting import (
+    kish_ess,
+    load_population,
+    poststratify,
+    weighted_headline,
+    weighted_mean,
+    weighted_share,
+)
 
 # Six local (1) and four Flemish (2) respondents; the population is 80% local, 20% Flemish.
 STRATA = pd.Series([1, 1, 1, 1, 1, 1, 2, 2, 2, 2])
@@ -44,7 +51,7 @@ def test_population_margin_is_the_reports():
 
 
 def test_no_weighting_means_weights_of_one():
-    from helpers.weighting import weights
+    from helpers.analysis.weighting import weights
     df = pd.DataFrame({"gov_type": [1, 2, 2]})
     assert weights(df, None).tolist() == [1.0, 1.0, 1.0]
     assert weights(df, "gov_type").mean() == pytest.approx(1.0)

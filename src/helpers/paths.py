@@ -2,6 +2,8 @@
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+HELPERS_DIR = ROOT / "src" / "helpers"
+TEMPLATES_DIR = HELPERS_DIR / "present" / "templates"
 DATA_DIR = ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"

@@ -24,8 +24,12 @@ import pandas as pd
 import yaml
 from scipy import optimize, stats
 
-from helpers.cache import manifest_path, synthetic_default_is_current, synthetic_inputs
-from helpers.codebook import Codebook, load_codebook
+from helpers.ingest.codebook import Codebook, load_codebook
+from helpers.ingest.provenance import (
+    manifest_path,
+    synthetic_default_is_current,
+    synthetic_inputs,
+)
 from helpers.paths import SYNTHETIC_DEFAULT_EXPORT, SYNTHETIC_DEFAULT_PARAMS
 
 LIKERT_CODES = np.arange(1, 6)
@@ -362,8 +366,8 @@ def write_export(df: pd.DataFrame, path: str | Path, params: dict, sep: str = ",
 
 def observed_targets(export: pd.DataFrame, params: dict, cb: Codebook) -> tuple[dict, dict]:
     """Observed alphas per scale and role-literacy correlations among the valid rows."""
-    from helpers.cleaning import clean, scale_scores
-    from helpers.stats import cronbach_alpha
+    from helpers.analysis.stats import cronbach_alpha
+    from helpers.prepare.cleaning import clean, scale_scores
 
     valid = clean(export, cb).data
     alphas = {s: cronbach_alpha(valid, cb.scale_items(s))["alpha"].iloc[0] for s in params["scale_alpha"]}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from helpers.codebook import load_codebook
+from helpers.ingest.codebook import load_codebook
 from helpers.paths import REPORTS_DIR
 
 pytestmark = pytest.mark.browser

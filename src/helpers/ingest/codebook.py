@@ -16,9 +16,16 @@ import pandas as pd
 import yaml
 
 from helpers.paths import CODEBOOK
-from helpers.text import LANGS, check_lang
 
 CODED_TYPES = ("categorical", "likert", "multi")
+
+
+LANGS = ("nl", "en")   # every text of the codebook and the message catalogue exists in these languages
+
+
+def check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
 
 
 @dataclass(frozen=True)

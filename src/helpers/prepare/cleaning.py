@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.codebook import Codebook, load_codebook
+from helpers.ingest.codebook import Codebook, load_codebook
 
 RULES = ("no_consent", "control_failed", "too_fast")
 RULE_TEXT = {
@@ -89,3 +89,17 @@ def account_path(processed: str | Path) -> Path:
     """Where the row account of a processed dataset is kept (beside it)."""
     processed = Path(processed)
     return processed.with_name(processed.stem + ".row_account.parquet")
+
+
+AGE_GROUPS = [(18, 30), (31, 40), (41, 50), (51, 64), (65, 99)]
+
+
+def age_groups(age: pd.Series) -> pd.Series:
+    """Age in the groups of AGE_GROUPS ('18-30', ...)."""
+    labels = [f"{lo}-{hi}" if hi < 99 else f"{lo}+" for lo, hi in AGE_GROUPS]
+    return pd.cut(age.astype(float), [lo - 0.5 for lo, _ in AGE_GROUPS] + [AGE_GROUPS[-1][1] + 0.5], labels=labels)
+
+
+def education_groups(df: pd.DataFrame, cb: Codebook, lang: str) -> pd.Series:
+    labels = cb.labels("education_level", lang)
+    return pd.Categorical(df["education_level"].map(labels), categories=list(labels.values()))

@@ -8,12 +8,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 from IPython.display import Markdown
 from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
 
-from helpers.text import t
-from helpers.weighting import kish_ess
+from helpers.analysis.weighting import kish_ess
+from helpers.present.text import t
 
 WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
                       "seaborn", "geopandas", "papermill", "nbconvert", "genai-overheid-helpers")

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.cleaning import Cleaned
-from helpers.codebook import load_codebook
-from helpers.tables import is_small
-from helpers.text import t
-from helpers.stats import (chi2_homogeneity, likert_summary, multi_response, paired_ttests, pearson, scale_summary, share,
-                           spearman)
+from helpers.analysis.stats import (
+    chi2_homogeneity,
+    likert_summary,
+    multi_response,
+    paired_ttests,
+    pearson,
+    scale_summary,
+    share,
+    spearman,
+)
+from helpers.disclosure import is_small
+from helpers.ingest.codebook import load_codebook
+from helpers.prepare.cleaning import Cleaned
 
 # Use-frequency groups of the report (codes of the use_frequency value set).
 USE_GROUPS = {"daily": (5,), "weekly_plus": (4, 5), "monthly": (3,), "rarely_never": (1, 2), "never": (1,)}
@@ -35,11 +42,6 @@ HEADLINE_MEANS = ["lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth", "pe
                   "support_inspiration", "support_basics", "support_guidelines", "support_legal", "support_helpdesk",
                   "support_network"]
 
-def headline_label(fid: str, cb, lang: str) -> str:
-    """A readable name for a headline indicator: the codebook's text of its variable or scale."""
-    variable = dict((f, v) for f, v, _ in HEADLINE_SHARES).get(fid, fid)
-    group = {"use_work_weekly": "group_weekly_plus", "use_free_weekly": "group_weekly_plus", "use_work_daily": "group_daily"}
-    return cb.text(variable, lang) + (f": {t(group[fid], lang)}" if fid in group else "")
 
 
 # Published sample figures: variable, code, whether a % is published (low education: only "<1%").

@@ -4,26 +4,25 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from helpers.cleaning import RULE_TEXT, Cleaned
-from helpers.codebook import Codebook
-from helpers.stats import (chi2_homogeneity, cronbach_alpha, frequency_table, item_analysis, likert_summary, multi_response,
-                           scale_summary, share, spearman, stuart_maxwell, wilcoxon_paired)
-from helpers.text import format_p, t
-
-
-def is_small(counts, min_cell: int):
-    """Cells that could single people out: 1 to min_cell - 1 respondents (an empty cell identifies no one)."""
-    return (counts > 0) & (counts < min_cell)
-
-
-def hide_small(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Counts as text, small cells shown as '<min_cell'."""
-    return counts.astype(int).astype(str).where(~is_small(counts, min_cell), t("small_cell", min_cell=min_cell))
-
-
-def without_small(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Counts as numbers for a chart, small cells left out (NaN)."""
-    return counts.where(~is_small(counts, min_cell))
+from helpers.analysis.reproduction import HEADLINE_SHARES
+from helpers.analysis.stats import (
+    chi2_homogeneity,
+    cronbach_alpha,
+    frequency_table,
+    item_analysis,
+    likert_summary,
+    multi_response,
+    scale_summary,
+    share,
+    spearman,
+    stuart_maxwell,
+    wilcoxon_paired,
+)
+from helpers.disclosure import hide_small, is_small
+from helpers.ingest.codebook import Codebook
+from helpers.prepare.cleaning import RULE_TEXT, Cleaned
+from helpers.prepare.geo import LEVELS
+from helpers.present.text import format_p, t
 
 
 def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
@@ -332,21 +331,61 @@ def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
         "p": res["p"].map(format_p), "N": res["n"], "R²": res["r2"].round(3)})
 
 
-def protected_counts(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Every count column of a table with its small cells hidden ('<min_cell')."""
-    out = table.copy()
-    for col in out.columns[1:]:
-        out[col] = hide_small(out[col], min_cell)
-    return out
 
 
 def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """Headline indicators unweighted and weighted side by side, with n and Kish's effective n."""
-    from helpers.figures import headline_label
-
     digits = headline["kind"].map({"%": 1, "M": 2})
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
         "n": headline["n"], t("col_unweighted", lang): [round(v, d) for v, d in zip(headline["unweighted"], digits)],
         t("col_weighted", lang): [round(v, d) for v, d in zip(headline["weighted"], digits)],
         t("col_ess", lang): headline["ess"].round(0).astype(int)})
+
+
+def unknown_places(looked_up: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Answers without a place, counted per reason (every reason listed, zero included)."""
+    counts = looked_up["reason"].value_counts().reindex(["missing", "malformed", "not_belgian"], fill_value=0)
+    return pd.DataFrame({t("col_reason", lang): [t(f"postcode_{r}", lang) for r in counts.index], "n": counts.to_numpy()})
+
+
+def places_table(places: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The bubbles as a table, largest first: place, what it stands for, respondents."""
+    ordered = places.assign(order=places["level"].map({**{lvl: i for i, lvl in enumerate(LEVELS)}, "hidden": len(LEVELS)}))
+    ordered = ordered.sort_values(["order", "n"], ascending=[True, False])
+    return pd.DataFrame({t("col_place", lang): ordered["name"].to_numpy(),
+                         t("col_level", lang): [t(f"level_{lvl}", lang) for lvl in ordered["level"]],
+                         "n": ordered["n"].to_numpy()})
+
+
+def province_counts(looked_up: pd.DataFrame, lang: str, by: pd.Series | None = None) -> pd.DataFrame:
+    """Respondents per province (Brussels: its region), optionally split by a second variable;
+    answers without a place in one 'unknown' row. Counts, not yet protected: see tables.hide_small."""
+    province = looked_up["province_id"].map(lambda p: t(f"province_{p}", lang) if isinstance(p, str) else t("province_unknown", lang))
+    if by is None:
+        return province.value_counts().rename("n").rename_axis(t("col_place", lang)).reset_index()
+    return pd.crosstab(province.rename(t("col_place", lang)), by).reset_index()
+
+
+def waves_table(comparison: pd.DataFrame, names: tuple[str, str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """The comparison as a report table: indicator, both values, difference [95% CI], p."""
+    return pd.DataFrame({
+        t("col_indicator", lang): [headline_label(i, cb, lang) for i in comparison["id"]], "": comparison["kind"],
+        f"{names[0]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["a"], comparison["n_a"], comparison["kind"])],
+        f"{names[1]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["b"], comparison["n_b"], comparison["kind"])],
+        t("col_difference", lang) + " [95% CI]": [f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]" for d, lo, hi in zip(comparison["difference"], comparison["ci_low"], comparison["ci_high"])],
+        "p": comparison["p"].map(format_p)})
+
+
+def waves_chart_data(comparison: pd.DataFrame, kind: str, names: tuple[str, str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """One kind of indicator ('%' or 'M') with both waves' values, for grouped bars."""
+    part = comparison[comparison["kind"] == kind]
+    return pd.DataFrame({t("col_indicator", lang): [headline_label(i, cb, lang) for i in part["id"]],
+                         names[0]: part["a"].to_numpy(), names[1]: part["b"].to_numpy()})
+
+
+def headline_label(fid: str, cb, lang: str) -> str:
+    """A readable name for a headline indicator: the codebook's text of its variable or scale."""
+    variable = dict((f, v) for f, v, _ in HEADLINE_SHARES).get(fid, fid)
+    group = {"use_work_weekly": "group_weekly_plus", "use_free_weekly": "group_weekly_plus", "use_work_daily": "group_daily"}
+    return cb.text(variable, lang) + (f": {t(group[fid], lang)}" if fid in group else "")

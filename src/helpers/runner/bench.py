@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, ROOT
-from helpers.run import notebooks
+from helpers.runner.run import notebooks
 
 WORK = BUILD_DIR / "bench"
 PY = sys.executable
@@ -73,7 +73,7 @@ def timed(command: list[str], log: Path) -> tuple[float, int]:
 
 
 def pipeline(raw: Path, name: str, force: bool = True) -> list[str]:
-    return [PY, "-m", "helpers.run", "--raw", str(raw), "--out", str(WORK / "reports"), "--name", name,
+    return [PY, "-m", "helpers.runner.run", "--raw", str(raw), "--out", str(WORK / "reports"), "--name", name,
             *(["--force"] if force else [])]
 
 
@@ -118,7 +118,7 @@ def main() -> None:
     verdict = {k: "met" if results[k] <= TARGETS[k] else f"missed by {results[k] - TARGETS[k]:.2f}" for k in TARGETS}
     lines = [
         "# Benchmark", "",
-        f"Measured by `make bench` (`python -m helpers.bench`) on {dt.date.today().isoformat()}: {machine()}.",
+        f"Measured by `make bench` (`python -m helpers.runner.bench`) on {dt.date.today().isoformat()}: {machine()}.",
         "One run; every figure below comes from it. Re-run to refresh this file.", "",
         "| what | measured | target | |", "|---|---|---|---|",
         f"| (a) full pipeline, N = 478 (576 rows), raw to HTML, {len(notebooks())} notebooks | {full_s:.1f} s (peak RSS {full_rss / 2**30:.2f} GB) | | |",

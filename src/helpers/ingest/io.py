@@ -22,8 +22,8 @@ import pyarrow.csv as pacsv
 import pyreadstat
 import yaml
 
-from helpers.codebook import CODED_TYPES, Codebook, load_codebook
-from helpers.cache import provenance
+from helpers.ingest.codebook import CODED_TYPES, Codebook, load_codebook
+from helpers.ingest.provenance import provenance
 
 DELIMITERS = (",", ";", "\t")
 MAX_LISTED = 5

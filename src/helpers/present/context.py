@@ -5,12 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from helpers.codebook import Codebook
+from helpers.disclosure import hide_small, is_small
 from helpers.paths import DATA_DIR
-from helpers.tables import hide_small, is_small
-from helpers.text import t
-
-AGE_GROUPS = [(18, 30), (31, 40), (41, 50), (51, 64), (65, 99)]
+from helpers.present.text import t
 
 
 def studies(lang: str) -> pd.DataFrame:
@@ -31,14 +28,3 @@ def use_by(df: pd.DataFrame, groups: pd.Series, lang: str, min_cell: int) -> pd.
     return pd.DataFrame({t("col_group", lang): table.index.astype(str), "n": hide_small(table["n"], min_cell).to_numpy(),
                          t("share_ever_work", lang): table["ever"].round(1).where(~small).to_numpy(),
                          t("share_weekly_work", lang): table["weekly"].round(1).where(~small).to_numpy()})
-
-
-def age_groups(age: pd.Series) -> pd.Series:
-    """Age in the groups of AGE_GROUPS ('18-30', ...)."""
-    labels = [f"{lo}-{hi}" if hi < 99 else f"{lo}+" for lo, hi in AGE_GROUPS]
-    return pd.cut(age.astype(float), [lo - 0.5 for lo, _ in AGE_GROUPS] + [AGE_GROUPS[-1][1] + 0.5], labels=labels)
-
-
-def education_groups(df: pd.DataFrame, cb: Codebook, lang: str) -> pd.Series:
-    labels = cb.labels("education_level", lang)
-    return pd.Categorical(df["education_level"].map(labels), categories=list(labels.values()))

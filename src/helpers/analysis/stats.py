@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from scipy import stats
 
-from helpers.codebook import Codebook
+from helpers.ingest.codebook import Codebook
 
 
 def frequency_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str = "nl", drop_empty: bool = False) -> pd.DataFrame:

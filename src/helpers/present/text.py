@@ -9,15 +9,8 @@ from functools import lru_cache
 
 import yaml
 
+from helpers.ingest.codebook import LANGS, check_lang  # noqa: F401  (re-exported for the presentation modules)
 from helpers.paths import DATA_DIR
-
-
-LANGS = ("nl", "en")
-
-
-def check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
 
 
 @lru_cache(maxsize=1)

@@ -9,9 +9,8 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
-from helpers.text import check_lang
 from helpers.paths import DATA_DIR
-from helpers.text import format_p, t
+from helpers.present.text import check_lang, format_p, t
 
 # Default tolerances by kind of figure (absolute): counts exact, percentages in points. Three kinds are
 # claims rather than values: p_below (the report says p < value), more_than (reproduced > value) and

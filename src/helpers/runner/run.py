@@ -1,7 +1,7 @@
 """The report runner: execute the notebooks (papermill), render HTML (nbconvert), only what changed.
 
-    python -m helpers.run                                   # every report, on the synthetic default
-    python -m helpers.run --raw wave2.csv --compare-with synthetic_default --lang en
+    python -m helpers.runner                                       # every report, on the synthetic default
+    python -m helpers.runner --raw wave2.csv --compare-with synthetic_default --lang en
 
 Each export gets its own folder, reports/<export name>/: per notebook NAME.html for reviewers (no code),
 NAME.full.html (with code) and NAME_files/ with its figures (PNG, SVG) and tables (CSV); index.html lists
@@ -9,7 +9,7 @@ the run's reports with status, run time and data source (file, rows, SHA-256). r
 every run. Other runs are never touched.
 
 - Incremental: a notebook runs only when its inputs changed (export, notebook, helpers code and data,
-  options, environment; recognised by content hash, helpers.cache). Nothing to do: it says so and stops.
+  options, environment; recognised by content hash, helpers.runner.cache). Nothing to do: it says so and stops.
 - Parallel: after 01_cleaning the analysis notebooks are independent and run in separate processes
   (default: one per core), each line of the progress display saying what changed state.
 - Atomic: reports are built in build/staging/<run> and moved into place only when every notebook
@@ -35,8 +35,20 @@ from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from helpers import cache
-from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, PROCESSED_DIR, REPORTS_DIR, SYNTHETIC_DEFAULT_EXPORT
+from helpers.ingest.provenance import (
+    provenance,
+    sha256_file,
+    synthetic_default_is_current,
+)
+from helpers.paths import (
+    BUILD_DIR,
+    NOTEBOOKS_DIR,
+    PROCESSED_DIR,
+    REPORTS_DIR,
+    SYNTHETIC_DEFAULT_EXPORT,
+    TEMPLATES_DIR,
+)
+from helpers.runner import cache
 
 KERNEL = "genai-survey"
 COMPARISON = "08_waves"   # runs only when a run is compared with another (--compare-with)
@@ -53,7 +65,7 @@ class Outcome:
 
 
 class ExportRejected(Exception):
-    """The cleaning notebook refused the export (helpers.io.ExportError): exit code 2."""
+    """The cleaning notebook refused the export (helpers.ingest.io.ExportError): exit code 2."""
 
 
 def install_kernel() -> None:
@@ -102,20 +114,20 @@ def exporter(reviewer: bool, lang: str = "nl"):
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
-    from helpers.text import LANGS
+    from helpers.present.text import LANGS
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", *(f"lang-{other}" for other in LANGS if other != lang)}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
-    return HTMLExporter(config=config, template_name="offline", extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+    return HTMLExporter(config=config, template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                         embed_images=True, exclude_input=reviewer,
                         exclude_input_prompt=reviewer, exclude_output_prompt=reviewer, language_code=lang)
 
 
 def contents(nb, lang: str) -> str:
     """A table of contents of the notebook's sections, linking to nbconvert's heading anchors."""
-    from helpers.text import t
+    from helpers.present.text import t
 
     headings = [line[3:].strip() for cell in narrative(nb, lang) for line in cell.source.splitlines() if line.startswith("## ")]
     return f"**{t('contents', lang)}:** " + " · ".join(f"[{h}](#{h.replace(' ', '-')})" for h in headings)
@@ -147,7 +159,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     import nbformat
     import papermill
 
-    from helpers.text import banner
+    from helpers.present.text import banner
 
     print(f"  ▶ {nb_path.stem} running", file=sys.stderr, flush=True)
     declared = papermill.inspect_notebook(str(nb_path))
@@ -220,8 +232,7 @@ table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px sol
 def run_section(manifest: dict, lang: str, prefix: str = "") -> str:
     """A run as HTML: the data banner, the source with its checksum and the run's date, one card per report
     (key figure, status, run time, links; `prefix` leads the links from another folder)."""
-    from helpers.text import banner
-    from helpers.text import t
+    from helpers.present.text import banner, t
 
     source = manifest["source"]
 
@@ -243,14 +254,14 @@ def run_section(manifest: dict, lang: str, prefix: str = "") -> str:
 
 
 def study_header(lang: str) -> str:
-    from helpers.text import t
+    from helpers.present.text import t
 
     return f"<h1>{html.escape(t('study_title', lang))}</h1>\n<p>{html.escape(t('study_intro', lang))}</p>"
 
 
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
     """The run's landing page: the study, then the run (source, checksum, date, a card per report)."""
-    from helpers.text import t
+    from helpers.present.text import t
 
     body = (f"<main>{study_header(lang)}<p><a href='../index.html'>{html.escape(t('all_runs', lang))}</a></p>"
             f"<h2>{html.escape(t('reports_title', lang))}</h2>{run_section(manifest, lang)}</main>")
@@ -280,8 +291,10 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     """Bring the export's reports up to date (all of them with `force`); returns the exit code."""
     if raw is None:
         raw = SYNTHETIC_DEFAULT_EXPORT
-        if not cache.synthetic_default_is_current():
-            from helpers.synth import ensure_synthetic_default   # numpy and pandas only when it must be made
+        if not synthetic_default_is_current():
+            from helpers.synth import (
+                ensure_synthetic_default,  # numpy and pandas only when it must be made
+            )
 
             ensure_synthetic_default()
     raw = Path(raw)
@@ -293,15 +306,15 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     processed = PROCESSED_DIR / f"{name}.parquet"
     offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
                "processed": str(processed), "lang": lang, "min_cell": min_cell}
-    options = {"lang": lang, "min_cell": min_cell, "mapping": cache.sha256_file(mapping) if mapping else None}
+    options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None}
     if compare_with:
         other = PROCESSED_DIR / f"{compare_with}.parquet"
         if not other.is_file():
             print(f"error: --compare-with {compare_with}: no processed data at {other}; run that export first", file=sys.stderr)
             return 2
         offered["compare_with"] = str(other)
-        options["compare_with"] = cache.sha256_file(other)
-    source = cache.provenance(raw)
+        options["compare_with"] = sha256_file(other)
+    source = provenance(raw)
     todo_books = notebooks(only, compare=bool(compare_with))
     keys = cache.notebook_keys(todo_books, source["sha256"], options)
     manifest_file = run_dir / "manifest.json"
@@ -382,7 +395,7 @@ def publish(staging: Path, run_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.runner", description=__doc__.split("\n")[0])
     parser.add_argument("--raw", type=Path, help="the raw export (default: the synthetic default)")
     parser.add_argument("--mapping", type=Path, help="column-mapping file (data/README.md)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder of all runs (default: reports)")

@@ -20,9 +20,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from helpers.io import write_atomic
+from helpers.ingest.io import write_atomic
 from helpers.paths import BUILD_DIR
-from helpers.text import t
 
 LAMBERT = "EPSG:31370"   # Belgian Lambert 72: metres, for drawing and centroids
 LEVELS = ("municipality", "arrondissement", "province", "region")
@@ -73,10 +72,6 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
     return places.assign(postcode=text, reason=reason)
 
 
-def unknown_places(looked_up: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Answers without a place, counted per reason (every reason listed, zero included)."""
-    counts = looked_up["reason"].value_counts().reindex(["missing", "malformed", "not_belgian"], fill_value=0)
-    return pd.DataFrame({t("col_reason", lang): [t(f"postcode_{r}", lang) for r in counts.index], "n": counts.to_numpy()})
 
 
 @lru_cache(maxsize=1)
@@ -148,21 +143,3 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     if len(pending):
         rows.append({"level": "hidden", "id": "", "name": "", "n": len(pending), "x": np.nan, "y": np.nan})
     return pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"])
-
-
-def places_table(places: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The bubbles as a table, largest first: place, what it stands for, respondents."""
-    ordered = places.assign(order=places["level"].map({**{lvl: i for i, lvl in enumerate(LEVELS)}, "hidden": len(LEVELS)}))
-    ordered = ordered.sort_values(["order", "n"], ascending=[True, False])
-    return pd.DataFrame({t("col_place", lang): ordered["name"].to_numpy(),
-                         t("col_level", lang): [t(f"level_{lvl}", lang) for lvl in ordered["level"]],
-                         "n": ordered["n"].to_numpy()})
-
-
-def province_counts(looked_up: pd.DataFrame, lang: str, by: pd.Series | None = None) -> pd.DataFrame:
-    """Respondents per province (Brussels: its region), optionally split by a second variable;
-    answers without a place in one 'unknown' row. Counts, not yet protected: see tables.hide_small."""
-    province = looked_up["province_id"].map(lambda p: t(f"province_{p}", lang) if isinstance(p, str) else t("province_unknown", lang))
-    if by is None:
-        return province.value_counts().rename("n").rename_axis(t("col_place", lang)).reset_index()
-    return pd.crosstab(province.rename(t("col_place", lang)), by).reset_index()

@@ -1,0 +1,1 @@
+"""Stage 3, statistics and models: tests, scales, SEM, weighting, waves, the published figures recomputed."""

@@ -1,0 +1,1 @@
+"""Stage 2, the analysis sample: exclusion rules, the row account, derived variables, places."""

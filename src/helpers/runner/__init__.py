@@ -1,0 +1,1 @@
+"""Stage 6, the runner: execute (papermill), render (nbconvert), cache, benchmark."""

@@ -1,0 +1,5 @@
+import sys
+
+from helpers.runner.run import main
+
+sys.exit(main())
