@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from helpers.ingest.io import read_export, save_processed
+from helpers.prepare.cleaning import clean
 from helpers.synth import (
     assign_by_rank,
     category_counts,
@@ -16,7 +17,6 @@ from helpers.synth import (
     observed_targets,
     write_export,
 )
-from helpers.prepare.cleaning import clean
 
 
 @pytest.fixture(scope="module")

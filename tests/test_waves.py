@@ -3,9 +3,9 @@ was planted."""
 import pytest
 
 from helpers.analysis.waves import compare_waves, mean_difference, share_difference
-from helpers.synth import generate, load_params
 from helpers.paths import SYNTHETIC_PARAMS_DIR
 from helpers.prepare.cleaning import clean
+from helpers.synth import generate, load_params
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,14 @@ from helpers.prepare.cleaning import Cleaned
 # Use-frequency groups of the report (codes of the use_frequency value set).
 USE_GROUPS = {"daily": (5,), "weekly_plus": (4, 5), "monthly": (3,), "rarely_never": (1, 2), "never": (1,)}
 
-# The paired comparisons the report's footnotes 9 and 10 describe: (higher, lower) item.
+LITERACY = ("lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth")
+ROLES = ("role_exec", "role_innov", "role_netw")
+UTAUT = ("pe", "ee", "si", "fc")
+SCALE_GROUPS = {"literacy": LITERACY, "role": ROLES, "utaut": (*UTAUT, "bi")}   # the report's groups of scales
+
+# The paired comparisons the report's footnotes 9, 10 (higher, lower item) and 11 (each subscale vs technical) describe.
 REPORT_TTESTS = {
+    "literacy": [(other, "lit_tech") for other in LITERACY[1:]],
     "pros": [("pro_time_saving", "pro_answering"), ("pro_time_saving", "pro_data"),
              ("pro_summarising", "pro_answering"), ("pro_summarising", "pro_data")],
     "cons": [("con_incorrect", "con_energy"), ("con_undesired", "con_energy"),
@@ -160,16 +166,6 @@ def selected_share(df: pd.DataFrame, block: str) -> pd.Series:
     return pd.Series(table["pct_cases"].to_numpy(), index=[i.removeprefix(f"{block}_") for i in items])
 
 
-LITERACY = ("lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth")
-ROLES = ("role_exec", "role_innov", "role_netw")
-UTAUT = ("pe", "ee", "si", "fc")
-
-
-def literacy_ttests(df: pd.DataFrame) -> pd.DataFrame:
-    """Footnote 11: technical literacy against each other subscale (paired t, Holm, d_z)."""
-    return paired_ttests(df, [(other, "lit_tech") for other in LITERACY[1:]])
-
-
 def scale_figures(df: pd.DataFrame, scales: tuple[str, ...], prefix: str, without_alpha: tuple[str, ...] = ()) -> dict[str, float]:
     """Item and scale means and SDs, and scale alphas (except `without_alpha`), as `prefix.<name>.<stat>` ids."""
     cb = load_codebook()
@@ -189,7 +185,7 @@ def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 2 and Appendix 1: item and subscale means and SDs, alphas (none is printed for critical
     literacy), and the technical-literacy tests."""
     figures = scale_figures(df, LITERACY, "lit", without_alpha=("lit_crit",))
-    for test in literacy_ttests(df).itertuples():
+    for test in paired_ttests(df, REPORT_TTESTS["literacy"]).itertuples():
         figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = test.p_holm
     return figures
 

@@ -34,15 +34,18 @@ def note(key: str, lang: str, **values) -> Markdown:
 class Chart:
     """A figure as the report shows it: an image with alt text saying what it shows (plots.described)."""
 
-    def __init__(self, fig: Figure):
+    def __init__(self, fig: Figure, caption: str = ""):
         self.fig = fig
         self.alt = getattr(fig, "alt", "")
+        self.caption = caption
 
     def _repr_html_(self) -> str:
         buffer = io.BytesIO()
         self.fig.savefig(buffer, format="png", dpi=110)
         data = base64.b64encode(buffer.getvalue()).decode()
-        return f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" style="max-width:100%"></figure>'
+        caption = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        return (f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" style="max-width:100%">'
+                f"{caption}</figure>")
 
 
 def keep(shown, name: str, folder: str | Path | None):

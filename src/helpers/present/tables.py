@@ -1,6 +1,8 @@
 """Report tables: labelled (nl/en), small cells hidden, styled with their published caption."""
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -82,10 +84,11 @@ def describe_numeric(df: pd.DataFrame, name: str, lang: str) -> pd.DataFrame:
 
 def styled(table: pd.DataFrame, caption: str, decimals: int = 1) -> Styler:
     """A table as the report shows it: caption above, no index, numbers to `decimals` places
-    (percentage columns, named '%…', always to one)."""
+    (percentage columns, named '%…', always to one); every text, header and caption HTML-escaped."""
     percent = [c for c in table.columns if str(c).startswith("%")]
-    return (table.style.hide(axis="index").set_caption(caption).format(precision=decimals, na_rep="—")
-            .format(precision=1, na_rep="—", subset=percent))
+    return (table.style.hide(axis="index").set_caption(html.escape(caption))
+            .format(precision=decimals, na_rep="—", escape="html").format(precision=1, na_rep="—", subset=percent, escape="html")
+            .format_index(escape="html", axis=1))
 
 
 def source_table(provenance: dict, lang: str) -> pd.DataFrame:
@@ -149,21 +152,18 @@ def multi_response_table(df: pd.DataFrame, blocks: dict[str, str], cb: Codebook,
     return table
 
 
-def likert_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str, top: tuple[int, ...] = (4, 5)) -> pd.DataFrame:
-    """Per item (in the given order): N, M, SD and % answering one of the `top` codes."""
-    summary = likert_summary(df, items, top)
-    return pd.DataFrame({
+def likert_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
+    """Per item (in the given order): N, M, SD and the shares the report quotes: % 4-5 (agree, useful);
+    for items on the task-frequency scale % often, % often or always and % rarely or never."""
+    summary = likert_summary(df, items, (4, 5))
+    table = pd.DataFrame({
         t("col_item", lang): [cb.text(i, lang) for i in items],
         "N": summary["n"].to_numpy(), "M": summary["mean"].round(2).to_numpy(), "SD": summary["sd"].round(2).to_numpy(),
-        f"% {'–'.join(map(str, (top[0], top[-1])))}": summary["share_top"].round(1).to_numpy(),
     })
-
-
-def task_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
-    """Specific-use tasks: N, M, SD and the report's shares (often; often or always; rarely or never)."""
-    table = likert_table(df, items, cb, lang, top=(4, 5)).rename(columns={"% 4–5": t("share_often_always", lang)})
-    table.insert(4, t("share_often", lang), [round(share(df[i], (4,)), 1) for i in items])
-    table[t("share_rarely_never", lang)] = [round(share(df[i], (1, 2)), 1) for i in items]
+    if cb[items[0]].values != cb.value_sets["task_frequency"]:
+        return table.assign(**{"% 4–5": summary["share_top"].round(1).to_numpy()})
+    for key, codes in (("share_often", (4,)), ("share_often_always", (4, 5)), ("share_rarely_never", (1, 2))):
+        table[t(key, lang)] = [round(share(df[i], codes), 1) for i in items]
     return table
 
 
@@ -236,9 +236,11 @@ def sorted_by_mean(df: pd.DataFrame, items: list[str]) -> list[str]:
     return sorted(items, key=lambda i: -df[i].astype(float).mean())
 
 
-def choice_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
-    """A single-choice question sorted by share, as the report's charts (largest first); total last."""
+def choice_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int, sort: bool = True) -> pd.DataFrame:
+    """A single-choice question (Table 1-3 layout), with `sort` largest first as the report's charts; total last."""
     table = sample_table(df, name, cb, lang, min_cell)
+    if not sort:
+        return table
     body, total = table.iloc[:-1], table.iloc[-1:]
     order = pd.to_numeric(body[t("col_percent", lang)], errors="coerce").fillna(-1).sort_values(ascending=False).index
     return pd.concat([body.loc[order], total], ignore_index=True)

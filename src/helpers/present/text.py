@@ -5,6 +5,7 @@
 >>> t("flow_title", "nl", n_in=576, n_out=478)
 'Van 576 antwoorden naar 478 respondenten'
 """
+import html
 from functools import lru_cache
 
 import yaml
@@ -30,8 +31,10 @@ def format_p(p: float) -> str:
 
 
 def banner(provenance: dict, lang: str) -> str:
-    """The report's first lines: synthetic data said plainly, or the real source with its checksum."""
+    """The report's first lines (markdown): synthetic data said plainly, or the real source with its checksum.
+    The file name comes from outside the code: HTML-escaped, so a name like a tag shows as text."""
+    file = html.escape(provenance["file"])
     if provenance.get("synthetic"):
-        return t("banner_synthetic", lang, file=provenance["file"], seed=provenance.get("seed", "?"))
-    return t("banner_real", lang, file=provenance["file"], rows=provenance.get("rows", "?"),
+        return t("banner_synthetic", lang, file=file, seed=provenance.get("seed", "?"))
+    return t("banner_real", lang, file=file, rows=provenance.get("rows", "?"),
              sha256_short=provenance["sha256"][:12])

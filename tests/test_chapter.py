@@ -1,0 +1,94 @@
+"""The notebook-facing API: one object per notebook; cells of one line that thread no arguments."""
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.chapter import Cleaning, ProsCons, Usage
+from helpers.ingest.io import save_processed
+from helpers.paths import NOTEBOOKS_DIR
+from helpers.prepare.cleaning import clean
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+CHAPTER_ENDS = {"ch.published()", "ch.key_figure()", "ch.versions()"}   # the one call every chapter ends with
+THREADED = re.compile(r"\b(lang|min_cell|artifacts|cb|df)\b")
+
+
+def code_cells(path: Path) -> list[dict]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"]).strip()
+
+
+def is_parameters(cell: dict) -> bool:
+    return "parameters" in cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_cells_are_at_most_three_lines(path):
+    """The parameters cell declares one parameter per line (papermill's convention); every other cell is short."""
+    long = [source(c) for c in code_cells(path) if not is_parameters(c) and len(source(c).splitlines()) > 3]
+    assert not long, f"{path.name}: cells longer than 3 lines: {long}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_are_passed_once(path):
+    """Language, threshold, artefact folder and data go into the chapter once, in the cell that makes it."""
+    cells = [c for c in code_cells(path) if not is_parameters(c)]
+    makes_chapter = [c for c in cells if "ch = " in source(c)]
+    assert len(makes_chapter) == 1
+    threaded = [source(c) for c in cells if c is not makes_chapter[0] and THREADED.search(source(c))]
+    assert not threaded, f"{path.name}: arguments threaded through calls: {threaded}"
+
+
+def test_no_call_pattern_repeated_across_notebooks():
+    seen: dict[str, set[str]] = {}
+    for path in NOTEBOOKS:
+        for cell in code_cells(path):
+            if not is_parameters(cell) and source(cell) not in CHAPTER_ENDS:
+                seen.setdefault(source(cell), set()).add(path.name)
+    repeated = {cell: names for cell, names in seen.items() if len(names) > 1}
+    assert not repeated, repeated
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory, export, cb) -> Path:
+    return save_processed(clean(export, cb).data, tmp_path_factory.mktemp("processed") / "survey.parquet")
+
+
+def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
+    ch = Usage(processed, lang="en", min_cell=5, artifacts=tmp_path)
+    ch.frequency()
+    block = ch.shares("system", "systems_title", top=6)
+    html = block._repr_html_()
+    assert "Table 2.2. Systems used" in html and "<figcaption>Figure 2.1</figcaption>" in html
+    assert {"usage_frequency.csv", "system.csv", "system.png", "system.svg"} <= {p.name for p in tmp_path.iterdir()}
+    kept = pd.read_csv(tmp_path / "system.csv")
+    assert len(kept) == 9   # every system, though the chart shows the six most used
+
+
+def test_blocks_describe_the_chapter_base(processed):
+    """03 describes users at work: its Likert block's N is theirs, not all respondents'."""
+    ch = ProsCons(processed, lang="en")
+    users = int(ch.data["use_work"].ge(2).sum())
+    table = ch.likert("pro").parts[0].data
+    assert set(table["N"]) <= set(range(users - 10, users + 1)) and users < len(ch.data)
+
+
+def test_frequency_scales_get_the_reports_shares(processed):
+    ch = ProsCons(processed, lang="en")
+    tasks = ch.likert("task", "tasks_title").parts[0].data
+    agree = ch.likert("pro").parts[0].data
+    assert {"% often", "% often or always", "% rarely or never"} <= set(tasks.columns) and "% 4–5" in agree.columns
+
+
+def test_cleaning_chapter_writes_processed_data_where_asked(export_csv, tmp_path):
+    target = tmp_path / "out.parquet"
+    ch = Cleaning(export_csv, processed=target, lang="en")
+    assert ch.save() == target and target.exists()
+    assert len(pd.read_parquet(target)) == len(ch.data) < len(ch.export)
