@@ -44,8 +44,9 @@ def test_unplaceable_postcodes_have_a_reason(answer, reason):
 
 
 def test_unknown_places_counts_every_reason():
-    table = unknown_places(geo.lookup(pd.Series(["0000", "abcd", "99999", None, "3000"])), "en")
-    assert table["n"].tolist() == [1, 2, 1]
+    looked_up = geo.lookup(pd.Series(["0000", "abcd", "99999", None, "3000"]))
+    assert unknown_places(looked_up, 0, "en", min_cell=1)["n"].tolist() == ["1", "2", "1", "0", "4"]
+    assert unknown_places(looked_up, 0, "en", min_cell=5)["n"].tolist() == ["[c]", "[c]", "[c]", "0", "4"]
 
 
 def test_a_place_with_fewer_than_min_cell_is_merged_not_drawn_alone():

@@ -67,7 +67,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path):
     reviewer, full = ((run_dir / f"01_cleaning{s}").read_text(encoding="utf-8") for s in (".html", ".full.html"))
     code = '<span class="n">exclusions</span>'   # the cell `ch.exclusions()` as nbconvert highlights it
     assert code not in reviewer and code in full
-    assert "Tabel 1" in reviewer and "&lt;5" in reviewer
+    assert "Tabel 1" in reviewer and "[c]" in reviewer and "secundaire onderdrukking" in reviewer   # the policy on every page
     assert "Uitsluitingen" in reviewer and "Exclusions" not in reviewer   # the Dutch narrative only
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index and ">576<" in index

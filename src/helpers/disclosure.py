@@ -1,6 +1,25 @@
-"""The small-cell policy: one home for what may be shown of counts that could single people out."""
+"""The small-cell policy: one home for what may be shown of counts that could single people out.
+
+The threshold rule with secondary suppression, as national statistics offices practise it
+(Hundepool et al., *Statistical Disclosure Control*, Wiley 2012, ch. 5; the reference tools are
+tau-Argus and sdcMicro):
+
+- **Primary suppression.** A count of 1 to `min_cell` - 1 respondents is not shown (an empty cell
+  identifies no one).
+- **Secondary suppression.** Where counts add up to a total that is shown (the categories of one
+  question, a column or row of a cross-table, the steps of the exclusion flow), more cells are hidden,
+  the smallest first (for ordered answers: a neighbour), until the hidden cells are at least two and
+  together hold at least `min_cell` respondents, so no hidden count follows from the total minus the
+  shown ones.
+- **Shares and means.** A share is shown only when it is a sum of shown cells and neither its count nor
+  its complement (base minus count) is small; the mean of fewer than `min_cell` answers is not shown.
+
+Hidden cells are marked the same way everywhere: HIDDEN ("[c]") in tables, CSV copies, chart labels and
+alt text, explained on every page by the message `small_cell_note`.
+"""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -9,24 +28,99 @@ def is_small(counts, min_cell: int):
     return (counts > 0) & (counts < min_cell)
 
 
-def small_mark(min_cell: int) -> str:
-    """How a hidden count is shown, the same in every language and artefact."""
-    return f"<{min_cell}"
+HIDDEN = "[c]"   # the mark of a hidden cell everywhere ("confidential", as the ONS marks suppressed cells)
+
+
+def _protected(hidden: np.ndarray, counts: np.ndarray, min_cell: int) -> bool:
+    return not hidden.any() or (hidden.sum() >= 2 and counts[hidden].sum() >= min_cell)
+
+
+def suppress(counts: pd.Series, min_cell: int, ordered: bool = False) -> pd.Series:
+    """Which cells of a set of counts with a shown total to hide: primary, then secondary suppression.
+
+    >>> suppress(pd.Series([222, 254, 2]), 5).tolist()
+    [True, False, True]
+    >>> suppress(pd.Series([1, 40, 60, 3, 90]), 5, ordered=True).tolist()   # a neighbour for ordered answers
+    [True, True, False, True, False]
+
+    `ordered`: the cells are ordered answers (a Likert item, start years); secondary cells are then
+    taken next to hidden ones, so hidden cells form runs that a chart can merge.
+    """
+    values = counts.fillna(0).to_numpy(dtype=float)
+    hidden = np.asarray(is_small(values, min_cell), dtype=bool)
+    while not _protected(hidden, values, min_cell):
+        candidates = ~hidden & (values > 0)
+        if ordered:
+            near = np.zeros_like(hidden)
+            near[1:] |= hidden[:-1]
+            near[:-1] |= hidden[1:]
+            candidates &= near if (candidates & near).any() else candidates
+        if not candidates.any():
+            break
+        pick = np.flatnonzero(candidates)[np.argmin(values[candidates])]
+        hidden[pick] = True
+    return pd.Series(hidden, index=counts.index)
+
+
+def suppress_table(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Hidden cells of a cross-table whose row and column totals are known: primary suppression, then
+    secondary in every row and column until each is protected (repeated until nothing changes)."""
+    values = table.fillna(0).to_numpy(dtype=float)
+    hidden = np.asarray(is_small(values, min_cell), dtype=bool)
+    changed = True
+    while changed:
+        changed = False
+        for line_values, line_hidden in [*zip(values, hidden), *zip(values.T, hidden.T)]:
+            candidates = ~line_hidden & (line_values > 0)
+            if not _protected(line_hidden, line_values, min_cell) and candidates.any():
+                line_hidden[np.flatnonzero(candidates)[np.argmin(line_values[candidates])]] = True   # a view into `hidden`
+                changed = True
+    return pd.DataFrame(hidden, index=table.index, columns=table.columns)
+
+
+def share_hidden(count, base, min_cell: int):
+    """Whether a share (count of base) may not be shown: its count or its complement is small."""
+    count, base = np.asarray(count, dtype=float), np.asarray(base, dtype=float)
+    return is_small(count, min_cell) | is_small(base - count, min_cell)
+
+
+def shown_counts(counts: pd.Series, hidden: pd.Series, min_cell: int) -> pd.Series:
+    """Counts as text for a table, the hidden ones marked."""
+    return counts.astype(int).astype(str).where(~hidden.to_numpy(), HIDDEN)
+
+
+def split_runs(hidden: pd.Series, codes) -> bool:
+    """Whether a sum over `codes` would part hidden cells from each other: some run of neighbouring hidden
+    cells lies partly inside `codes`, so the sum minus shown cells would give one of them away.
+
+    >>> split_runs(pd.Series([True, True, False, False, False], index=[1, 2, 3, 4, 5]), (1, 2))
+    False
+    >>> split_runs(pd.Series([False, False, False, True, True], index=[1, 2, 3, 4, 5]), (4,))
+    True
+    """
+    run = (hidden != hidden.shift()).cumsum()[hidden]
+    inside = hidden.index[hidden].isin(list(codes))
+    return any(0 < inside[run.to_numpy() == r].sum() < (run.to_numpy() == r).sum() for r in run.unique())
 
 
 def hide_small(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Counts as text, small cells shown as '<min_cell'."""
-    return counts.astype(int).astype(str).where(~is_small(counts, min_cell), small_mark(min_cell))
+    """Counts as text with secondary suppression over the set (they add up to a shown total)."""
+    return shown_counts(counts, suppress(counts, min_cell), min_cell)
 
 
 def without_small(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Counts as numbers for a chart, small cells left out (NaN)."""
-    return counts.where(~is_small(counts, min_cell))
+    """Counts as numbers for a chart, hidden cells left out (NaN), secondary suppression included."""
+    return counts.where(~suppress(counts, min_cell))
 
 
 def protected_counts(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Every count column of a table with its small cells hidden ('<min_cell')."""
-    out = table.copy()
-    for col in out.columns[1:]:
-        out[col] = hide_small(out[col], min_cell)
-    return out
+    """A table of counts (first column: labels) with its hidden cells marked, rows and columns protected."""
+    counts = table.set_index(table.columns[0])
+    hidden = suppress_table(counts, min_cell)
+    marked = counts.astype(int).astype(str).mask(hidden, HIDDEN)
+    return marked.reset_index()
+
+
+def mean_shown(n, min_cell: int):
+    """Whether a mean (or SD, correlation, test) of `n` answers may be shown."""
+    return np.asarray(n) >= min_cell

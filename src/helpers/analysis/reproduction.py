@@ -17,7 +17,7 @@ from helpers.analysis.stats import (
     share,
     spearman,
 )
-from helpers.disclosure import is_small
+from helpers.disclosure import suppress
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
 
@@ -71,16 +71,19 @@ def intention_model(cb) -> dict[str, list[str]]:
 
 
 def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
-    """Method section: counts and shares of the sample, and the ids that rest on a small cell."""
+    """Method section: counts and shares of the sample, and the ids whose cell the small-cell policy hides
+    in Tables 1-3 (the same suppression over the same counts: answers per category, missing answers included)."""
     data = result.data
     figures = {"sample.responses": len(result.account), "sample.respondents": len(data)}
+    hidden = {name: suppress(pd.concat([data[name].value_counts().sort_index(), pd.Series({"missing": data[name].isna().sum()})]), min_cell)
+              for name in {name for name, _, _ in SAMPLE_CATEGORIES.values()}}
     small = set()
     for fid, (name, code, percent_published) in SAMPLE_CATEGORIES.items():
         n = int(data[name].eq(code).sum())
         if percent_published:
             figures[fid] = 100 * n / data[name].notna().sum()
         figures[f"{fid}_n"] = n
-        if is_small(n, min_cell):
+        if hidden[name].get(code, False):
             small |= {fid, f"{fid}_n"}
     figures["sample.age.mean"] = float(data["age"].mean())
     figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())

@@ -89,10 +89,6 @@ class Chapter:
     def note(self, key: str, **values) -> Markdown:
         return report.note(key, self.lang, **values)
 
-    def disclosure_note(self) -> Markdown:
-        """The small-cell policy in one sentence, with this run's threshold."""
-        return self.note("small_cell_note", min_cell=self.min_cell)
-
     # --- Building blocks ---------------------------------------------------------------------
 
     def frequencies(self, name: str, title: str, among: str | None = None, sort: bool = False,
@@ -132,8 +128,9 @@ class Chapter:
         heading = tables.with_n(self.t(title) if title else self.label(items), len(df))
         name = items if isinstance(items, str) else "_".join(names)
         figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names],
-                                                  self.cb.labels(names[0], self.lang), heading), name) if chart else None
-        return Block(self.table(tables.likert_table(df, names, self.cb, self.lang), heading, name, decimals=2), figure)
+                                                  self.cb.labels(names[0], self.lang), heading, self.min_cell),
+                             name) if chart else None
+        return Block(self.table(tables.likert_table(df, names, self.cb, self.lang, self.min_cell), heading, name, decimals=2), figure)
 
     def paired_tests(self, family: str, among: str | None = None) -> Styler:
         """The report's paired t-tests of one family (reproduction.REPORT_TTESTS), Holm-corrected

@@ -47,8 +47,9 @@ class Cleaning(Chapter):
 
     def exclusions(self) -> Block:
         """The exclusion rules in order: rows excluded by each, as a table and a chart."""
-        flow = tables.flow_table(self.result, self.lang)
-        chart = plots.flow_chart(self.result.flow, flow.iloc[:-1, 0].tolist(), self.flow_title(), self.t("flow_axis"))
+        flow = tables.flow_table(self.result, self.lang, self.min_cell)
+        steps = flow.iloc[:-1].replace("", "0").apply(pd.to_numeric, errors="coerce")   # a hidden count (the mark) is NaN
+        chart = plots.flow_chart(flow.iloc[:-1, 0].tolist(), steps.iloc[:, 2], steps.iloc[:, 1], self.flow_title(), self.t("flow_axis"))
         return Block(self.table(flow, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow"))
 
     def speeder_note(self) -> Markdown:
@@ -56,7 +57,7 @@ class Cleaning(Chapter):
 
     def row_account(self) -> Styler:
         """Every input row accounted for: rows per status, the total equal to the rows read."""
-        return self.table(tables.account_table(self.result, self.lang), self.t("col_status"), "row_account_totals")
+        return self.table(tables.account_table(self.result, self.lang, self.min_cell), self.t("col_status"), "row_account_totals")
 
     def save(self) -> Path:
         """Write the processed dataset and its row account (one line per input row) for the other chapters."""
@@ -103,7 +104,7 @@ class Usage(Chapter):
 
     def groups(self) -> Styler:
         """The report's groupings (daily, at least weekly, ...) on both bases."""
-        frame = tables.usage_groups_table(self.data, reproduction.USE_GROUPS, self.lang)
+        frame = tables.usage_groups_table(self.data, reproduction.USE_GROUPS, self.cb, self.lang, self.min_cell)
         return self.table(frame, self.t("usage_groups_title"), "usage_groups")
 
     def chart(self) -> report.Chart:
@@ -234,7 +235,8 @@ class Places(Chapter):
     def map(self) -> report.Chart:
         """Circles of respondents per place; small places pooled into wider areas."""
         shapes = geo.boundaries()
-        fig = plots.bubble_map(shapes["province"], shapes["region"], self.bubbles, self.t("map_title", n=int(self.bubbles["n"].sum())),
+        drawn = self.bubbles[self.bubbles["level"] != "hidden"]
+        fig = plots.bubble_map(shapes["province"], shapes["region"], drawn, self.t("map_title", n=int(drawn["n"].sum())),
                                self.t("map_note", min_cell=self.min_cell), highlight_region="02000", outline_region="04000")
         return self.figure(fig, "map")
 
@@ -242,8 +244,10 @@ class Places(Chapter):
         return self.table(tables.places_table(self.bubbles, self.lang), self.t("places_title"), "places")
 
     def unplaced(self) -> Styler:
-        """Answers that could not be placed, with the reason."""
-        return self.table(tables.unknown_places(self.places, self.lang), self.t("unknown_title"), "unknown_postcodes")
+        """Answers that are not on the map, with the reason."""
+        pooled_away = int(self.bubbles.loc[self.bubbles["level"] == "hidden", "n"].sum())
+        frame = tables.unknown_places(self.places, pooled_away, self.lang, self.min_cell)
+        return self.table(frame, self.t("unknown_title"), "unknown_postcodes")
 
     def provinces(self, by: str | None = None) -> Block:
         """Respondents per province (with a chart), or per province and a second variable."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import yaml
 
-from helpers.disclosure import hide_small, is_small
+from helpers.disclosure import HIDDEN, share_hidden, shown_counts, suppress
 from helpers.paths import DATA_DIR
 from helpers.present.text import t
 
@@ -19,12 +19,18 @@ def studies(lang: str) -> pd.DataFrame:
 
 
 def use_by(df: pd.DataFrame, groups: pd.Series, lang: str, min_cell: int) -> pd.DataFrame:
-    """Per group: n, % ever using generative AI at work and % at least weekly; small groups hidden."""
-    use = df["use_work"]
-    table = pd.DataFrame({"n": use.groupby(groups).count(),
-                          "ever": use.ge(2).groupby(groups).mean() * 100,
-                          "weekly": use.ge(4).groupby(groups).mean() * 100})
-    small = is_small(table["n"], min_cell)
-    return pd.DataFrame({t("col_group", lang): table.index.astype(str), "n": hide_small(table["n"], min_cell).to_numpy(),
-                         t("share_ever_work", lang): table["ever"].round(1).where(~small).to_numpy(),
-                         t("share_weekly_work", lang): table["weekly"].round(1).where(~small).to_numpy()})
+    """Per group: n, % ever using generative AI at work and % at least weekly (of those who answered).
+    The groups add up to everyone who answered, so their counts are suppressed as one set; a share is
+    hidden with its group, or when its count or complement is small."""
+    use = df["use_work"].astype("Float64")
+    answered = use.notna()
+    n = answered.groupby(groups, observed=False).sum()
+    hidden = suppress(n, min_cell)
+
+    def share(codes_from: int) -> list:
+        users = (use >= codes_from).fillna(False).groupby(groups, observed=False).sum()
+        blocked = hidden.to_numpy() | share_hidden(users, n, min_cell)
+        return [HIDDEN if b or not total else round(100 * u / total, 1) for u, total, b in zip(users, n, blocked)]
+
+    return pd.DataFrame({t("col_group", lang): n.index.astype(str), "n": shown_counts(n, hidden, min_cell).to_numpy(),
+                         t("share_ever_work", lang): share(2), t("share_weekly_work", lang): share(4)})

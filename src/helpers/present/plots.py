@@ -10,6 +10,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from helpers.disclosure import HIDDEN, share_hidden, split_runs, suppress
+
 matplotlib.rcParams.update({"svg.hashsalt": "genai-survey", "font.size": 10, "figure.dpi": 110})  # SVG output stable run to run
 PALETTE = sns.color_palette("colorblind")
 MAIN, EXCLUDED = PALETTE[0], PALETTE[3]
@@ -22,31 +24,34 @@ def _figure(width: float = 7.0, height: float = 3.5) -> tuple[Figure, matplotlib
     return fig, ax
 
 
-def flow_chart(flow: pd.DataFrame, step_labels: list[str], title: str, axis_label: str) -> Figure:
-    """Exclusion flow as horizontal bars: the rows remaining after each step, the rows each rule removed.
-
-    flow: the columns `excluded` and `remaining` of Cleaned.flow (input first, then each rule).
-    """
-    fig, ax = _figure(7.0, 0.55 * len(flow) + 1.2)
-    y = list(range(len(flow)))[::-1]
-    ax.barh(y, flow["remaining"], color=MAIN)
-    ax.barh(y, flow["excluded"], left=flow["remaining"], color=EXCLUDED)
-    for yi, remaining, excluded in zip(y, flow["remaining"], flow["excluded"]):
-        ax.text(remaining / 2, yi, f"{remaining}", va="center", ha="center", color="white", fontweight="bold")
-        if excluded:
-            ax.text(remaining + excluded + 4, yi, f"−{excluded}", va="center", color=EXCLUDED)
+def flow_chart(step_labels: list[str], remaining: pd.Series, excluded: pd.Series, title: str, axis_label: str) -> Figure:
+    """Exclusion flow as horizontal bars: the rows remaining after each step, the rows each rule removed
+    (input first, then each rule). A hidden count (NaN, by the small-cell policy) has no bar, only the mark."""
+    fig, ax = _figure(7.0, 0.55 * len(step_labels) + 1.2)
+    y = list(range(len(step_labels)))[::-1]
+    for yi, kept, removed in zip(y, remaining, excluded):
+        if pd.notna(kept):
+            ax.barh(yi, kept, color=MAIN)
+            if removed > 0:
+                ax.barh(yi, removed, left=kept, color=EXCLUDED)
+        ax.text((kept if pd.notna(kept) else 0) / 2, yi, _number(kept), va="center", ha="center" if pd.notna(kept) else "left",
+                color="white" if pd.notna(kept) else "black", fontweight="bold")
+        if pd.isna(removed) or removed > 0:
+            ax.text((kept if pd.notna(kept) else 0) + (removed if pd.notna(removed) else 0) + 4, yi, f"−{_number(removed)}",
+                    va="center", color=EXCLUDED)
     ax.set_yticks(y, step_labels)
     ax.set_xlabel(axis_label)
     ax.set_title(_wrap(title, 75), loc="left")
-    return described(fig, title, [f"{label}: {remaining}" + (f" (−{excluded})" if excluded else "")
-                                  for label, remaining, excluded in zip(step_labels, flow["remaining"], flow["excluded"])])
+    return described(fig, title, [f"{label}: {_number(kept)}" + (f" (−{_number(removed)})" if pd.isna(removed) or removed else "")
+                                  for label, kept, removed in zip(step_labels, remaining, excluded)])
 
 
 def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[str] | None = None) -> Figure:
     """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour."""
     fig, ax = _figure()
     colours = [EXCLUDED if highlight and c in highlight else MAIN for c in table[x]]
-    ax.bar(table[x].astype(str), table[y].fillna(0), color=colours)
+    bars = ax.bar(table[x].astype(str), table[y].fillna(0), color=colours)
+    ax.bar_label(bars, labels=[_number(v) for v in table[y]], padding=2, fontsize=7)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
     ax.set_title(_wrap(title, 75), loc="left")
@@ -57,13 +62,13 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
 def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
                  legend: list[str] | None = None, decimals: int = 1) -> Figure:
     """Horizontal bars per category (`label`), one bar per series column (e.g. work vs free time)."""
-    data = table.set_index(label)[series].astype(float).iloc[::-1]
+    data = table.set_index(label)[series].apply(pd.to_numeric, errors="coerce").iloc[::-1]   # the mark of a hidden cell: NaN
     fig, ax = _figure(7.0, 0.45 * len(data) * max(1, len(series) * 0.6) + 1.3)
     height = 0.8 / len(series)
     for i, (col, colour) in enumerate(zip(series, PALETTE)):
         positions = [y + ((len(series) - 1) / 2 - i) * height for y in range(len(data))]   # first series on top
         bars = ax.barh(positions, data[col].fillna(0), height=height, color=colour, label=(legend or series)[i])
-        ax.bar_label(bars, labels=[f"{v:.{decimals}f}" if pd.notna(v) else "" for v in data[col]], padding=2, fontsize=8)
+        ax.bar_label(bars, labels=[f"{v:.{decimals}f}" if pd.notna(v) else HIDDEN for v in data[col]], padding=2, fontsize=8)
     ax.set_yticks(range(len(data)), [_wrap(str(c)) for c in data.index])
     ax.set_xlabel(axis_label)
     ax.set_title(_wrap(title, 75), loc="left")
@@ -75,20 +80,22 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
 
 
 def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], value_labels: dict[int, str],
-                   title: str) -> Figure:
+                   title: str, min_cell: int) -> Figure:
     """Diverging stacked bars of 1-5 items (Heiberger & Robbins, 2014): the low answers left of zero,
-    the high ones right, the middle answer split across zero; % of those answering each item."""
+    the high ones right, the middle answer split across zero; % of those answering each item.
+    Small-cell policy: an item with a hidden answer is drawn in three parts (low, middle, high); an
+    item whose parts would still give a hidden answer away is not drawn (marked in the alt text)."""
     codes = list(value_labels)
-    shares = pd.DataFrame({item: df[item].dropna().astype(int).value_counts(normalize=True).reindex(codes, fill_value=0)
-                           for item in items}).T * 100
+    shares = pd.DataFrame({item: protected_distribution(df[item], codes, min_cell) for item in items}).T
     colours = sns.color_palette("RdBu", len(codes))
     middle = len(codes) // 2
     fig, ax = _figure(8.0, 0.5 * len(items) + 1.6)
     y = list(range(len(items)))[::-1]
-    left = -(shares[codes[:middle]].sum(axis=1) + shares[codes[middle]] / 2)
+    drawn = shares.fillna(0)
+    left = -(drawn[codes[:middle]].sum(axis=1) + drawn[codes[middle]] / 2)
     for code, colour in zip(codes, colours):
-        ax.barh(y, shares[code], left=left, color=colour, label=value_labels[code], edgecolor="white", linewidth=0.5)
-        left = left + shares[code]
+        ax.barh(y, drawn[code], left=left, color=colour, label=value_labels[code], edgecolor="white", linewidth=0.5)
+        left = left + drawn[code]
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, [_wrap(label) for label in item_labels])
     ax.set_xlabel("%")
@@ -96,10 +103,27 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     ax.set_title(_wrap(title, 60), loc="left", fontsize=11)
     fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False, fontsize=8)
     low, high = codes[:middle], codes[middle + 1:]
-    return described(fig, title, [f"{label}: {shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / "
-                                  f"{value_labels[low[-1]]}, {shares.loc[item, high].sum():.0f}% "
-                                  f"{value_labels[high[0]]} / {value_labels[high[-1]]}"
+    return described(fig, title, [f"{label}: " + (HIDDEN if shares.loc[item].isna().all() else
+                                  f"{shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "
+                                  f"{shares.loc[item, high].sum():.0f}% {value_labels[high[0]]} / {value_labels[high[-1]]}")
                                   for item, label in zip(items, item_labels)])
+
+
+def protected_distribution(answers: pd.Series, codes: list[int], min_cell: int) -> pd.Series:
+    """% per answer code; with a hidden answer the low, middle and high parts pooled on their inner code
+    (codes 2, 3 and 4 of 1-5); all NaN when even the pooled parts would show a hidden answer."""
+    counts = answers.dropna().astype(int).value_counts().reindex(codes, fill_value=0)
+    hidden = suppress(counts, min_cell, ordered=True)
+    if not hidden.any():
+        return 100 * counts / max(counts.sum(), 1)
+    middle = len(codes) // 2
+    parts = [codes[:middle], [codes[middle]], codes[middle + 1:]]
+    sums = [int(counts[p].sum()) for p in parts]
+    if any(split_runs(hidden, p) or share_hidden(n, counts.sum(), min_cell) for p, n in zip(parts, sums) if n):
+        return pd.Series(float("nan"), index=codes)
+    pooled = pd.Series(0.0, index=codes)
+    pooled[[parts[0][-1], codes[middle], parts[2][0]]] = sums
+    return 100 * pooled / counts.sum()
 
 
 def described(fig: Figure, title: str, parts: list[str], limit: int = 900) -> Figure:
@@ -110,7 +134,8 @@ def described(fig: Figure, title: str, parts: list[str], limit: int = 900) -> Fi
 
 
 def _number(value) -> str:
-    return "—" if pd.isna(value) else f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    """A value for a chart label or alt text; NaN is a cell hidden by the small-cell policy."""
+    return HIDDEN if pd.isna(value) else f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _wrap(text: str, width: int = 40) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
@@ -20,7 +21,14 @@ from helpers.analysis.stats import (
     stuart_maxwell,
     wilcoxon_paired,
 )
-from helpers.disclosure import hide_small, is_small
+from helpers.disclosure import (
+    HIDDEN,
+    mean_shown,
+    share_hidden,
+    shown_counts,
+    split_runs,
+    suppress,
+)
 from helpers.ingest.codebook import Codebook
 from helpers.prepare.cleaning import RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
@@ -28,46 +36,56 @@ from helpers.present.text import format_p, t
 
 
 def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
-    """Table 1-3 layout: category, n and % of respondents, small cells hidden, total last."""
+    """Table 1-3 layout: category, n and % of respondents, hidden cells marked, total (computed) last."""
     freq = frequency_table(df, name, cb, lang, drop_empty=True)
-    small = is_small(freq["n"], min_cell)
+    hidden = suppress(freq["n"], min_cell)
     table = pd.DataFrame({
         t("col_category", lang): freq["label"],
-        t("col_n", lang): hide_small(freq["n"], min_cell),
-        t("col_percent", lang): freq["percent"].round(1).astype(str).where(~small, "·"),
+        t("col_n", lang): shown_counts(freq["n"], hidden, min_cell),
+        t("col_percent", lang): freq["percent"].round(1).astype(object).mask(hidden, HIDDEN),
     })
     total = pd.DataFrame({t("col_category", lang): [t("total", lang)], t("col_n", lang): [str(int(freq["n"].sum()))],
-                          t("col_percent", lang): ["100.0"]})
+                          t("col_percent", lang): [round(freq["percent"].sum(), 1)]})
     return pd.concat([table, total], ignore_index=True)
 
 
-def flow_table(result: Cleaned, lang: str) -> pd.DataFrame:
-    """The exclusion flow: responses in, excluded per rule (in order), sample kept."""
-    steps = [t("step_input", lang)] + [RULE_TEXT[r][lang] for r in result.flow["rule"].iloc[1:]] + [t("step_kept", lang)]
-    excluded = [""] + [str(n) for n in result.flow["excluded"].iloc[1:]] + [""]
-    remaining = result.flow["remaining"].tolist() + [result.flow["remaining"].iloc[-1]]
-    return pd.DataFrame({t("col_step", lang): steps, t("col_excluded", lang): excluded, t("col_remaining", lang): remaining})
+def flow_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
+    """The exclusion flow: responses in, excluded per rule (in order), sample kept. Exclusion counts add
+    up to the input minus the sample, so they are suppressed as one set; a remaining count between two
+    hidden steps would give them away and is hidden too."""
+    excluded = result.flow["excluded"].iloc[1:].reset_index(drop=True)
+    hidden = suppress(excluded, min_cell)
+    steps = np.flatnonzero(hidden.to_numpy()) + 1
+    remaining = result.flow["remaining"].astype(object).copy()
+    if len(steps):
+        remaining.iloc[steps.min():steps.max()] = HIDDEN
+    return pd.DataFrame({
+        t("col_step", lang): [t("step_input", lang)] + [RULE_TEXT[r][lang] for r in result.flow["rule"].iloc[1:]] + [t("step_kept", lang)],
+        t("col_excluded", lang): [""] + shown_counts(excluded, hidden, min_cell).tolist() + [""],
+        t("col_remaining", lang): [*remaining, result.flow["remaining"].iloc[-1]]})
 
 
-def account_table(result: Cleaned, lang: str) -> pd.DataFrame:
-    """Every input row accounted for: rows per status, and the total equal to the rows read."""
+def account_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
+    """Every input row accounted for: rows per status, and the total equal to the rows read; the
+    exclusion counts hidden as in the flow."""
     counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in RULE_TEXT)], fill_value=0)
     labels = [t("status_kept", lang)] + [t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT]
-    table = pd.DataFrame({t("col_status", lang): labels, t("col_rows", lang): counts.to_numpy()})
-    total = pd.DataFrame({t("col_status", lang): [t("total", lang)], t("col_rows", lang): [len(result.account)]})
+    hidden = pd.concat([pd.Series([False]), suppress(counts.iloc[1:].reset_index(drop=True), min_cell)], ignore_index=True)
+    table = pd.DataFrame({t("col_status", lang): labels, t("col_rows", lang): shown_counts(counts.reset_index(drop=True), hidden, min_cell)})
+    total = pd.DataFrame({t("col_status", lang): [t("total", lang)], t("col_rows", lang): [str(len(result.account))]})
     return pd.concat([table, total], ignore_index=True)
 
 
 def start_year_groups(df: pd.DataFrame, after: int, min_cell: int, lang: str, single_years: int = 15) -> pd.DataFrame:
     """Chart 1 data: one bar per start year for the last `single_years` years up to the latest, earlier
-    years in one bar; small cells hidden. `after` is the report's cut-off (shares after it are quoted)."""
+    years in one bar; hidden cells (NaN) by the small-cell policy. `after` is the report's cut-off (shares after it are quoted)."""
     year = df["start_year"].dropna().astype(int)
     last = max(int(year.max()), after + 1)
     first_single = last - single_years + 1
     grouped = year.map(lambda y: str(y) if y >= first_single else f"<{first_single}")
     order = [f"<{first_single}"] + [str(y) for y in range(first_single, last + 1)]
     counts = grouped.value_counts().reindex(order, fill_value=0)
-    shown = ~is_small(counts, min_cell)
+    shown = ~suppress(counts, min_cell, ordered=True)
     return pd.DataFrame({
         t("chart_1_axis", lang): order,
         t("col_n", lang): counts.where(shown).to_numpy(),
@@ -108,63 +126,101 @@ def with_n(title: str, n: int) -> str:
 
 
 def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
-    """Use frequency at work and in free time: n, % of all respondents and % of users, each base named."""
+    """Use frequency at work and in free time: n, % of all respondents and % of users, each base named.
+    Counts add up to all respondents and, without 'never', to the users: hidden cells protect both."""
     columns = {t("col_category", lang): list(cb.labels("use_work", lang).values())}
     for context in ("work", "free"):
-        use = df[f"use_{context}"].dropna().astype(int)
-        counts = use.value_counts().reindex(list(cb.labels("use_work", lang)), fill_value=0)
+        counts = frequency_counts(df[f"use_{context}"], cb.labels("use_work", lang))
         users = counts.drop(1)
-        small = is_small(counts, min_cell)
+        hidden = use_frequency_hidden(counts, min_cell)
         label = t(f"context_{context}", lang)
-        columns[f"{label}: n"] = hide_small(counts, min_cell).to_numpy()
-        columns[with_n(f"{label}: % {t('base_all', lang)}", len(use))] = (100 * counts / counts.sum()).round(1).where(~small).to_numpy()
-        pct_users = (100 * users / users.sum()).round(1).where(~small.drop(1)).reindex(counts.index)
-        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()))] = pct_users.to_numpy()
+        columns[f"{label}: n"] = shown_counts(counts, hidden, min_cell).to_numpy()
+        columns[with_n(f"{label}: % {t('base_all', lang)}", int(counts.sum()))] = hidden_as_mark(100 * counts / counts.sum(), hidden)
+        pct_users = (100 * users / users.sum()).reindex(counts.index)
+        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()))] = hidden_as_mark(pct_users, hidden)
     return pd.DataFrame(columns)
 
 
-def usage_groups_table(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], lang: str) -> pd.DataFrame:
-    """The report's groupings (daily, at least weekly, ...) on both bases: all respondents and users."""
+def frequency_counts(answers: pd.Series, labels: dict[int, str]) -> pd.Series:
+    """Answers per code, every code of the value set (zero included), in code order."""
+    return answers.dropna().astype(int).value_counts().reindex(list(labels), fill_value=0)
+
+
+def use_frequency_hidden(counts: pd.Series, min_cell: int) -> pd.Series:
+    """Hidden cells of a use-frequency distribution: protected among all respondents and among users."""
+    return suppress(counts, min_cell, ordered=True) | suppress(counts.drop(1), min_cell, ordered=True).reindex(counts.index, fill_value=False)
+
+
+def hidden_as_mark(values: pd.Series, hidden: pd.Series) -> np.ndarray:
+    """Numbers rounded to one decimal, hidden ones as the mark."""
+    return values.round(1).astype(object).mask(hidden.to_numpy(), HIDDEN).to_numpy()
+
+
+def usage_groups_table(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """The report's groupings (daily, at least weekly, ...) on both bases: all respondents and users.
+    A group's share is shown only when none of its answers is hidden in the frequency table (so it adds
+    nothing that differencing could use) and neither it nor its complement is small."""
     columns = {t("col_category", lang): [t(f"group_{g}", lang) for g in groups]}
     for context in ("work", "free"):
-        use = df[f"use_{context}"].dropna().astype(int)
-        users = use[use >= 2]
+        counts = frequency_counts(df[f"use_{context}"], cb.labels("use_work", lang))
+        hidden = use_frequency_hidden(counts, min_cell)
         label = t(f"context_{context}", lang)
-        columns[with_n(f"{label}: % {t('base_all', lang)}", len(use))] = [100 * use.isin(c).mean() for c in groups.values()]
-        columns[with_n(f"{label}: % {t('base_users', lang)}", len(users))] = [
-            100 * users.isin(c).mean() if set(c) - {1} else float("nan") for c in groups.values()]
+        for base_name, base in (("base_all", counts), ("base_users", counts.drop(1))):
+            column = []
+            for codes in groups.values():
+                inside = [c for c in codes if c in base.index]
+                n = int(base[inside].sum())
+                blocked = not inside or hidden[inside].any() or share_hidden(n, base.sum(), min_cell)
+                column.append(float("nan") if not inside else HIDDEN if blocked else round(100 * n / base.sum(), 1))
+            columns[with_n(f"{label}: % {t(base_name, lang)}", int(base.sum()))] = column
     return pd.DataFrame(columns)
 
 
 def multi_response_table(df: pd.DataFrame, blocks: dict[str, str], cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """Options of one or more multiple-response blocks with the same options: n and % of cases each.
 
-    blocks: column label -> block name. Rows in the first block's option order; small cells hidden.
+    blocks: column label -> block name. Rows in the first block's option order. An option's count and
+    share are hidden when the count, or the cases that did not select it, are fewer than min_cell.
     """
     first = next(iter(blocks.values()))
     suffixes = [item.removeprefix(f"{first}_") for item in cb.blocks[first]]
     table = pd.DataFrame({t("col_category", lang): [cb.text(f"{first}_{s}", lang) for s in suffixes]})
     for label, block in blocks.items():
         res = multi_response(df, [f"{block}_{s}" for s in suffixes])
-        small = is_small(res["n"], min_cell)
-        table[f"{label}: n"] = hide_small(res["n"], min_cell).to_numpy()
-        table[with_n(f"{label}: % {t('of_cases', lang)}", int(res["base"].iloc[0]))] = res["pct_cases"].round(1).where(~small).to_numpy()
+        hidden = pd.Series(share_hidden(res["n"], res["base"], min_cell), index=res.index)
+        table[f"{label}: n"] = shown_counts(res["n"], hidden, min_cell).to_numpy()
+        table[with_n(f"{label}: % {t('of_cases', lang)}", int(res["base"].iloc[0]))] = hidden_as_mark(res["pct_cases"], hidden)
     return table
 
 
-def likert_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
+def likert_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """Per item (in the given order): N, M, SD and the shares the report quotes: % 4-5 (agree, useful);
-    for items on the task-frequency scale % often, % often or always and % rarely or never."""
+    for items on the task-frequency scale % often, % often or always and % rarely or never. A share is
+    shown only when it is a sum of answers not hidden by the small-cell policy (answer counts of an item
+    add up to its N); the mean and SD of fewer than min_cell answers are not shown."""
     summary = likert_summary(df, items, (4, 5))
+    enough = mean_shown(summary["n"].to_numpy(), min_cell)
     table = pd.DataFrame({
-        t("col_item", lang): [cb.text(i, lang) for i in items],
-        "N": summary["n"].to_numpy(), "M": summary["mean"].round(2).to_numpy(), "SD": summary["sd"].round(2).to_numpy(),
+        t("col_item", lang): [cb.text(i, lang) for i in items], "N": summary["n"].to_numpy(),
+        "M": summary["mean"].round(2).astype(object).where(enough, HIDDEN).to_numpy(),
+        "SD": summary["sd"].round(2).astype(object).where(enough, HIDDEN).to_numpy(),
     })
-    if cb[items[0]].values != cb.value_sets["task_frequency"]:
-        return table.assign(**{"% 4–5": summary["share_top"].round(1).to_numpy()})
-    for key, codes in (("share_often", (4,)), ("share_often_always", (4, 5)), ("share_rarely_never", (1, 2))):
-        table[t(key, lang)] = [round(share(df[i], codes), 1) for i in items]
+    frequency_scale = cb[items[0]].values == cb.value_sets["task_frequency"]
+    shares = ((("share_often", (4,)), ("share_often_always", (4, 5)), ("share_rarely_never", (1, 2))) if frequency_scale
+              else ((None, (4, 5)),))
+    for key, codes in shares:
+        table[t(key, lang) if key else "% 4–5"] = [protected_share(df[i], codes, cb.labels(i, lang), min_cell) for i in items]
     return table
+
+
+def protected_share(answers: pd.Series, codes: tuple[int, ...], labels: dict[int, str], min_cell: int) -> float | str:
+    """% of answers in `codes`, or the mark when it would part hidden answers from each other (a run of
+    hidden answers partly inside) or it or its complement is small."""
+    counts = frequency_counts(answers, labels)
+    n = int(counts[list(codes)].sum())
+    if split_runs(suppress(counts, min_cell, ordered=True), codes) or share_hidden(n, counts.sum(), min_cell):
+        return HIDDEN
+    return round(100 * n / counts.sum(), 1)
 
 
 def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
@@ -180,7 +236,7 @@ def top_options(table: pd.DataFrame, columns: list[str], k: int) -> pd.DataFrame
     """Rows among the k largest in any of `columns` (the report's 'six most used per context')."""
     keep = set()
     for col in columns:
-        keep |= set(table[col].astype(float).nlargest(k).index)
+        keep |= set(pd.to_numeric(table[col], errors="coerce").nlargest(k).index)
     return table.loc[sorted(keep)]
 
 
@@ -345,15 +401,22 @@ def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
         t("col_ess", lang): headline["ess"].round(0).astype(int)})
 
 
-def unknown_places(looked_up: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Answers without a place, counted per reason (every reason listed, zero included)."""
+def unknown_places(looked_up: pd.DataFrame, pooled_away: int, lang: str, min_cell: int) -> pd.DataFrame:
+    """Answers not on the map, per reason (every reason listed, zero included): postcodes without a place,
+    and places too small even when pooled (`pooled_away`). With the map's total they add up to every
+    respondent, so their counts are suppressed as one set; the total is last."""
     counts = looked_up["reason"].value_counts().reindex(["missing", "malformed", "not_belgian"], fill_value=0)
-    return pd.DataFrame({t("col_reason", lang): [t(f"postcode_{r}", lang) for r in counts.index], "n": counts.to_numpy()})
+    counts = pd.concat([counts, pd.Series({"hidden": pooled_away})])
+    reasons = [t(f"postcode_{r}", lang) for r in counts.index[:-1]] + [t("level_hidden", lang)]
+    return pd.DataFrame({t("col_reason", lang): [*reasons, t("total", lang)],
+                         "n": [*shown_counts(counts, suppress(counts, min_cell), min_cell), str(int(counts.sum()))]})
 
 
 def places_table(places: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The bubbles as a table, largest first: place, what it stands for, respondents."""
-    ordered = places.assign(order=places["level"].map({**{lvl: i for i, lvl in enumerate(LEVELS)}, "hidden": len(LEVELS)}))
+    """The bubbles on the map as a table, largest first: place, what it stands for, respondents (each at
+    least min_cell by construction; what stays too small is counted with the unplaced answers)."""
+    places = places[places["level"] != "hidden"]
+    ordered = places.assign(order=places["level"].map({lvl: i for i, lvl in enumerate(LEVELS)}))
     ordered = ordered.sort_values(["order", "n"], ascending=[True, False])
     return pd.DataFrame({t("col_place", lang): ordered["name"].to_numpy(),
                          t("col_level", lang): [t(f"level_{lvl}", lang) for lvl in ordered["level"]],
@@ -362,7 +425,7 @@ def places_table(places: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def province_counts(looked_up: pd.DataFrame, lang: str, by: pd.Series | None = None) -> pd.DataFrame:
     """Respondents per province (Brussels: its region), optionally split by a second variable;
-    answers without a place in one 'unknown' row. Counts, not yet protected: see tables.hide_small."""
+    answers without a place in one 'unknown' row. Counts, not yet protected: see disclosure.protected_counts."""
     province = looked_up["province_id"].map(lambda p: t(f"province_{p}", lang) if isinstance(p, str) else t("province_unknown", lang))
     if by is None:
         return province.value_counts().rename("n").rename_axis(t("col_place", lang)).reset_index()

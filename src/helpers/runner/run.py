@@ -159,7 +159,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     import nbformat
     import papermill
 
-    from helpers.present.text import banner
+    from helpers.present.text import banner, t
 
     print(f"  ▶ {nb_path.stem} running", file=sys.stderr, flush=True)
     declared = papermill.inspect_notebook(str(nb_path))
@@ -183,7 +183,8 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     seconds = time.perf_counter() - start
     executed = nbformat.read(executed_path, as_version=4)
     title = title_of(executed, lang)
-    first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang)
+    first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang) + "\n\n" + t("small_cell_note", lang,
+                                                                                              min_cell=offered["min_cell"])
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
         render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang)
     key_figure = staging / f"{nb_path.stem}_files" / "key_figure.txt"
