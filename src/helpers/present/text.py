@@ -30,8 +30,10 @@ def format_p(p: float) -> str:
 
 
 def banner(provenance: dict, lang: str) -> str:
-    """The report's first lines: synthetic data said plainly, or the real source with its checksum."""
+    """The report's first lines: synthetic data said plainly, or the real source with its checksum; then the
+    commit of the code it was built from."""
+    commit = provenance.get("commit", "unknown")
     if provenance.get("synthetic"):
-        return t("banner_synthetic", lang, file=provenance["file"], seed=provenance.get("seed", "?"))
+        return t("banner_synthetic", lang, file=provenance["file"], seed=provenance.get("seed", "?"), commit=commit)
     return t("banner_real", lang, file=provenance["file"], rows=provenance.get("rows", "?"),
-             sha256_short=provenance["sha256"][:12])
+             sha256_short=provenance["sha256"][:12], commit=commit)

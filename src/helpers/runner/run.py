@@ -36,6 +36,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from helpers.ingest.provenance import (
+    code_commit,
     provenance,
     sha256_file,
     synthetic_default_is_current,
@@ -314,7 +315,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
             return 2
         offered["compare_with"] = str(other)
         options["compare_with"] = sha256_file(other)
-    source = provenance(raw)
+    source = {**provenance(raw), "commit": code_commit()}
     todo_books = notebooks(only, compare=bool(compare_with))
     keys = cache.notebook_keys(todo_books, source["sha256"], options)
     manifest_file = run_dir / "manifest.json"
