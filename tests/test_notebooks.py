@@ -2,6 +2,8 @@
 project's kernel."""
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -113,13 +115,18 @@ def test_a_jupyter_save_rewrites_a_notebook_not_in_its_format(kind, jupyter_cont
     assert path.read_text(encoding="utf-8") == normalised(UNNORMALISED[kind]()) != UNNORMALISED[kind]()
 
 
-def test_nbstripout_filter_and_hook_strip_as_the_check_does():
+def test_nbstripout_filter_and_hook_strip_as_the_check_does(tmp_path):
     hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"]
     nbstripout = next(h for repo in hooks for h in repo["hooks"] if h["id"] == "nbstripout")
     options = ["--keep-id", "--extra-keys", " ".join(EXTRA_KEYS)]
     assert nbstripout["args"] == options
     assert any("helpers.runner.notebook_format --check" in h.get("entry", "") for repo in hooks for h in repo["hooks"])
     assert f'-m nbstripout {options[0]} {options[1]} "{options[2]}"' in (ROOT / "Makefile").read_text(encoding="utf-8")
+    ran = nbformat.writes(planted({"name": "python", "version": "3.11.2"}, execution_count=3,
+                                  outputs=[nbformat.v4.new_output("stream", text="1\n")]))
+    filtered = subprocess.run([sys.executable, "-m", "nbstripout", *options], input=ran, cwd=tmp_path,
+                              capture_output=True, text=True, check=True).stdout   # what the git filter commits
+    assert filtered == normalised(ran) == nbformat.writes(planted()) + "\n"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
