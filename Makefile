@@ -1,12 +1,5 @@
-# Two commands for a fresh machine (Python 3.11, pip, make):
-#   make reports            every report, on the synthetic default, into reports/<export name>/
-#                           (or RAW=path/to/export; MAPPING=map.yaml, COMPARE_WITH=<earlier run>,
-#                           REPORT_LANG=en, MIN_CELL=5, OUT=reports)
-#   make test               the tests
-# Each installs the local environment (.venv) on first use. Also:
-#   make waves              a synthetic second wave (semicolon CSV, decimal commas) compared with the default
-#   make bench              the benchmark; writes BENCHMARK.md
-#   make browser-test       both languages' reports in headless Chromium: errors, images, links, axe audit
+# Two commands for a fresh machine (Python 3.11, pip, make): `make reports` and `make test`; each installs
+# the local environment (.venv) on first use. `make help` lists every target (its `## ` comment below).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -20,9 +13,17 @@ REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: reports test env waves bench browser-test clean
+.PHONY: help reports test env waves bench browser-test notebooks-clean hooks clean
+.DEFAULT_GOAL := help
 
-env: $(STAMP)
+# nbstripout as the git filter and the pre-commit hook use it (helpers.runner.notebook_format strips the same)
+NBSTRIPOUT = "$(abspath $(PY))" -m nbstripout --keep-id --extra-keys "metadata.language_info"
+
+help: ## this list
+	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "  options of make reports: RAW=export MAPPING=map.yaml COMPARE_WITH=run REPORT_LANG=en MIN_CELL=5 OUT=reports"
+
+env: $(STAMP) ## the local environment (.venv) and its Jupyter kernel
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,20 +32,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m helpers.runner --install-kernel
 	touch $(STAMP)
 
-reports: $(STAMP)
+reports: $(STAMP) ## every report into reports/<export>/ (synthetic default, or RAW=export; options below)
 	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
 		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING)) $(if $(COMPARE_WITH),--compare-with $(COMPARE_WITH))
 
 WAVE2 := data/raw/synthetic_wave2.csv
 
-waves: reports
+waves: reports ## a synthetic second wave (semicolon CSV, decimal commas) compared with the default
 	$(PY) -m helpers.synth generate --params data/synthetic/wave2.yaml --out $(WAVE2) --sep ';' --decimal ','
 	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
 
-bench: $(STAMP)
+bench: $(STAMP) ## the benchmark; writes BENCHMARK.md
 	$(PY) -m helpers.runner.bench
 
-test: $(STAMP)
+test: $(STAMP) ## the tests
 	$(PY) -m pytest
 
 BROWSER_STAMP := $(VENV)/.browser-installed
@@ -55,10 +56,18 @@ $(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-browser-test: $(BROWSER_STAMP)
+browser-test: $(BROWSER_STAMP) ## both languages' reports in headless Chromium: errors, images, links, axe audit
 	$(PY) -m helpers.runner --out $(OUT) --lang nl
 	$(PY) -m helpers.runner --out $(OUT) --lang en
 	$(PY) -m pytest -o addopts="-ra" tests/browser
 
-clean:
+notebooks-clean: $(STAMP) ## notebooks without outputs, in Jupyter's own format (content unchanged)
+	$(PY) -m helpers.runner.notebook_format --fix
+
+hooks: $(STAMP) ## nbstripout as this clone's git filter: outputs never reach git
+	$(PY) -m nbstripout --install --attributes .gitattributes
+	git config filter.nbstripout.clean '$(NBSTRIPOUT)'
+	git config diff.ipynb.textconv '$(NBSTRIPOUT) -t'
+
+clean: ## remove built reports, staging and processed data
 	rm -rf build $(OUT)/*/ $(OUT)/index.html data/processed/*.parquet

@@ -1,6 +1,8 @@
 """The runner: bad input leaves earlier reports untouched; a failing notebook is reported and kept;
 the synthetic default renders end to end with the synthetic-data banner first."""
 import hashlib
+import json
+import sys
 from pathlib import Path
 
 import nbformat
@@ -88,3 +90,17 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path):
     assert snapshot_tree(run_dir) == first_run
     landing = (out / "index.html").read_text(encoding="utf-8")
     assert "synthetic_default/index.html" in landing and "wave2/index.html" in landing
+
+
+def test_install_kernel_user_registers_it_in_the_users_jupyter(tmp_path, monkeypatch):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    (tmp_path / "home").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))                 # never the real user's Jupyter
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter"))
+    assert run.main(["--install-kernel", "--user"]) == 0
+    spec_dir = tmp_path / "jupyter" / "kernels" / run.KERNEL
+    spec = json.loads((spec_dir / "kernel.json").read_text(encoding="utf-8"))
+    assert spec["argv"][0] == sys.executable and spec["display_name"] == f"Python ({run.KERNEL})"
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")   # as a JupyterLab outside this environment looks
+    assert KernelSpecManager().find_kernel_specs()[run.KERNEL] == str(spec_dir)

@@ -1,9 +1,10 @@
-"""Where a dataset came from: content hashes of files, and the sidecar that marks an export as synthetic.
-Standard library only, so the runner can answer "nothing to do" without loading pandas."""
+"""Where a report came from: content hashes of files, the sidecar that marks an export as synthetic, and the
+commit of the code. Standard library only, so the runner can answer "nothing to do" without loading pandas."""
 from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 from helpers.paths import (
@@ -60,3 +61,17 @@ def synthetic_default_is_current() -> bool:
         return False
     recorded = json.loads(manifest.read_text(encoding="utf-8")).get("inputs_sha256")
     return recorded == synthetic_inputs(SYNTHETIC_DEFAULT_PARAMS)
+
+
+def code_commit(root: Path = ROOT) -> str:
+    """The commit the code is at (`git rev-parse --short HEAD`), with "+changes" when the working tree differs
+    from it (modified or untracked files); "unknown" outside a git checkout."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    if not (root / ".git").exists():
+        return "unknown"
+    try:
+        return git("rev-parse", "--short", "HEAD") + ("+changes" if git("status", "--porcelain") else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"

@@ -31,10 +31,11 @@ def format_p(p: float) -> str:
 
 
 def banner(provenance: dict, lang: str) -> str:
-    """The report's first lines (markdown): synthetic data said plainly, or the real source with its checksum.
-    The file name comes from outside the code: HTML-escaped, so a name like a tag shows as text."""
-    file = html.escape(provenance["file"])
+    """The report's first lines (markdown): synthetic data said plainly, or the real source with its checksum;
+    then the commit of the code it was built from. The file name comes from outside the code: HTML-escaped,
+    so a name like a tag shows as text."""
+    file, commit = html.escape(provenance["file"]), provenance.get("commit", "unknown")
     if provenance.get("synthetic"):
-        return t("banner_synthetic", lang, file=file, seed=provenance.get("seed", "?"))
-    return t("banner_real", lang, file=file, rows=provenance.get("rows", "?"),
-             sha256_short=provenance["sha256"][:12])
+        return t("banner_synthetic", lang, file=file, seed=provenance.get("seed", "?"), commit=commit)
+    return t("banner_real", lang, file=file, rows=provenance.get("rows", "?"), sha256_short=provenance["sha256"][:12],
+             commit=commit)

@@ -36,6 +36,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from helpers.ingest.provenance import (
+    code_commit,
     provenance,
     sha256_file,
     synthetic_default_is_current,
@@ -68,11 +69,12 @@ class ExportRejected(Exception):
     """The cleaning notebook refused the export (helpers.ingest.io.ExportError): exit code 2."""
 
 
-def install_kernel() -> None:
-    """Register this environment's Python as the named Jupyter kernel the notebooks ask for."""
+def install_kernel(user: bool = False) -> None:
+    """Register this environment's Python as the named Jupyter kernel the notebooks ask for: inside the
+    environment, or (`user`) in the user's own Jupyter, where any JupyterLab finds it."""
     from ipykernel.kernelspec import install
 
-    install(prefix=sys.prefix, kernel_name=KERNEL, display_name=f"Python ({KERNEL})")
+    install(user=user, prefix=None if user else sys.prefix, kernel_name=KERNEL, display_name=f"Python ({KERNEL})")
 
 
 def notebooks(only: list[str] | None = None, compare: bool = False) -> list[Path]:
@@ -315,7 +317,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
             return 2
         offered["compare_with"] = str(other)
         options["compare_with"] = sha256_file(other)
-    source = provenance(raw)
+    source = {**provenance(raw), "commit": code_commit()}
     todo_books = notebooks(only, compare=bool(compare_with))
     keys = cache.notebook_keys(todo_books, source["sha256"], options)
     manifest_file = run_dir / "manifest.json"
@@ -409,9 +411,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="parallel notebooks after cleaning (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="run every notebook, even when nothing changed")
     parser.add_argument("--install-kernel", action="store_true", help="register the Jupyter kernel and stop")
+    parser.add_argument("--user", action="store_true", help="with --install-kernel: in the user's Jupyter (conda)")
     args = parser.parse_args(argv)
     if args.install_kernel:
-        install_kernel()
+        install_kernel(args.user)
         return 0
     return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
                args.name, args.force)
