@@ -38,7 +38,7 @@ def browser():
 
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: str(p.relative_to(REPORTS_DIR)))
 def test_page_in_a_real_browser(browser, page_path):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page = browser.new_page(viewport={"width": 1200, "height": 900}, bypass_csp=True)   # the axe script is injected below
     errors = []
     page.on("console", lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
