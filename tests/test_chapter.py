@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.chapter import Cleaning, ProsCons, Usage
+from helpers.chapter import Cleaning, Intention, ProsCons, Usage
 from helpers.ingest.io import save_processed
 from helpers.paths import NOTEBOOKS_DIR
 from helpers.prepare.cleaning import clean
@@ -92,3 +92,16 @@ def test_cleaning_chapter_writes_processed_data_where_asked(export_csv, tmp_path
     ch = Cleaning(export_csv, processed=target, lang="en")
     assert ch.save() == target and target.exists()
     assert len(pd.read_parquet(target)) == len(ch.data) < len(ch.export)
+
+
+def test_too_few_respondents_give_an_honest_note_not_a_table(export, cb, tmp_path):
+    three = save_processed(clean(export, cb).data.head(3), tmp_path / "three.parquet")
+    ch = ProsCons(three, lang="en", min_cell=5, artifacts=tmp_path / "files")
+    shown = ch.likert("pro")
+    assert "Too few respondents (fewer than 5)" in shown.data and not (tmp_path / "files").exists()
+
+
+def test_a_model_that_cannot_be_estimated_says_so(export, cb, tmp_path):
+    few = save_processed(clean(export, cb).data.head(8), tmp_path / "few.parquet")
+    shown = Intention(few, lang="en", min_cell=5).structural_model()
+    assert shown.data.startswith("The model could not be estimated on these data (")

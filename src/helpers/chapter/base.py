@@ -10,9 +10,10 @@ report. A notebook cell then reads like the report's sentence:
 """
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, wraps
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 from matplotlib.figure import Figure
@@ -34,6 +35,31 @@ class Block:
 
     def _repr_html_(self) -> str:
         return "".join(p._repr_html_() for p in self.parts)
+
+
+def guarded(block):
+    """A block shown only when the respondents it describes number at least min_cell; otherwise an honest
+    note that there are too few (their number is not given: it is a small cell)."""
+    @wraps(block)
+    def shown(self, *args, **kwargs):
+        if len(self.base(kwargs.get("among"))) < max(self.min_cell, 1):
+            return self.note("too_few_respondents", min_cell=self.min_cell)
+        return block(self, *args, **kwargs)
+
+    return shown
+
+
+def estimable(block):
+    """A model block that says so when the model cannot be estimated on these data (too few complete
+    answers, no convergence, a singular matrix), instead of failing the report."""
+    @wraps(block)
+    def shown(self, *args, **kwargs):
+        try:
+            return guarded(block)(self, *args, **kwargs)
+        except (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+            return self.note("model_failed", reason=str(err).splitlines()[0] if str(err) else type(err).__name__)
+
+    return shown
 
 
 class Chapter:
@@ -91,6 +117,7 @@ class Chapter:
 
     # --- Building blocks ---------------------------------------------------------------------
 
+    @guarded
     def frequencies(self, name: str, title: str, among: str | None = None, sort: bool = False,
                     chart: bool = False) -> Block:
         """A single-choice question: n and % per answer, total last (largest first with `sort`),
@@ -103,6 +130,7 @@ class Chapter:
                              name) if chart else None
         return Block(self.table(frame, heading, name), figure)
 
+    @guarded
     def shares(self, block: str, title: str, among: str | None = None, top: int | None = None,
                chart: bool = True) -> Block:
         """A multiple-response question, at work and in free time where it was asked in both
@@ -117,6 +145,7 @@ class Chapter:
                                                 self.t("axis_percent")), block) if chart else None
         return Block(self.table(frame, self.t(title), block), figure)
 
+    @guarded
     def likert(self, items: str | list[str], title: str | None = None, among: str | None = None,
                sort: bool = False, chart: bool = True) -> Block:
         """Likert items (a codebook block, or a list): N, M, SD and the shares the report quotes
@@ -132,6 +161,7 @@ class Chapter:
                              name) if chart else None
         return Block(self.table(tables.likert_table(df, names, self.cb, self.lang, self.min_cell), heading, name, decimals=2), figure)
 
+    @guarded
     def paired_tests(self, family: str, among: str | None = None) -> Styler:
         """The report's paired t-tests of one family (reproduction.REPORT_TTESTS), Holm-corrected
         within the family, with Cohen's d_z."""
@@ -139,21 +169,25 @@ class Chapter:
         return self.table(tables.ttest_table(res, self.cb, self.lang), self.t(f"ttest_{family}_title"),
                           f"{family}_ttests", decimals=2)
 
+    @guarded
     def paired_comparison(self, a: str, b: str, title: str) -> Styler:
         """Two answers of the same respondents compared: the report's chi-square and Spearman tests and
         the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell)."""
         return self.table(tables.paired_tests_table(self.data, a, b, self.lang), self.t(title), f"{a}_vs_{b}")
 
+    @guarded
     def scales(self, group: str) -> Styler:
         """The scales of a group (reproduction.SCALE_GROUPS): items, N, M, SD, alpha with its 95% CI."""
         frame = tables.scale_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang)
         return self.table(frame, self.t(f"{group}_scales_title"), f"{group}_scales", decimals=2)
 
+    @guarded
     def appendix(self, group: str, title: str) -> Styler:
         """Every item of a group's scales: M, SD, corrected item-total r, alpha if deleted."""
         frame = tables.appendix_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang)
         return self.table(frame, self.t(title), title.removesuffix("_title"), decimals=2)
 
+    @guarded
     def profile(self, group: str) -> report.Chart:
         """The group's scale means with 95% confidence intervals, highest first."""
         means = self.profile_means(group)
@@ -164,6 +198,7 @@ class Chapter:
     def profile_means(self, group: str) -> pd.DataFrame:
         return stats.mean_ci(self.data, list(reproduction.SCALE_GROUPS[group])).sort_values("mean", ascending=False)
 
+    @guarded
     def correlations(self, rows: str, columns: str) -> Block:
         """Pearson correlations between two groups of scales: the report's layout (stars) and every r
         with its exact p."""
@@ -173,6 +208,7 @@ class Chapter:
                      self.table(tables.correlation_detail(tidy, self.cb, self.lang), self.t(f"{rows}_corr_detail_title"),
                                 f"{rows}_{columns}_correlations_exact", decimals=3))
 
+    @guarded
     def free_text(self, column: str, show: bool) -> Styler:
         """Open answers: how many were given; the texts only when the `show` parameter asks for them."""
         context = self.t("context_work" if column.endswith("work_other_text") else "context_free")
@@ -188,6 +224,7 @@ class Chapter:
         """Published figures resting on a small cell: their values are not shown."""
         return set()
 
+    @guarded
     def published(self) -> Styler:
         """Published versus reproduced: each published figure beside the value computed here."""
         frame = published.compare(self.published_figures(), self.lang, hidden=self.hidden_figures())
@@ -197,6 +234,7 @@ class Chapter:
         """The values of the chapter's key figure (message key_<key>)."""
         raise NotImplementedError
 
+    @guarded
     def key_figure(self) -> Markdown:
         """The chapter's headline in one sentence, kept for the run's landing page."""
         return report.key_figure(self.key, self.lang, self.artifacts, **self.key_values())

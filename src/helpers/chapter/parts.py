@@ -10,16 +10,19 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+import semopy
 from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
 from helpers import disclosure, synth
 from helpers.analysis import reproduction, sem, stats, waves, weighting
-from helpers.chapter.base import Block, Chapter
+from helpers.chapter.base import Block, Chapter, estimable, guarded
 from helpers.ingest import io
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.prepare import cleaning, geo
 from helpers.present import context, plots, report, tables
+
+CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
 
 
 class Cleaning(Chapter):
@@ -68,9 +71,11 @@ class Cleaning(Chapter):
         """Tables 1-3: n and % of respondents per category, small cells hidden."""
         return self.frequencies(name, title)
 
+    @guarded
     def age(self) -> Styler:
         return self.table(tables.describe_numeric(self.data, "age", self.lang), self.t("age_title"), "age")
 
+    @guarded
     def start_years(self) -> report.Chart:
         """Chart 1: the year respondents started, the years after the report's cut-off highlighted."""
         years = tables.start_year_groups(self.data, self.start_year_after, self.min_cell, self.lang)
@@ -97,16 +102,19 @@ class Usage(Chapter):
 
     number, key = 2, "usage"
 
+    @guarded
     def frequency(self) -> Styler:
         """Use frequency at work and in free time: n, % of all respondents and % of users."""
         frame = tables.usage_frequency_table(self.data, self.cb, self.lang, self.min_cell)
         return self.table(frame, self.t("usage_freq_title"), "usage_frequency")
 
+    @guarded
     def groups(self) -> Styler:
         """The report's groupings (daily, at least weekly, ...) on both bases."""
         frame = tables.usage_groups_table(self.data, reproduction.USE_GROUPS, self.cb, self.lang, self.min_cell)
         return self.table(frame, self.t("usage_groups_title"), "usage_groups")
 
+    @guarded
     def chart(self) -> report.Chart:
         """The report's chart: use at work vs free time, % of users."""
         shares = tables.users_shares(self.data, self.cb, self.lang, self.min_cell)
@@ -160,12 +168,25 @@ class Intention(Chapter):
 
     @cached_property
     def cfa(self):
-        return sem.fit(sem.model_text(self.factors), self.data)
+        return self.fitted(sem.model_text(self.factors))
 
     @cached_property
     def model(self):
-        return sem.fit(sem.model_text(self.factors, "bi", list(reproduction.UTAUT)), self.data)
+        return self.fitted(sem.model_text(self.factors, "bi", list(reproduction.UTAUT)))
 
+    def fitted(self, description: str):
+        """The model fitted, when the data hold at least five complete cases per free parameter (Bentler &
+        Chou, 1987); otherwise a ValueError saying how many there are and how many it needs."""
+        model = semopy.Model(description)
+        complete = self.data[model.vars["observed"]].astype(float).dropna()
+        model.load(complete)
+        need = CASES_PER_PARAMETER * len(model.param_vals)
+        if len(complete) < need:
+            n = len(complete) if len(complete) >= self.min_cell else f"< {self.min_cell}"   # never a small count
+            raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
+        return sem.fit(description, self.data)
+
+    @estimable
     def measurement_model(self) -> Block:
         """The five factors, all correlated: fit, loadings, reliability and validity, Fornell-Larcker."""
         return Block(
@@ -177,6 +198,7 @@ class Intention(Chapter):
             self.table(tables.labelled_matrix(sem.fornell_larcker(self.cfa), self.cb, self.lang), self.t("fornell_larcker_title"),
                        "fornell_larcker", decimals=3))
 
+    @estimable
     def structural_model(self) -> Block:
         """Intention regressed on the four factors: fit, paths with R², the path diagram."""
         paths, r2 = sem.paths(self.model), sem.r_squared(self.model)
@@ -187,9 +209,11 @@ class Intention(Chapter):
             self.table(tables.paths_table(paths, r2, self.cb, self.lang), self.t("sem_paths_title"), "sem_paths", decimals=3),
             self.figure(diagram, "path_diagram"))
 
+    @estimable
     def predictors(self) -> Markdown:
         return report.predictors_sentence(sem.paths(self.model), {f: self.label(f) for f in self.factors}, self.lang)
 
+    @estimable
     def robustness(self) -> Styler:
         """Intention's scale score on the four scale scores, standardized, HC3 standard errors."""
         res = stats.robust_regression(self.data, "bi", list(reproduction.UTAUT))
@@ -232,6 +256,7 @@ class Places(Chapter):
     def bubbles(self) -> pd.DataFrame:
         return geo.bubbles(self.places, self.min_cell)
 
+    @guarded
     def map(self) -> report.Chart:
         """Circles of respondents per place; small places pooled into wider areas."""
         shapes = geo.boundaries()
@@ -240,15 +265,18 @@ class Places(Chapter):
                                self.t("map_note", min_cell=self.min_cell), highlight_region="02000", outline_region="04000")
         return self.figure(fig, "map")
 
+    @guarded
     def place_table(self) -> Styler:
         return self.table(tables.places_table(self.bubbles, self.lang), self.t("places_title"), "places")
 
+    @guarded
     def unplaced(self) -> Styler:
         """Answers that are not on the map, with the reason."""
         pooled_away = int(self.bubbles.loc[self.bubbles["level"] == "hidden", "n"].sum())
         frame = tables.unknown_places(self.places, pooled_away, self.lang, self.min_cell)
         return self.table(frame, self.t("unknown_title"), "unknown_postcodes")
 
+    @guarded
     def provinces(self, by: str | None = None) -> Block:
         """Respondents per province (with a chart), or per province and a second variable."""
         split = self.data[by].map(self.cb.labels(by, self.lang)) if by else None
@@ -279,6 +307,7 @@ class Waves(Chapter):
     def comparison(self) -> pd.DataFrame:
         return waves.compare_waves(self.first, self.data)
 
+    @guarded
     def indicators(self) -> Block:
         """Every headline indicator in both waves, the difference with its 95% CI and p; shares and means charted."""
         charts = [self.figure(plots.grouped_bars(data, data.columns[0], list(self.names), self.t(title), kind,
@@ -309,11 +338,13 @@ class Context(Chapter):
     def headline(self) -> pd.DataFrame:
         return weighting.weighted_headline(self.data, self.weights, reproduction.HEADLINE_SHARES, reproduction.HEADLINE_MEANS)
 
+    @guarded
     def weighting_note(self) -> Markdown:
         label = self.label(self.weight_by) if self.weight_by else ""
         source = weighting.load_population()[self.weight_by]["source"] if self.weight_by else ""
         return report.weighting_note(self.weights, self.weight_by, label, source, self.lang)
 
+    @guarded
     def weighted(self) -> Styler:
         return self.table(tables.weighted_table(self.headline, self.cb, self.lang), self.t("weighted_title"), "weighted",
                           decimals=2)
@@ -321,6 +352,7 @@ class Context(Chapter):
     def related_studies(self) -> Styler:
         return self.table(context.studies(self.lang), self.t("context_title"), "context")
 
+    @guarded
     def use_by(self, group: str) -> Styler:
         """Use at work per age group or education level: n, % ever, % at least weekly; small groups hidden."""
         groups = (cleaning.age_groups(self.data["age"]) if group == "age"
