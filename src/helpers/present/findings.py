@@ -297,7 +297,8 @@ def waves(comparison: pd.DataFrame, lang: str, alpha: float = ALPHA) -> list[str
             changed.append(t(f"finding_wave_{direction}", lang, what=headline_label(row.id, cb, lang), a=format(row.a, fmt),
                              b=format(row.b, fmt), diff=format(row.difference, "+" + fmt), low=format(row.ci_low, "+" + fmt),
                              high=format(row.ci_high, "+" + fmt), p=p_text(row.p_used), n_a=row.n_a, n_b=row.n_b))
-    summary = t("finding_waves", lang, changed=len(changed), total=len(rows), alpha=alpha_text(alpha))
+    summary = t("finding_waves", lang, changed=len(changed), total=len(rows), alpha=alpha_text(alpha),
+                n_a=int(rows["n_a"].max()), n_b=int(rows["n_b"].max()))
     return [summary, *changed]
 
 
