@@ -31,7 +31,7 @@ import math
 import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
-from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES, UTAUT, selected_share
+from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES
 from helpers.disclosure import is_small, small_mark
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
@@ -147,11 +147,20 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
     users = df[df["use_work"] >= 2]
     if len(users) < min_cell:
         return [*sentences, untestable(t("context_work", lang), lang)]
-    systems = selected_share(df, "system_work").sort_values(ascending=False)
-    sentences.append(t("finding_top_system", lang, first=cb.text(f"system_work_{systems.index[0]}", lang), first_share=systems.iloc[0],
-                       second=cb.text(f"system_work_{systems.index[1]}", lang), second_share=systems.iloc[1], n=len(users)))
+    systems = most_selected(df, "system_work")
+    if is_small(systems["n"].iloc[:2], min_cell).any():
+        sentences.append(hidden(cb.text("system_work", lang), lang, min_cell))
+    else:
+        sentences.append(t("finding_top_system", lang, first=cb.text(systems["item"].iloc[0], lang), first_share=systems["pct_cases"].iloc[0],
+                           second=cb.text(systems["item"].iloc[1], lang), second_share=systems["pct_cases"].iloc[1],
+                           n=systems["base"].iloc[0]))
     sentences.append(t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=int(users["paid_work"].notna().sum())))
     return sentences
+
+
+def most_selected(df: pd.DataFrame, block: str) -> pd.DataFrame:
+    """A multiple-response block's options, most selected first (n, base, % of cases)."""
+    return stats.multi_response(df, load_codebook().blocks[block]).sort_values("n", ascending=False, kind="stable")
 
 
 def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
@@ -162,9 +171,11 @@ def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
         return hidden(t("finding_never_what", lang), lang, min_cell)
     if never == 0:
         return t("finding_never_none", lang, n=answered)
-    reasons = selected_share(df, "never_reason_work").sort_values(ascending=False)
+    top = most_selected(df, "never_reason_work").iloc[0]
+    if is_small(top["n"], min_cell):
+        return hidden(t("finding_never_reason_what", lang), lang, min_cell)
     return t("finding_never", lang, never=never, share=100 * never / answered, n=answered,
-             reason=load_codebook().text(f"never_reason_work_{reasons.index[0]}", lang), reason_share=reasons.iloc[0])
+             reason=load_codebook().text(top["item"], lang), reason_share=top["pct_cases"])
 
 
 def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
@@ -325,6 +336,8 @@ def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> st
     table = pd.DataFrame({"n": pair["use_work"].groupby(groups, observed=True).size(),
                           "weekly": pair["use_work"].ge(4).groupby(groups, observed=True).mean() * 100})
     table = table[table["n"] >= min_cell]
+    if len(table) < 2:
+        return hidden(t("finding_age_what", lang), lang, min_cell)
     young, old = table.index[0], table.index[-1]
     direction = ("falls" if rho["rho"] < 0 else "rises") if significant(rho["p"], alpha) else "flat"
     return t(f"finding_age_{direction}", lang, rho=rho["rho"], p=p_text(rho["p"]), n=int(rho["n"]), young=young,
