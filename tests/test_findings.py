@@ -234,3 +234,12 @@ def test_the_generator_plants_an_age_gradient_the_finding_reports(tmp_path, para
     rho = df[["age", "use_work"]].astype(float).corr(method="spearman").iloc[0, 1]
     assert rho == pytest.approx(r, abs=0.12)
     assert word in findings.context(df, weights(df, None), "en", 5)[1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_contrary_findings_do_not_hang_on_one_seed(tmp_path, contrary_params, cb, seed):
+    result = cleaned(merged(contrary_params, {"seed": seed}), cb, tmp_path)
+    said = sentences(result, models(result, cb), "en")
+    assert "**higher in free time**" in said["usage"][0] and "More users see **disadvantages**" in said["pros_cons"][0]
+    assert said["intention"][0].startswith(f"**{cb.text('ee', 'en')} (β = ") and "**only significant predictor**" in said["intention"][0]
