@@ -36,7 +36,7 @@ from helpers.disclosure import is_small, small_mark
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
 from helpers.present.tables import headline_label
-from helpers.present.text import format_p, t
+from helpers.present.text import alpha_text, p_text, t
 
 ALPHA = 0.001        # the report's threshold for every claim of significance (footnotes 7-11)
 EQUAL_POINTS = 2.0   # two shares closer than this (percentage points) are about equal
@@ -45,16 +45,6 @@ STRENGTH = ((0.10, "negligible"), (0.30, "weak"), (0.50, "moderate"), (math.inf,
 
 
 # --- Rules --------------------------------------------------------------------------------------
-
-def p_text(p: float) -> str:
-    """'p < .001' or 'p = .032' (APA)."""
-    return f"p {format_p(p)}" if p < 0.001 else f"p = {format_p(p)}"
-
-
-def alpha_text(alpha: float) -> str:
-    """A threshold as the report prints it: 0.001 -> '.001'."""
-    return f"{alpha:g}".removeprefix("0")
-
 
 def significant(p: float, alpha: float) -> bool:
     """Significant at the report's threshold (NaN is never significant)."""

@@ -37,7 +37,7 @@ import yaml
 
 from helpers.analysis.reproduction import Effect
 from helpers.paths import DATA_DIR
-from helpers.present.text import check_lang, format_p, t
+from helpers.present.text import alpha_text, check_lang, p_text, t
 
 VALUE_KINDS = ("count", "percent", "mean", "sd", "alpha", "r")
 DECIMALS = {"count": 0, "percent": 1, "more_than": 1, "mean": 2, "sd": 2, "alpha": 2, "r": 3}
@@ -141,22 +141,18 @@ def claim(row: pd.Series, lang: str) -> str:
     if kind == "ranking":
         return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=", ".join(value))
     if kind == "only":
-        return t("published_only", lang, names=", ".join(value), alpha=f"{row['p_below']:g}".removeprefix("0"))
+        return t("published_only", lang, names=", ".join(value), alpha=alpha_text(row["p_below"]))
     parts = [row["direction"]] if isinstance(row["direction"], str) else []
     if pd.notna(row["p_below"]):
-        parts.append(f"p < {row['p_below']:g}".replace("0.", "."))
+        parts.append(f"p < {alpha_text(row['p_below'])}")
     if pd.notna(row["p_not_below"]):
-        parts.append(f"p ≥ {row['p_not_below']:g}".replace("0.", "."))
+        parts.append(f"p ≥ {alpha_text(row['p_not_below'])}")
     return ", ".join(parts)
 
 
 def stars(p: float) -> str:
     """The report's notation: ** p < .001, * p < .05, ns otherwise."""
     return "**" if p < 0.001 else "*" if p < 0.05 else "ns"
-
-
-def p_shown(p: float) -> str:
-    return "p " + format_p(p) if p < 0.001 else f"p = {format_p(p)}"
 
 
 def ranked(row: pd.Series, values: dict) -> list[str]:
@@ -168,9 +164,9 @@ def shown(row: pd.Series, value) -> str:
     """A reproduced value at the precision its claim is published with."""
     kind = row["kind"]
     if kind == "test":
-        return f"{value.estimate:+.2f}, {p_shown(value.p)}"
+        return f"{value.estimate:+.2f}, {p_text(value.p)}"
     if kind == "stars":
-        return f"{p_shown(value)} ({stars(value)})"
+        return f"{p_text(value)} ({stars(value)})"
     if kind == "ranking":
         return ", ".join(ranked(row, value)[: len(row["value"]) + 1]) + ", …"
     if kind == "only":
