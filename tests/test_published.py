@@ -130,4 +130,5 @@ def test_the_regime_comes_from_the_provenance():
     assert regime_of(df) == "synthetic"
     with pytest.raises(ValueError):
         compare({"sample.respondents": 478}, regime="tight")
-    assert math.isnan(compare({"usage.chi2.p": Effect(1.0, 1e-9)}, "en")["Tolerance"].iloc[0])
+    assert math.isnan(compare({"usage.chi2.p": Effect(1.0, 1e-9)}, "en")["Tolerance (real data)"].iloc[0])
+    assert "Tolerantie (synthetische data)" in compare({"sample.respondents": 478}, "nl", regime="synthetic")

@@ -250,7 +250,7 @@ def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), re
         difference = value - float(row["value"]) if row["kind"] in (*VALUE_KINDS, "more_than") and visible else math.nan
         rows.append({t("col_figure", lang): row[lang], t("col_published", lang): claim(row, lang),
                      t("col_reproduced", lang): shown(row, value) if visible else "·",
-                     t("col_difference", lang): round(difference, 3), t("col_tolerance", lang): round(tol, 3),
+                     t("col_difference", lang): round(difference, 3), f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": round(tol, 3),
                      t("col_status", lang): t(f"published_status_{status}", lang), t("published_col_note", lang): note})
     table = pd.DataFrame(rows, index=pd.Index(list(computed), name="id"))
     table.attrs["regime"] = regime
