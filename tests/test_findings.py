@@ -214,6 +214,18 @@ def test_what_is_said_when_nothing_can_be_concluded(lang):
     assert phrase(lang, "te weinig antwoorden", "too few answers") in findings.pros_cons(few.iloc[:3], lang, 5)[0]
 
 
+def test_figures_of_too_few_respondents_are_not_shown(default):
+    """Three never-users at work: the reasons they give are not judged, the other figures are."""
+    df = default.data.copy()
+    never = df.index[df["use_work"].eq(1)]
+    df.loc[never[3:], "use_work"] = 2
+    hidden = figures.usage_hidden(df, 5)
+    assert hidden == {"reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
+    table = compare(figures.usage_figures(df), "en", hidden=hidden, regime="synthetic")
+    assert (table.loc[sorted(hidden), "Status"] == "not shown").all()
+    assert table.loc["reasons.free.privacy", "Status"] == "agrees"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_age_gradient_is_found_where_there_is_one(lang):
     """240 respondents aged 20-65: use falls by age band (planted), then the same uses shuffled (none)."""

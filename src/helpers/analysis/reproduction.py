@@ -92,6 +92,16 @@ def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -
     return figures, small
 
 
+def usage_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
+    """Section 1.1 ids whose base is a small cell (the never-users, the users or the payers of a
+    context): compare shows them as 'not shown' instead of judging shares of a handful of people."""
+    bases = {"reasons.work.": df["use_work"].eq(1), "reasons.free.": df["use_free"].eq(1),
+             "systems.work.": df["use_work"].ge(2), "systems.free.": df["use_free"].ge(2),
+             "paid.copilot": df["paid_work"].eq(1), "paid.chatgpt": df["paid_work"].eq(1), "paid.first": df["paid_work"].eq(1)}
+    small = [prefix for prefix, members in bases.items() if is_small(int(members.sum()), min_cell)]
+    return {fid for fid in usage_figures(df) if fid.startswith(tuple(small))} if small else set()
+
+
 def usage_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 1.1: use at work and in free time, reasons for never using, systems, paid versions."""
     figures = {}
