@@ -1,21 +1,73 @@
-"""Published-versus-reproduced tables: verdicts by tolerance, unknown figures refused, small cells hidden."""
+"""Published-versus-reproduced verdicts: every part of a claim judged (value, direction, significance,
+ranking), tolerances by regime, hidden cells never agreeing, and the report's own contradictions found
+from the published figures (GRIM, a scale mean against its items) with both places named."""
+import math
+
+import pandas as pd
 import pytest
 
-from helpers.present.published import TOLERANCE, compare, load_published
+from helpers.analysis.reproduction import Effect
+from helpers.present.published import (
+    compare,
+    grim_possible,
+    legend,
+    load_published,
+    regime_of,
+    status_counts,
+)
 
 
-def test_every_published_figure_has_a_tolerance_and_both_languages():
+def status(computed, regime="synthetic", **kw):
+    return compare(computed, lang="en", regime=regime, **kw)["Status"].tolist()
+
+
+def test_every_claim_has_both_languages_a_known_kind_and_what_it_claims():
     table = load_published()
-    assert table["tolerance"].notna().all()
     assert table[["nl", "en"]].notna().all().all()
-    assert set(table["kind"]) <= set(TOLERANCE)
+    assert set(table["kind"]) <= {"count", "percent", "mean", "sd", "alpha", "r", "more_than", "test", "stars", "ranking", "only"}
+    tests = table[table["kind"] == "test"]
+    assert (tests["direction"].notna() | tests["p_below"].notna() | tests["p_not_below"].notna()).all()
+    assert table.loc[table["kind"] == "percent", "decimals"].eq(1).sum() > 30
 
 
-def test_verdict_follows_the_tolerance():
-    table = compare({"sample.start_after_2019": 58.6, "sample.age.mean": 42.7, "sample.respondents": 478}, lang="en")
-    assert table["Within tolerance"].tolist() == ["yes", "no", "yes"]      # 1.9 points; 0.6 years; exact
-    assert table["Difference"].tolist() == [1.9, 0.6, 0.0]
-    assert table["Reproduced"].tolist() == ["58.6", "42.70", "478"]
+@pytest.mark.parametrize("value, real, synthetic", [
+    (4.02, "agrees", "agrees"),     # 0.01 from 4.01: within both
+    (4.027, "differs", "agrees"),   # real: 0.005 + 4/415 = 0.0146 (base 415); synthetic: 0.02
+    (4.04, "differs", "differs"),
+])
+def test_tolerance_follows_the_regime_and_the_published_base(value, real, synthetic):
+    computed = {"cons.incorrect.mean": value}
+    assert status(computed, "real") == [real] and status(computed, "synthetic") == [synthetic]
+
+
+def test_a_reversed_direction_differs_whatever_the_p_value():
+    table = compare({"usage.chi2.p": Effect(-14.8, 1e-9), "lit.ttest.tech_vs_crit": Effect(0.8, 1e-9)}, "en", regime="real")
+    assert table["Status"].tolist() == ["differs", "differs"]
+    assert (table["Note"] == "direction reversed").all()
+    assert status({"usage.chi2.p": Effect(14.8, 1e-9), "lit.ttest.tech_vs_crit": Effect(-0.8, 1e-9)}) == ["agrees", "agrees"]
+
+
+def test_a_lost_significance_differs_and_so_does_a_found_one():
+    table = compare({"pros.ttest.time_saving_vs_data": Effect(0.6, 0.004), "sem.path.ee": Effect(0.3, 1e-6)}, "en", regime="real")
+    assert table["Status"].tolist() == ["differs", "differs"]
+    assert table["Note"].tolist() == ["not significant at the report's threshold", "significant where the report says 'not significant'"]
+
+
+def test_only_and_ranking_claims():
+    assert status({"sem.only": {"pe": 1e-9, "ee": 0.2, "si": 0.5, "fc": 0.01}}) == ["agrees"]   # fc p = .01: not at .001
+    assert status({"sem.only": {"pe": 1e-9, "ee": 1e-5, "si": 0.5, "fc": 0.9}}) == ["differs"]
+    means = {"inspiration": 4.2, "basics": 4.1, "guidelines": 4.0, "legal": 3.7, "helpdesk": 3.9, "network": 3.8}
+    assert status({"needs.support.first": means, "needs.support.last": means}) == ["agrees", "agrees"]
+    means["legal"] = 4.5
+    assert status({"needs.support.first": means, "needs.support.last": means}) == ["differs", "differs"]
+
+
+def test_a_hidden_cell_is_not_shown_and_never_agrees():
+    table = compare({"sample.gender.not_said_n": 2, "sample.gender.not_said": 0.4}, "en",
+                    hidden={"sample.gender.not_said_n", "sample.gender.not_said"}, regime="real")
+    assert table["Status"].tolist() == ["not shown", "not shown"]
+    assert table["Reproduced"].tolist() == ["·", "·"] and table["Difference"].isna().all()
+    assert status({"usage.spearman.p": Effect(float("nan"), float("nan"))}) == ["not shown"]
 
 
 def test_a_figure_not_published_is_refused():
@@ -23,15 +75,60 @@ def test_a_figure_not_published_is_refused():
         compare({"sample.typo": 1.0})
 
 
-def test_hidden_figures_keep_their_verdict_but_not_their_value():
-    table = compare({"sample.gender.not_said_n": 2}, lang="en", hidden={"sample.gender.not_said_n"})
-    assert table["Reproduced"].tolist() == ["·"] and table["Difference"].isna().all()
-    assert table["Within tolerance"].tolist() == ["yes"]
+@pytest.mark.parametrize("value, decimals, base, unit, possible", [
+    (87.4, 1, 415, 100, False),   # 362/415 = 87.23%, 363/415 = 87.47%
+    (87.5, 1, 415, 100, True),
+    (53.1, 1, 478, 100, True),    # 254/478 = 53.14%
+    (22.6, 1, 63, 100, False),    # 14/63 = 22.22%, 15/63 = 23.81%
+    (3.45, 2, 10, 1, False),      # sums of 10 whole answers: 3.40 or 3.50
+    (3.40, 2, 10, 1, True),
+])
+def test_grim(value, decimals, base, unit, possible):
+    assert grim_possible(value, decimals, base, unit) is possible
 
 
-def test_claims_are_judged_as_claims():
-    table = compare({"usage.chi2.p": 0.0004, "usage.spearman.p": 0.02, "pros.answering.share": 71.0,
-                     "tasks.summarise.often": 30.0}, lang="en")
-    assert table["Within tolerance"].tolist() == ["yes", "no", "yes", "no"]
-    assert table["Published"].tolist() == ["p < .001", "p < .001", "> 70", "> 33.3"]
-    assert table["Reproduced"].tolist()[:2] == ["p < .001", "p = .020"]
+def test_a_percentage_no_whole_count_gives_is_the_reports_inconsistency_not_the_reproductions():
+    near, far = (compare({"pros.agree": v}, "en", regime="real").iloc[0] for v in (87.47, 24.3))
+    assert near["Status"] == "report inconsistent"
+    assert "87.4%" in near["Note"] and "N = 415" in near["Note"] and "section 1.2" in near["Note"]
+    assert "362 gives 87.2%" in near["Note"] and "363 gives 87.5%" in near["Note"]
+    assert far["Status"] == "differs" and far["Note"].startswith("outside the tolerance")
+
+
+@pytest.mark.parametrize("lang, places", [("en", ("3.58", "section 3", "appendix", "3.65")),
+                                          ("nl", ("3.58", "sectie 3", "appendix", "3.65"))])
+def test_the_effort_expectancy_row_names_both_places(lang, places):
+    row = compare({"utaut.ee.mean": 3.64}, lang, regime="real").iloc[0]
+    assert row.iloc[-2] == {"en": "report inconsistent", "nl": "rapport inconsistent"}[lang]
+    assert all(p in row.iloc[-1] for p in places)
+
+
+def test_only_the_reports_real_contradictions_are_flagged():
+    """Every published percentage with a published base, and every scale mean: the ones flagged are
+    the six percentages no whole count gives and the effort-expectancy mean (hand-checked)."""
+    table = load_published()
+    values = {fid: float(v) for fid, v in table.loc[table["kind"].isin(["percent", "mean"]), "value"].items()}
+    flagged = set(compare(values, "en", regime="real").query("Status == 'report inconsistent'").index)
+    assert flagged == {"reasons.work.skills", "reasons.free.no_benefit", "pros.agree", "tasks.concept.often_always",
+                       "tasks.generate.often_always", "needs.form.course", "utaut.ee.mean"}
+
+
+def test_counts_and_legend():
+    table = compare({"sample.respondents": 478, "sample.responses": 570, "pros.agree": 87.4}, "en", regime="real")
+    assert status_counts(table, "en").to_dict() == {"agrees": 1, "differs": 1, "not shown": 0, "report inconsistent": 1}
+    assert table.attrs["regime"] == "real"
+    for lang, words in (("en", ("agrees", "differs", "not shown", "report inconsistent", "real data")),
+                        ("nl", ("klopt", "wijkt af", "niet getoond", "rapport inconsistent", "echte data"))):
+        assert all(w in legend(lang, "real") for w in words)
+    assert "synthetic data" in legend("en", "synthetic")
+
+
+def test_the_regime_comes_from_the_provenance():
+    df = pd.DataFrame({"x": [1]})
+    assert regime_of(df) == "real"
+    df.attrs["provenance"] = {"synthetic": True}
+    assert regime_of(df) == "synthetic"
+    with pytest.raises(ValueError):
+        compare({"sample.respondents": 478}, regime="tight")
+    assert math.isnan(compare({"usage.chi2.p": Effect(1.0, 1e-9)}, "en")["Tolerance (real data)"].iloc[0])
+    assert "Tolerantie (synthetische data)" in compare({"sample.respondents": 478}, "nl", regime="synthetic")

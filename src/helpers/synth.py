@@ -188,14 +188,23 @@ def block_loading(params: dict, factor: str) -> float:
 
 # --- Respondents -----------------------------------------------------------------------------
 
-def _profile(n: int, params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def _profile(n: int, params: dict, rng: np.random.Generator, usage_work: np.ndarray) -> pd.DataFrame:
     prof = params["profile"]
     df = pd.DataFrame({name: shuffled(category_counts(prof[name], n), rng) for name in ("gender", "education", "gov_type")})
     a = prof["age"]
     grid = stats.norm.ppf((np.arange(n) + 0.5) / n) * a["sd"] + a["mean"]
-    df["age"] = rng.permutation(np.clip(np.round(grid), a["min"], a["max"]).astype(int))
+    df["age"] = _ages(np.clip(np.round(grid), a["min"], a["max"]).astype(int), a.get("usage_correlation"), usage_work, rng)
     df["start_year"] = _start_years(df["age"].to_numpy(), params, rng)
     return df
+
+
+def _ages(ages: np.ndarray, r: float | None, usage_work: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The ages shuffled (no link with use), or, with a planted correlation r, given by rank of
+    r * the use-at-work factor + noise (r < 0: older respondents use generative AI less)."""
+    if r is None:
+        return rng.permutation(ages)
+    score = r * usage_work + np.sqrt(1 - r**2) * rng.standard_normal(len(ages))
+    return assign_by_rank(score, dict(zip(*np.unique(ages, return_counts=True))))
 
 
 def _start_years(age: np.ndarray, params: dict, rng: np.random.Generator) -> np.ndarray:
@@ -280,7 +289,7 @@ def respondents(n: int, params: dict, cb: Codebook, rng: np.random.Generator, pl
     """n complete respondents who consent and answer the control item correctly."""
     names, corr = latent_correlation(params)
     factors = pd.DataFrame(empirical_normal(n, corr, rng), columns=names)
-    df = _profile(n, params, rng)
+    df = _profile(n, params, rng, factors["usage_work"].to_numpy())
     df.insert(0, "consent", 1)
     df.insert(1, "control", cb["control"].correct_answer)
     df["postcode"] = _postcodes(df["gov_type"].to_numpy(), params, rng, plant_invalid)

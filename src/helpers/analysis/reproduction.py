@@ -1,9 +1,13 @@
 """The report's published figures (data/published.yaml ids), computed from the processed rows.
 
-One function per chapter returns {figure id: value}; notebooks pass it to published.compare.
-Bases follow data/ASSUMPTIONS.md (usage shares on all respondents; item figures on those answering).
+One function per chapter returns {figure id: value}; notebooks pass it to published.compare. A value is
+a number, an Effect (a test: its estimate and p), or {name: value} for a ranking or an 'only these are
+significant' claim (published.py judges each kind). Bases follow data/ASSUMPTIONS.md (usage shares on all
+respondents; item figures on those answering).
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -17,9 +21,17 @@ from helpers.analysis.stats import (
     share,
     spearman,
 )
-from helpers.disclosure import suppress
+from helpers.disclosure import is_small, suppress
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
+
+
+class Effect(NamedTuple):
+    """A test as a published claim needs it: the estimate, oriented as the claim's direction is written
+    (left minus right: 'work > free' is work minus free), and its p value."""
+    estimate: float
+    p: float
+
 
 # Use-frequency groups of the report (codes of the use_frequency value set).
 USE_GROUPS = {"daily": (5,), "weekly_plus": (4, 5), "monthly": (3,), "rarely_never": (1, 2), "never": (1,)}
@@ -90,6 +102,16 @@ def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -
     return figures, small
 
 
+def usage_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
+    """Section 1.1 ids whose base is a small cell (the never-users, the users or the payers of a
+    context): compare shows them as 'not shown' instead of judging shares of a handful of people."""
+    bases = {"reasons.work.": df["use_work"].eq(1), "reasons.free.": df["use_free"].eq(1),
+             "systems.work.": df["use_work"].ge(2), "systems.free.": df["use_free"].ge(2),
+             "paid.copilot": df["paid_work"].eq(1), "paid.chatgpt": df["paid_work"].eq(1), "paid.first": df["paid_work"].eq(1)}
+    small = [prefix for prefix, members in bases.items() if is_small(int(members.sum()), min_cell)]
+    return {fid for fid in usage_figures(df) if fid.startswith(tuple(small))} if small else set()
+
+
 def usage_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 1.1: use at work and in free time, reasons for never using, systems, paid versions."""
     figures = {}
@@ -101,19 +123,24 @@ def usage_figures(df: pd.DataFrame) -> dict[str, float]:
         figures[f"usage.{context}.users_n"] = int(use.ge(2).sum())
         reasons = selected_share(df, f"never_reason_{context}")
         figures[f"reasons.{context}.privacy"] = reasons["privacy"]
+        figures[f"reasons.{context}.first"] = reasons.to_dict()
         systems = selected_share(df, f"system_{context}")
         for system in ("chatgpt", "copilot", "dalle"):
             figures[f"systems.{context}.{system}"] = systems[system]
+        figures[f"systems.{context}.first"] = systems.to_dict()
     figures["usage.work.daily"] = share(df["use_work"], USE_GROUPS["daily"])
     figures["usage.work.never"] = share(df["use_work"], USE_GROUPS["never"])
     figures["reasons.work.skills"] = selected_share(df, "never_reason_work")["skills"]
     figures["reasons.free.no_benefit"] = selected_share(df, "never_reason_free")["no_benefit"]
-    figures["usage.chi2.p"] = chi2_homogeneity(df, "use_work", "use_free")["p"].iloc[0]
-    figures["usage.spearman.p"] = spearman(df, "use_work", "use_free")["p"].iloc[0]
+    weekly_gap = figures["usage.work.weekly_plus"] - figures["usage.free.weekly_plus"]
+    figures["usage.chi2.p"] = Effect(weekly_gap, chi2_homogeneity(df, "use_work", "use_free")["p"].iloc[0])
+    rho = spearman(df, "use_work", "use_free").iloc[0]
+    figures["usage.spearman.p"] = Effect(rho["rho"], rho["p"])
     figures["paid.share"] = share(df["paid_work"], (1,))
     figures["paid.free_only"] = share(df["paid_work"], (2,))
     paid = selected_share(df, "paid")
     figures["paid.copilot"], figures["paid.chatgpt"] = paid["copilot"], paid["chatgpt"]
+    figures["paid.first"] = paid.to_dict()
     return figures
 
 
@@ -130,8 +157,10 @@ def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
                 figures[f"{key}.{name}.share"] = row["share_top"]
         for test in paired_ttests(df, REPORT_TTESTS[key]).itertuples():
             higher, lower = test.a.removeprefix(prefix), test.b.removeprefix(prefix)
-            pair = f"{higher}_vs_{lower}" if key == "pros" else f"{lower}_vs_{higher}"
-            figures[f"{key}.ttest.{pair}"] = test.p_holm
+            gap = test.mean_a - test.mean_b   # pros claimed 'higher > lower', cons 'lower < higher'
+            pair, effect = (f"{higher}_vs_{lower}", gap) if key == "pros" else (f"{lower}_vs_{higher}", -gap)
+            figures[f"{key}.ttest.{pair}"] = Effect(effect, test.p_holm)
+    figures["pros.first"] = {i.removeprefix("pro_"): figures[f"pros.{i.removeprefix('pro_')}.mean"] for i in cb.blocks["pro"]}
     return figures
 
 
@@ -155,11 +184,21 @@ def needs_figures(df: pd.DataFrame) -> dict[str, float]:
         "needs.location.office": share(df["learn_location"], (2,)),
         "needs.location.city": share(df["learn_location"], (3,)),
     }
-    summary = likert_summary(df, ["support_inspiration", "support_basics", "support_guidelines", "support_legal"])
+    figures["needs.form.first"] = {NEEDS_OPTIONS["learn_form"].get(code, str(code)): share(df["learn_form"], (code,))
+                                   for code in load_codebook().labels("learn_form")}
+    figures["needs.location.first"] = {name: share(df["learn_location"], (code,)) for code, name in NEEDS_OPTIONS["learn_location"].items()}
+    summary = likert_summary(df, load_codebook().blocks["support"])
     for row in summary.itertuples():
         name = row.item.removeprefix("support_")
-        figures |= {f"needs.support.{name}.mean": row.mean, f"needs.support.{name}.sd": row.sd}
+        if name in ("inspiration", "basics", "guidelines", "legal"):   # the four the report prints
+            figures |= {f"needs.support.{name}.mean": row.mean, f"needs.support.{name}.sd": row.sd}
+    figures["needs.support.first"] = figures["needs.support.last"] = dict(zip(summary["item"].str.removeprefix("support_"), summary["mean"]))
     return figures
+
+
+# Names of the single-choice options the report ranks (published.yaml rankings), by code.
+NEEDS_OPTIONS = {"learn_form": {1: "workshop", 2: "course", 3: "sources"},
+                 "learn_location": {1: "online", 2: "office", 3: "city"}}
 
 
 def selected_share(df: pd.DataFrame, block: str) -> pd.Series:
@@ -188,8 +227,9 @@ def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 2 and Appendix 1: item and subscale means and SDs, alphas (none is printed for critical
     literacy), and the technical-literacy tests."""
     figures = scale_figures(df, LITERACY, "lit", without_alpha=("lit_crit",))
-    for test in paired_ttests(df, REPORT_TTESTS["literacy"]).itertuples():
-        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = test.p_holm
+    for test in paired_ttests(df, REPORT_TTESTS["literacy"]).itertuples():   # claimed 'tech < other': technical minus the other
+        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = Effect(test.mean_b - test.mean_a, test.p_holm)
+    figures["lit.first"] = figures["lit.last"] = {s: figures[f"lit.{s}.mean"] for s in LITERACY}
     return figures
 
 
@@ -209,6 +249,9 @@ def utaut_figures(df: pd.DataFrame) -> dict[str, float]:
     return scale_figures(df, UTAUT, "utaut")
 
 
-def sem_figures(paths: pd.DataFrame) -> dict[str, float]:
-    """Section 3, footnote 14: which predictors of intention are significant (p of each path)."""
-    return {f"sem.path.{row.predictor}": row.p for row in paths.itertuples() if row.outcome == "bi"}
+def sem_figures(paths: pd.DataFrame) -> dict:
+    """Section 3, footnote 14: each path to intention (standardized beta and p), and which are significant."""
+    paths = paths[paths["outcome"] == "bi"]
+    figures = {f"sem.path.{row.predictor}": Effect(row.std, row.p) for row in paths.itertuples()}
+    figures["sem.only"] = dict(zip(paths["predictor"], paths["p"]))
+    return figures

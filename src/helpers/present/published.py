@@ -1,35 +1,153 @@
-"""The report's published figures (data/published.yaml) beside the values computed from the data.
+"""The report's published claims (data/published.yaml) judged against what this run computes.
 
->>> compare({"sample.respondents": 478}, lang="en")     # doctest: +SKIP
+Each claim says what it claims (a value with its rounding and base, a bound, a direction, a
+significance, a star pattern, a ranking, 'only these are significant'; see published.yaml's header),
+and the verdict checks all of it. Statuses (``legend`` explains them on each page):
+
+- *agrees*: every part of the claim holds (a value within tolerance; a direction with the claimed sign;
+  a significance at the claimed threshold; the claimed ranking);
+- *differs*: some part does not: a reversed direction or a lost significance differs whatever the
+  value, and the note says which part;
+- *not shown*: the reproduced figure rests on a small cell (``hidden``) or could not be computed (too
+  few respondents): it is never counted as agreeing;
+- *report inconsistent*: the report contradicts itself on this figure, found here from the published
+  figures alone, and the note names both places: a percentage or mean that no whole count of its
+  published base gives at its printed rounding (GRIM, Brown & Heathers, 2017), or a scale mean that is
+  not the average of its own item means.
+
+Tolerances (``tolerance``), by regime (``regime_of``): on a **real** export the study's own data are
+re-analysed, so a value must match the printed one up to half a unit of its last printed digit plus
+one respondent's worth of its published base (``MARGIN`` / N: 100/N points for a percentage, 4/N for a
+mean or SD on a 1-5 scale, 2/N for alpha or r; N = the row's base, else the sample's 478), which covers
+a respondent more or less in a base the report does not spell out. On a **synthetic** export the
+tolerance is the generator's documented accuracy (``SYNTHETIC``: margins exact up to largest-remainder
+rounding, item moments by discretisation, alphas and correlations by calibration). A `tolerance` in
+published.yaml (the report's loose wording, 'about 90%') applies in both.
+
+>>> compare({"sample.respondents": 478}, lang="en", regime="real")     # doctest: +SKIP
 """
 from __future__ import annotations
 
+import math
+import re
 from functools import lru_cache
 
 import pandas as pd
 import yaml
 
+from helpers.analysis.reproduction import Effect
 from helpers.paths import DATA_DIR
-from helpers.present.text import check_lang, format_p, t
+from helpers.present.text import alpha_text, check_lang, p_text, t
 
-# Default tolerances by kind of figure (absolute): counts exact, percentages in points. Three kinds are
-# claims rather than values: p_below (the report says p < value), more_than (reproduced > value) and
-# stars (the report's "**", "*" or "ns" for a correlation or path).
-TOLERANCE = {"count": 0, "percent": 2.0, "mean": 0.05, "sd": 0.05, "alpha": 0.03, "r": 0.05,
-             "p_below": 0, "more_than": 0, "stars": 0}
+VALUE_KINDS = ("count", "percent", "mean", "sd", "alpha", "r")
+DECIMALS = {"count": 0, "percent": 1, "more_than": 1, "mean": 2, "sd": 2, "alpha": 2, "r": 3}
+MARGIN = {"count": 0, "percent": 100, "mean": 4, "sd": 4, "alpha": 2, "r": 2}
+SYNTHETIC = {"count": 0, "percent": 0.25, "mean": 0.02, "sd": 0.03, "alpha": 0.01, "r": 0.015}
+SCALE_MARGIN = 0.03   # scale mean vs the average of its item means, beyond rounding (missing answers)
+STATUSES = ("agrees", "differs", "not_shown", "inconsistent")
+
+
+@lru_cache(maxsize=1)
+def load_source() -> dict:
+    return yaml.safe_load((DATA_DIR / "published.yaml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def load_published() -> pd.DataFrame:
-    """One row per published figure: id, section, kind, value, tolerance, nl, en, note."""
-    figures = yaml.safe_load((DATA_DIR / "published.yaml").read_text(encoding="utf-8"))["figures"]
-    table = pd.DataFrame(figures).set_index("id")
+    """One row per published claim: id, section, kind, value, decimals, base (n), tolerance, nl, en, ..."""
+    source = load_source()
+    table = pd.DataFrame(source["figures"]).set_index("id")
     if table.index.duplicated().any():
         raise ValueError(f"data/published.yaml repeats ids {table.index[table.index.duplicated()].tolist()}")
-    if "tolerance" not in table:
-        table["tolerance"] = float("nan")
-    table["tolerance"] = table["tolerance"].fillna(table["kind"].map(TOLERANCE))
+    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order"):
+        if column not in table:
+            table[column] = None
+    table["decimals"] = table["decimals"].fillna(table["kind"].map(DECIMALS))
+    table["base_n"] = table["base"].map(lambda b: source["bases"][b]["n"] if isinstance(b, str) else math.nan)
     return table
+
+
+def regime_of(df: pd.DataFrame) -> str:
+    """'synthetic' when the data's provenance says it was generated, otherwise 'real'."""
+    return "synthetic" if df.attrs.get("provenance", {}).get("synthetic") else "real"
+
+
+def tolerance(row: pd.Series, regime: str) -> float:
+    """The absolute tolerance of a value claim in a regime (NaN for claims that are not values)."""
+    if row["kind"] not in VALUE_KINDS:
+        return math.nan
+    if pd.notna(row["tolerance"]):
+        return float(row["tolerance"])
+    if regime == "synthetic":
+        return SYNTHETIC[row["kind"]]
+    base = row["base_n"] if pd.notna(row["base_n"]) else load_source()["bases"]["sample"]["n"]
+    return 0.5 * 10 ** -int(row["decimals"]) + MARGIN[row["kind"]] / base
+
+
+# --- The report against itself ------------------------------------------------------------------
+
+def whole_counts(value: float, base: int, unit: float) -> tuple[int, int]:
+    """The whole counts k (of `base`) nearest to `value` = k * unit / base from below and above."""
+    exact = value * base / unit
+    return math.floor(exact + 1e-9), math.ceil(exact - 1e-9)
+
+
+def grim_possible(value: float, decimals: int, base: int, unit: float) -> bool:
+    """GRIM: whether some whole count k of `base` gives `value` at its printed rounding (percentages:
+    unit 100, k respondents; means of whole-number answers: unit 1, k the sum of the answers)."""
+    half = 0.5 * 10**-decimals
+    low, high = math.ceil((value - half) * base / unit - 1e-9), math.floor((value + half) * base / unit + 1e-9)
+    return low <= high
+
+
+def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
+    """Figures the report contradicts itself on: a note that names both places, and the values the
+    other place implies (the nearest whole counts of the base; the average of the item means)."""
+    table = load_published()
+    notes = {}
+    for fid, row in table[table["kind"].isin(["percent", "mean"]) & table["base_n"].notna() & table["tolerance"].isna()].iterrows():
+        unit = 100 if row["kind"] == "percent" else 1
+        decimals, base = int(row["decimals"]), int(row["base_n"])
+        if not grim_possible(float(row["value"]), decimals, base, unit):
+            below, above = whole_counts(float(row["value"]), base, unit)
+            sign = "%" if unit == 100 else ""
+            note = t("published_note_grim", lang, value=f"{row['value']:.{decimals}f}{sign}", section=row["section"], label=row[lang],
+                           n=base, place=load_source()["bases"][row["base"]][lang], below=below, above=above,
+                           below_value=f"{below * unit / base:.{decimals}f}{sign}", above_value=f"{above * unit / base:.{decimals}f}{sign}")
+            notes[fid] = (note, [below * unit / base, above * unit / base])
+    for fid, row in table[table["kind"] == "mean"].iterrows():
+        prefix = fid.removesuffix(".mean")
+        items = table[table.index.str.fullmatch(re.escape(prefix) + r"_\d+\.mean")]
+        if len(items) < 2:
+            continue
+        average = items["value"].astype(float).mean()
+        if abs(float(row["value"]) - average) > 0.005 + 0.005 + SCALE_MARGIN:
+            notes[fid] = (t("published_note_scale", lang, label=row[lang], value=f"{row['value']:.2f}", section=row["section"],
+                            items=", ".join(f"{v:.2f}" for v in items["value"]), average=f"{average:.2f}"), [average])
+    return notes
+
+
+# --- One claim ----------------------------------------------------------------------------------
+
+def claim(row: pd.Series, lang: str) -> str:
+    """How the report states it: a value, '> 70', 'work > free, p < .001', 'first: skills', ..."""
+    kind, value = row["kind"], row["value"]
+    if kind in VALUE_KINDS:
+        return f"{float(value):.{int(row['decimals'])}f}"
+    if kind == "more_than":
+        return f"> {float(value):g}"
+    if kind == "stars":
+        return str(value)
+    if kind == "ranking":
+        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=", ".join(value))
+    if kind == "only":
+        return t("published_only", lang, names=", ".join(value), alpha=alpha_text(row["p_below"]))
+    parts = [row["direction"]] if isinstance(row["direction"], str) else []
+    if pd.notna(row["p_below"]):
+        parts.append(f"p < {alpha_text(row['p_below'])}")
+    if pd.notna(row["p_not_below"]):
+        parts.append(f"p ≥ {alpha_text(row['p_not_below'])}")
+    return ", ".join(parts)
 
 
 def stars(p: float) -> str:
@@ -37,63 +155,114 @@ def stars(p: float) -> str:
     return "**" if p < 0.001 else "*" if p < 0.05 else "ns"
 
 
-def claim(kind: str, value) -> str:
-    """How the report states a figure: a value, 'p < .001', '> 70' or a star pattern."""
-    if kind == "p_below":
-        return f"p < {value:g}".replace("0.", ".")
+def ranked(row: pd.Series, values: dict) -> list[str]:
+    """The names of a ranking claim's options, from the claimed end (highest first, or lowest first)."""
+    return sorted(values, key=values.get, reverse=row["order"] != "last")
+
+
+def shown(row: pd.Series, value) -> str:
+    """A reproduced value at the precision its claim is published with."""
+    kind = row["kind"]
+    if kind == "test":
+        return f"{value.estimate:+.2f}, {p_text(value.p)}"
     if kind == "stars":
-        return str(value)
-    return f"> {value:g}" if kind == "more_than" else f"{value:g}"
+        return f"{p_text(value)} ({stars(value)})"
+    if kind == "ranking":
+        return ", ".join(ranked(row, value)[: len(row["value"]) + 1]) + ", …"
+    if kind == "only":
+        return ", ".join(name for name, p in value.items() if p < row["p_below"]) or "–"
+    return f"{value:.{int(row['decimals'])}f}"
 
 
-def shown(kind: str, value: float) -> str:
-    """A reproduced value at the precision its kind is published with ('·' when hidden)."""
-    if pd.isna(value):
-        return "·"
-    if kind in ("p_below", "stars"):
-        text = "p " + format_p(value) if value < 0.001 else f"p = {format_p(value)}"
-        return f"{text} ({stars(value)})" if kind == "stars" else text
-    return f"{value:.0f}" if kind == "count" else f"{value:.1f}" if kind in ("percent", "more_than") else f"{value:.2f}"
+def missing(value) -> bool:
+    """Nothing reproduced: NaN, a test without a p, a ranking without values."""
+    if isinstance(value, Effect):
+        return pd.isna(value.p) or pd.isna(value.estimate)
+    if isinstance(value, dict):
+        return not value or any(pd.isna(v) for v in value.values())
+    return pd.isna(value)
 
 
-def judge(kind: str, published, reproduced: float, tolerance: float) -> tuple[float, bool]:
-    """Difference (NaN for claims) and whether the reproduced value bears the published figure out."""
-    if kind == "p_below":
-        return float("nan"), reproduced < published
-    if kind == "stars":
-        return float("nan"), stars(reproduced) == published
-    difference = reproduced - float(published)
+def judge(row: pd.Series, value, tol: float) -> str:
+    """'' when the reproduced value bears every part of the claim out, otherwise which part fails:
+    'reversed', 'not_significant', 'significant', 'outside', 'order', 'set' or 'stars'."""
+    kind, published = row["kind"], row["value"]
+    if kind in VALUE_KINDS:
+        return "" if abs(value - float(published)) <= tol + 1e-9 else "outside"
     if kind == "more_than":
-        return difference, reproduced > float(published)
-    return difference, abs(difference) <= tolerance + 1e-9
+        return "" if value > float(published) else "outside"
+    if kind == "stars":
+        return "" if stars(value) == published else "stars"
+    if kind == "ranking":
+        return "" if ranked(row, value)[: len(published)] == list(published) else "order"
+    if kind == "only":
+        return "" if sorted(k for k, p in value.items() if p < row["p_below"]) == sorted(published) else "set"
+    if isinstance(row["direction"], str) and value.estimate * (1 if ">" in row["direction"] else -1) <= 0:
+        return "reversed"
+    if pd.notna(row["p_below"]) and not value.p < row["p_below"]:
+        return "not_significant"
+    if pd.notna(row["p_not_below"]) and value.p < row["p_not_below"]:
+        return "significant"
+    return ""
 
 
-def compare(computed: dict[str, float], lang: str = "nl", hidden: set[str] = frozenset()) -> pd.DataFrame:
-    """Published value, reproduced value, difference and whether it is within tolerance, per figure.
+def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contradicted: dict, lang: str) -> tuple[str, str]:
+    """Status and note of one claim: hidden or missing first; a figure the report contradicts itself on
+    is 'report inconsistent' when the reproduced value is within tolerance of either place (it does not
+    blame the reproduction), and 'differs' when it is far from both."""
+    if fid in hidden:
+        return "not_shown", t("published_note_hidden", lang)
+    if missing(value):
+        return "not_shown", t("published_note_missing", lang)
+    failed = judge(row, value, tol)
+    if fid in contradicted:
+        note, implied = contradicted[fid]
+        if not failed or any(abs(value - other) <= tol + 1e-9 for other in implied):
+            return "inconsistent", note
+        return "differs", f"{t(f'published_note_{failed}', lang)}; {note}"
+    return ("differs", t(f"published_note_{failed}", lang)) if failed else ("agrees", "")
+
+
+# --- The table ----------------------------------------------------------------------------------
+
+def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
+    """Published claim, reproduced value, difference, tolerance, status and note, one row per claim.
 
     Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids
-    rest on small cells: their value and difference are not shown, their verdict is. A figure the
-    report contradicts itself on (`inconsistent` in published.yaml) is judged 'report inconsistent'.
+    rest on small cells: neither their value nor their difference is shown, and their status is
+    'not shown'. `regime` ('real' or 'synthetic', see regime_of) sets the tolerances; the table's
+    attrs['regime'] records it.
     """
     check_lang(lang)
+    if regime not in ("real", "synthetic"):
+        raise ValueError(f"regime must be 'real' or 'synthetic', not {regime!r}")
     published = load_published()
     unknown = sorted(set(computed) - set(published.index))
     if unknown:
         raise KeyError(f"not in data/published.yaml: {unknown}")
-    rows = published.loc[list(computed)]
-    verdicts = {"yes": t("answer_yes", lang), "no": t("answer_no", lang), "inconsistent": t("report_inconsistent", lang)}
-    table = []
-    for fid, row in rows.iterrows():
-        value = computed[fid]
-        difference, within = judge(row["kind"], row["value"], value, row["tolerance"])
-        visible = fid not in hidden
-        verdict = "inconsistent" if isinstance(row.get("inconsistent"), str) else "yes" if within else "no"
-        table.append({
-            t("col_figure", lang): row[lang],
-            t("col_published", lang): claim(row["kind"], row["value"]),
-            t("col_reproduced", lang): shown(row["kind"], value if visible else float("nan")),
-            t("col_difference", lang): round(difference, 2) if visible else float("nan"),
-            t("col_tolerance", lang): row["tolerance"] if row["kind"] not in ("p_below", "stars", "more_than") else float("nan"),
-            t("col_within", lang): verdicts[verdict],
-        })
-    return pd.DataFrame(table, index=rows.index)
+    contradicted = contradictions(lang)
+    rows = []
+    for fid, value in computed.items():
+        row = published.loc[fid]
+        tol = tolerance(row, regime)
+        status, note = verdict(fid, row, value, hidden, tol, contradicted, lang)
+        visible = status != "not_shown"
+        difference = value - float(row["value"]) if row["kind"] in (*VALUE_KINDS, "more_than") and visible else math.nan
+        rows.append({t("col_figure", lang): row[lang], t("col_published", lang): claim(row, lang),
+                     t("col_reproduced", lang): shown(row, value) if visible else "·",
+                     t("col_difference", lang): round(difference, 3), f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": round(tol, 3),
+                     t("col_status", lang): t(f"published_status_{status}", lang), t("published_col_note", lang): note})
+    table = pd.DataFrame(rows, index=pd.Index(list(computed), name="id"))
+    table.attrs["regime"] = regime
+    return table
+
+
+def status_counts(table: pd.DataFrame, lang: str) -> pd.Series:
+    """How many claims of a compare() table have each status (all four, zeros included)."""
+    labels = [t(f"published_status_{s}", lang) for s in STATUSES]
+    return table[t("col_status", lang)].value_counts().reindex(labels, fill_value=0).rename("n")
+
+
+def legend(lang: str, regime: str) -> str:
+    """One paragraph for the page: what each status means and which tolerance regime the table used."""
+    return t("published_legend", lang, regime=t(f"published_regime_{regime}", lang))

@@ -30,6 +30,16 @@ def format_p(p: float) -> str:
     return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
 
 
+def p_text(p: float) -> str:
+    """'p < .001' or 'p = .032': a p value as a sentence or table cell says it."""
+    return f"p {format_p(p)}" if p < 0.001 else f"p = {format_p(p)}"
+
+
+def alpha_text(alpha: float) -> str:
+    """A significance threshold as the report prints it: 0.001 -> '.001'."""
+    return f"{alpha:g}".removeprefix("0")
+
+
 def banner(provenance: dict, lang: str) -> str:
     """The report's first lines (markdown): synthetic data said plainly, or the real source with its checksum;
     then the commit of the code it was built from. The file name comes from outside the code: HTML-escaped,

@@ -1,0 +1,334 @@
+"""Every sentence that states a result, built from this run's numbers, in Dutch and English: one home.
+
+A chapter's markdown explains the question and the method; what was found comes from here, so it stays
+true on a real export, a new wave or an export that contradicts the published study. One function per
+chapter returns that chapter's sentences (markdown strings) in the page's language.
+
+The rules every sentence follows:
+
+- **Significant** means p < alpha, the threshold the report uses for its claims: it writes p < .001
+  (footnotes 7-11), so ``ALPHA = 0.001``, declared here once and passed in by the notebooks. Where a
+  family of tests is Holm-adjusted (the paired t-tests), the adjusted p is the one judged.
+- **About equal**: two shares whose difference is under ``EQUAL_POINTS`` (2 percentage points) or whose
+  95% confidence interval includes 0; two means whose difference is under ``EQUAL_MEANS`` (0.10 on a
+  1-5 scale) or not significant. Otherwise the sentence names the direction and the size.
+- **Size and base**: shares in % with the difference in points, means with M and Cohen's d_z,
+  associations with r, rho or the standardized beta; every sentence ends with its base (N).
+- **Strength** of a correlation (Cohen, 1988): under .10 negligible, under .30 weak, under .50
+  moderate, otherwise strong.
+- **Hidden**: a figure resting on a small cell (1 to min_cell - 1 respondents, helpers.disclosure) is
+  not stated; the sentence says it is hidden.
+- **Cannot be concluded**: a test with fewer than min_cell answers, a test that returns no p, or a
+  model that did not converge: the sentence says so instead of a result.
+
+>>> usage(df, "en", min_cell=5)                       # doctest: +SKIP
+['At least weekly use is **higher at work** (53.1%) than in free time (38.3%): 14.9 points ...']
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from helpers.analysis import contrasts, stats, weighting
+from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES
+from helpers.disclosure import HIDDEN, is_small
+from helpers.ingest.codebook import load_codebook
+from helpers.prepare.cleaning import RULE_TEXT, age_groups
+from helpers.present.tables import headline_label
+from helpers.present.text import alpha_text, p_text, t
+
+ALPHA = 0.001        # the report's threshold for every claim of significance (footnotes 7-11)
+EQUAL_POINTS = 2.0   # two shares closer than this (percentage points) are about equal
+EQUAL_MEANS = 0.10   # two means (1-5 scale) closer than this are about equal
+STRENGTH = ((0.10, "negligible"), (0.30, "weak"), (0.50, "moderate"), (math.inf, "strong"))
+
+
+# --- Rules --------------------------------------------------------------------------------------
+
+def significant(p: float, alpha: float) -> bool:
+    """Significant at the report's threshold (NaN is never significant)."""
+    return bool(p < alpha)
+
+
+def shares_direction(difference: float, ci_low: float, ci_high: float, p: float, alpha: float) -> str:
+    """'higher', 'lower' or 'equal' for share a minus share b: equal when under EQUAL_POINTS, when the
+    95% CI includes 0 or when the test is not significant at alpha."""
+    if abs(difference) < EQUAL_POINTS or ci_low <= 0 <= ci_high or not significant(p, alpha):
+        return "equal"
+    return "higher" if difference > 0 else "lower"
+
+
+def means_direction(difference: float, p: float, alpha: float) -> str:
+    """'higher', 'lower' or 'equal' for mean a minus mean b (equal under EQUAL_MEANS or not significant)."""
+    if abs(difference) < EQUAL_MEANS or not significant(p, alpha):
+        return "equal"
+    return "higher" if difference > 0 else "lower"
+
+
+def strength(r: float, lang: str) -> str:
+    """Cohen's words for the size of a correlation."""
+    return t(f"finding_strength_{next(word for bound, word in STRENGTH if abs(r) < bound)}", lang)
+
+
+def listing(names: list[str], lang: str) -> str:
+    """'a, b and c' in the page's language ('none' when empty)."""
+    if not names:
+        return t("none", lang)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {t('finding_and', lang)} {names[-1]}"
+
+
+def capital(text: str) -> str:
+    """The first letter upper case (item texts are written to follow their question's stem)."""
+    return text[:1].upper() + text[1:]
+
+
+def hidden(what: str, lang: str, min_cell: int) -> str:
+    """The sentence for a figure that rests on a small cell."""
+    return t("finding_hidden", lang, what=what, min_cell=min_cell, mark=HIDDEN)
+
+
+def untestable(what: str, lang: str) -> str:
+    """The sentence for a test that could not be run."""
+    return t("finding_untestable", lang, what=what)
+
+
+def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], labels: dict[str, str], lang: str,
+                 min_cell: int, alpha: float) -> list[str]:
+    """One sentence per paired t-test (Holm-adjusted within the family): a rated higher, lower or about
+    equal to b, with both means, d_z, p and N."""
+    sentences = []
+    for test in stats.paired_ttests(df, pairs).itertuples():
+        what = f"{labels[test.a]} / {labels[test.b]}"
+        if test.n < min_cell or pd.isna(test.p_holm):
+            sentences.append(untestable(what, lang))
+            continue
+        direction = means_direction(test.mean_a - test.mean_b, test.p_holm, alpha)
+        sentences.append(t(f"finding_means_{direction}", lang, a=capital(labels[test.a]), b=labels[test.b], mean_a=test.mean_a,
+                           mean_b=test.mean_b, d=test.d_z, p=p_text(test.p_holm), n=test.n))
+    return sentences
+
+
+# --- Chapters -----------------------------------------------------------------------------------
+
+def cleaning(result, lang: str) -> list[str]:
+    """01: from the responses to the analysis sample (per rule), and who the respondents are."""
+    flow = result.flow[result.flow["step"] == "rule"]
+    rules = "; ".join(f"{RULE_TEXT[row.rule][lang].lower()}: {row.excluded}" for row in flow.itertuples())
+    data = result.data
+    age = data["age"].dropna().astype(float)
+    return [t("finding_cleaning", lang, n_in=len(result.account), excluded=int(flow["excluded"].sum()), rules=rules, n_out=len(data)),
+            t("finding_age", lang, mean=age.mean(), sd=age.std(), n=len(age))]
+
+
+def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """02: at least weekly use at work against free time (paired), their association, never-users and
+    their main reason, the most used system, paid versions."""
+    cb = load_codebook()
+    weekly = contrasts.paired_shares(df, "use_work", "use_free", (4, 5))
+    direction = shares_direction(weekly["difference"], weekly["ci_low"], weekly["ci_high"], weekly["p"], alpha)
+    sentences = [t(f"finding_usage_{direction}", lang, work=weekly["a"], free=weekly["b"], diff=abs(weekly["difference"]),
+                   low=weekly["ci_low"], high=weekly["ci_high"], p=p_text(weekly["p"]), n=weekly["n"])]
+    rho = stats.spearman(df, "use_work", "use_free").iloc[0]
+    key = "finding_association" if significant(rho["p"], alpha) else "finding_no_association"
+    sentences.append(t(key, lang, rho=rho["rho"],
+                       strength=strength(rho["rho"], lang), p=p_text(rho["p"]), n=int(rho["n"])))
+    sentences.append(never_users(df, lang, min_cell))
+    users = df[df["use_work"] >= 2]
+    if len(users) < min_cell:
+        return [*sentences, untestable(t("context_work", lang), lang)]
+    systems = most_selected(df, "system_work")
+    if is_small(systems["n"].iloc[:2], min_cell).any():
+        sentences.append(hidden(cb.text("system_work", lang), lang, min_cell))
+    else:
+        sentences.append(t("finding_top_system", lang, first=cb.text(systems["item"].iloc[0], lang), first_share=systems["pct_cases"].iloc[0],
+                           second=cb.text(systems["item"].iloc[1], lang), second_share=systems["pct_cases"].iloc[1],
+                           n=systems["base"].iloc[0]))
+    sentences.append(t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=int(users["paid_work"].notna().sum())))
+    return sentences
+
+
+def most_selected(df: pd.DataFrame, block: str) -> pd.DataFrame:
+    """A multiple-response block's options, most selected first (n, base, % of cases)."""
+    return stats.multi_response(df, load_codebook().blocks[block]).sort_values("n", ascending=False, kind="stable")
+
+
+def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
+    """Who never uses generative AI at work, and the reason they name most (hidden when few)."""
+    never = int(df["use_work"].eq(1).sum())
+    answered = int(df["use_work"].notna().sum())
+    if is_small(never, min_cell):
+        return hidden(t("finding_never_what", lang), lang, min_cell)
+    if never == 0:
+        return t("finding_never_none", lang, n=answered)
+    top = most_selected(df, "never_reason_work").iloc[0]
+    if is_small(top["n"], min_cell):
+        return hidden(t("finding_never_reason_what", lang), lang, min_cell)
+    return t("finding_never", lang, never=never, share=100 * never / answered, n=answered,
+             reason=load_codebook().text(top["item"], lang), reason_share=top["pct_cases"])
+
+
+def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """03: advantages against disadvantages agreed (paired), the report's paired comparisons of the
+    advantages and of the disadvantages, and the most frequent task."""
+    if len(users) < min_cell:
+        return [untestable(t("finding_users_what", lang), lang)]
+    cb = load_codebook()
+    agree = contrasts.paired_shares(users, "pros_agree", "cons_agree", (4, 5))
+    direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], alpha)
+    sentences = [t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=abs(agree["difference"]),
+                   p=p_text(agree["p"]), n=agree["n"])]
+    items = [i for pairs in REPORT_TTESTS.values() for pair in pairs for i in pair]
+    labels = {i: cb.text(i, lang) for i in items}
+    for family in ("pros", "cons"):
+        sentences += paired_means(users, REPORT_TTESTS[family], labels, lang, min_cell, alpha)
+    tasks = stats.likert_summary(users, cb.blocks["task"]).sort_values("share_top", ascending=False)
+    top = tasks.iloc[0]
+    sentences.append(t("finding_top_task", lang, task=cb.text(top["item"], lang), share=top["share_top"], n=int(top["n"])))
+    return sentences
+
+
+def literacy(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """04: the highest and the lowest subscale, the lowest against each other subscale (paired t,
+    Holm), and each role perception's correlations with the five subscales."""
+    cb = load_codebook()
+    labels = {s: cb.text(s, lang) for s in (*LITERACY, *ROLES)}
+    means = stats.mean_ci(df, list(LITERACY)).sort_values("mean", ascending=False)
+    top, low = means.iloc[0], means.iloc[-1]
+    sentences = [t("finding_literacy_range", lang, top=labels[top["variable"]], top_m=top["mean"], low=labels[low["variable"]],
+                   low_m=low["mean"], n=int(means["n"].min()))]
+    others = [s for s in means["variable"] if s != low["variable"]]
+    sentences += paired_means(df, [(low["variable"], other) for other in others], labels, lang, min_cell, alpha)
+    correlations = stats.pearson(df, list(ROLES), list(LITERACY))
+    for role, rows in correlations.groupby("x", sort=False):
+        sentences.append(role_sentence(rows, labels, lang, alpha))
+    return sentences
+
+
+def r_range(r: pd.Series) -> str:
+    """'0.21' or the range '0.21–0.35'."""
+    low, high = f"{r.min():.2f}", f"{r.max():.2f}"
+    return low if low == high else f"{low}–{high}"
+
+
+def role_sentence(rows: pd.DataFrame, labels: dict[str, str], lang: str, alpha: float) -> str:
+    """A role perception's significant correlations with the literacy subscales, by sign."""
+    role = labels[rows["x"].iloc[0]]
+    n = int(rows["n"].min())
+    found = rows[rows["p"] < alpha]
+    if found.empty:
+        return t("finding_role_none", lang, role=role, r_max=rows["r"].abs().max(), alpha=alpha_text(alpha), n=n)
+    parts = []
+    for sign, key in ((1, "finding_positive"), (-1, "finding_negative")):
+        part = found[found["r"] * sign > 0]
+        if len(part):
+            parts.append(t(key, lang, names=listing([labels[y] for y in part["y"]], lang), r=r_range(part["r"].abs())))
+    return t("finding_role", lang, role=role, found=f" {t('finding_and', lang)} ".join(parts), k=len(found), total=len(rows),
+             alpha=alpha_text(alpha), n=n)
+
+
+def intention(paths: pd.DataFrame | None, lang: str, n: int, alpha: float = ALPHA) -> list[str]:
+    """05: which predictors of intention are significant in the fitted structural model
+    (helpers.analysis.sem.paths, fitted on n respondents); `paths` None when the model did not converge."""
+    if paths is None or paths.empty or paths["p"].isna().all():
+        return [t("finding_not_converged", lang)]
+    cb = load_codebook()
+    paths = paths[paths["outcome"] == "bi"]
+    label = {p: cb.text(p, lang) for p in paths["predictor"]}
+    fmt = lambda rows: listing([f"{label[r.predictor]} (β = {r.std:.2f}, {p_text(r.p)})" for r in rows.itertuples()], lang)  # noqa: E731
+    found, rest = paths[paths["p"] < alpha], paths[~(paths["p"] < alpha)]
+    key = "finding_predictors_none" if found.empty else "finding_predictors_only" if len(found) == 1 else "finding_predictors"
+    return [t(key, lang, outcome=cb.text("bi", lang), found=fmt(found), rest=fmt(rest), alpha=alpha_text(alpha), n=n)]
+
+
+def needs(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """06: the most preferred way and place to learn against the runner-up, and the most against the
+    least useful kind of support (paired t)."""
+    cb = load_codebook()
+    sentences = [top_choice(df, name, lang, min_cell, alpha) for name in ("learn_form", "learn_location")]
+    support = stats.likert_summary(df, cb.blocks["support"]).sort_values("mean", ascending=False)
+    most, least = support["item"].iloc[0], support["item"].iloc[-1]
+    labels = {i: cb.text(i, lang) for i in support["item"]}
+    return sentences + paired_means(df, [(most, least)], labels, lang, min_cell, alpha)
+
+
+def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: float) -> str:
+    """The most chosen option of a single-choice question against the second (multinomial difference)."""
+    cb = load_codebook()
+    counts = df[name].value_counts()
+    if len(counts) < 2 or counts.sum() < min_cell:
+        return untestable(cb.text(name, lang), lang)
+    if is_small(counts.iloc[0], min_cell) or is_small(counts.iloc[1], min_cell):
+        return hidden(cb.text(name, lang), lang, min_cell)
+    labels = cb.labels(name, lang)
+    first, second = int(counts.index[0]), int(counts.index[1])
+    res = contrasts.multinomial_shares(df[name], first, second)
+    direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], alpha)
+    key = "finding_choice_equal" if direction == "equal" else "finding_choice"
+    return t(key, lang, question=cb.text(name, lang), first=labels[first], first_share=res["a"], second=labels[second],
+             second_share=res["b"], diff=res["difference"], low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
+
+
+def places(bubbles: pd.DataFrame, looked_up: pd.DataFrame, lang: str, min_cell: int, k: int = 3) -> list[str]:
+    """07: the k largest places on the map with their share of all respondents, what is pooled or
+    not drawn, and how many postcodes could not be placed."""
+    n = len(looked_up)
+    shown = bubbles[bubbles["level"] != "hidden"].nlargest(k, "n")
+    largest = listing([f"{row.name} ({row.n}, {100 * row.n / n:.1f}%)" for row in shown.itertuples()], lang)
+    sentences = [t("finding_places", lang, places=largest, n=n)]
+    not_drawn = int(bubbles.loc[bubbles["level"] == "hidden", "n"].sum())
+    unplaced = int((looked_up["reason"] != "").sum())
+    sentences.append(t("finding_unplaced", lang, unplaced=unplaced, not_drawn=not_drawn, min_cell=min_cell, n=n))
+    return sentences
+
+
+def waves(comparison: pd.DataFrame, lang: str, alpha: float = ALPHA) -> list[str]:
+    """08: which headline indicators rose or fell between the waves (significant at alpha, not about
+    equal), each with both values, the difference, its 95% CI and both bases; the rest about equal.
+    Holm-adjusted p values are used when the comparison carries them (column p_holm)."""
+    cb = load_codebook()
+    p = comparison["p_holm"] if "p_holm" in comparison else comparison["p"]
+    rows = comparison.assign(p_used=p)
+    changed = []
+    for row in rows.itertuples():
+        direction = (shares_direction(row.difference, row.ci_low, row.ci_high, row.p_used, alpha) if row.kind == "%"
+                     else means_direction(row.difference, row.p_used, alpha))
+        if direction != "equal":
+            fmt = ".1f" if row.kind == "%" else ".2f"
+            changed.append(t(f"finding_wave_{direction}", lang, what=headline_label(row.id, cb, lang), a=format(row.a, fmt),
+                             b=format(row.b, fmt), diff=format(row.difference, "+" + fmt), low=format(row.ci_low, "+" + fmt),
+                             high=format(row.ci_high, "+" + fmt), p=p_text(row.p_used), n_a=row.n_a, n_b=row.n_b))
+    summary = t("finding_waves", lang, changed=len(changed), total=len(rows), alpha=alpha_text(alpha),
+                n_a=int(rows["n_a"].max()), n_b=int(rows["n_b"].max()))
+    return [summary, *changed]
+
+
+def context(df: pd.DataFrame, weights: pd.Series, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """09: at least weekly use at work weighted against unweighted (Kish's effective n), and whether
+    use at work changes with age (Spearman's rho between age and use, with the youngest and oldest
+    age groups that are not small cells)."""
+    headline = weighting.weighted_headline(df, weights, [("use_work_weekly", "use_work", (4, 5))], []).iloc[0]
+    difference = headline["weighted"] - headline["unweighted"]
+    key = "finding_weighting_equal" if abs(difference) < EQUAL_POINTS else "finding_weighting"
+    sentences = [t(key, lang, weighted=headline["weighted"], unweighted=headline["unweighted"], diff=difference,
+                   ess=headline["ess"], n=headline["n"])]
+    return sentences + [age_gradient(df, lang, min_cell, alpha)]
+
+
+def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> str:
+    """Does use at work fall (or rise) with age? Spearman's rho of age and use (p < alpha), with the
+    share using it at least weekly in the youngest and the oldest group shown."""
+    pair = df[["age", "use_work"]].dropna()
+    if len(pair) < min_cell:
+        return untestable(t("finding_age_what", lang), lang)
+    rho = stats.spearman(pair, "age", "use_work").iloc[0]
+    groups = age_groups(pair["age"])
+    table = pd.DataFrame({"n": pair["use_work"].groupby(groups, observed=True).size(),
+                          "weekly": pair["use_work"].ge(4).groupby(groups, observed=True).mean() * 100})
+    table = table[table["n"] >= min_cell]
+    if len(table) < 2:
+        return hidden(t("finding_age_what", lang), lang, min_cell)
+    young, old = table.index[0], table.index[-1]
+    direction = ("falls" if rho["rho"] < 0 else "rises") if significant(rho["p"], alpha) else "flat"
+    return t(f"finding_age_{direction}", lang, rho=rho["rho"], p=p_text(rho["p"]), n=int(rho["n"]), young=young,
+             young_share=table.loc[young, "weekly"], old=old, old_share=table.loc[old, "weekly"])

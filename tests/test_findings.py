@@ -1,0 +1,257 @@
+"""Finding sentences follow the data, not the report: on an export whose planted effects contradict the
+published study (data/synthetic/contrary.yaml) every chapter's sentences say what was planted, in both
+languages, and the published-versus-reproduced verdicts mark the contradicted claims 'differs'; on the
+synthetic default they say what the report says. The rules (about equal, significant, hidden, cannot
+be concluded) are checked on hand-made data with known answers."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.analysis import contrasts, sem, waves
+from helpers.analysis import reproduction as figures
+from helpers.analysis.weighting import weights
+from helpers.ingest.io import read_export
+from helpers.paths import DATA_DIR
+from helpers.prepare import geo
+from helpers.prepare.cleaning import clean
+from helpers.present import findings
+from helpers.present.published import compare, regime_of
+from helpers.present.tables import headline_label
+from helpers.synth import generate, load_params, merged, write_export
+
+LANGS = ("nl", "en")
+
+
+def cleaned(params, cb, folder):
+    """An export generated from `params`, written and read as the runner does, then cleaned."""
+    return clean(read_export(write_export(generate(params, cb=cb), folder / "export.csv", params)), cb)
+
+
+def models(result, cb) -> dict:
+    """What the notebooks fit or look up once: the intention model and the places."""
+    df = result.data
+    model = sem.fit(sem.model_text(figures.intention_model(cb), "bi", list(figures.UTAUT)), df)
+    looked_up = geo.lookup(df["postcode"])
+    return {"paths": sem.paths(model), "n": model.n_obs, "looked_up": looked_up, "bubbles": geo.bubbles(looked_up, 5)}
+
+
+def sentences(result, fitted: dict, lang: str) -> dict[str, list[str]]:
+    """Every chapter's finding sentences for one cleaned export."""
+    df = result.data
+    return {"cleaning": findings.cleaning(result, lang), "usage": findings.usage(df, lang, 5),
+            "pros_cons": findings.pros_cons(figures.users(df), lang, 5), "literacy": findings.literacy(df, lang, 5),
+            "intention": findings.intention(fitted["paths"], lang, fitted["n"]), "needs": findings.needs(df, lang, 5),
+            "places": findings.places(fitted["bubbles"], fitted["looked_up"], lang, 5),
+            "context": findings.context(df, weights(df, "gov_type"), lang, 5)}
+
+
+@pytest.fixture(scope="session")
+def contrary_params():
+    return load_params(DATA_DIR / "synthetic" / "contrary.yaml")
+
+
+@pytest.fixture(scope="session")
+def contrary(tmp_path_factory, contrary_params, cb):
+    return cleaned(contrary_params, cb, tmp_path_factory.mktemp("contrary"))
+
+
+@pytest.fixture(scope="session")
+def default(export_csv, cb):
+    return clean(read_export(export_csv), cb)
+
+
+@pytest.fixture(scope="session")
+def fitted(contrary, default, cb):
+    return {"contrary": models(contrary, cb), "default": models(default, cb)}
+
+
+@pytest.fixture(scope="session")
+def said(contrary, default, fitted):
+    return {(name, lang): sentences(result, fitted[name], lang) for name, result in (("contrary", contrary), ("default", default))
+            for lang in LANGS}
+
+
+def phrase(lang, nl, en):
+    return {"nl": nl, "en": en}[lang]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["contrary", "default"])
+def test_every_sentence_names_its_base(said, name, lang):
+    for chapter, lines in said[name, lang].items():
+        assert lines, chapter
+        assert all("N = " in s or "N ≥ " in s for s in lines), (chapter, lines)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_usage_follows_the_planted_direction(said, lang):
+    contrary, default = said["contrary", lang]["usage"][0], said["default", lang]["usage"][0]
+    assert phrase(lang, "**hoger in de vrije tijd** (53.1%)", "**higher in free time** (53.1%)") in contrary   # planted 254 of 478
+    assert phrase(lang, "**hoger op het werk** (53.1%)", "**higher at work** (53.1%)") in default
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_more_disadvantages_than_advantages_when_planted(said, lang):
+    assert phrase(lang, "Meer gebruikers zien **nadelen**", "More users see **disadvantages**") in said["contrary", lang]["pros_cons"][0]
+    assert phrase(lang, "Meer gebruikers zien **voordelen**", "More users see **advantages**") in said["default", lang]["pros_cons"][0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name, only", [("contrary", "ee"), ("default", "pe")])
+def test_the_only_significant_predictor_is_the_planted_one(said, cb, name, only, lang):
+    (sentence,) = said[name, lang]["intention"]
+    assert sentence.startswith(f"**{cb.text(only, lang)} (β = ")
+    assert phrase(lang, "**enige significante voorspeller**", "**only significant predictor**") in sentence
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name, top, low", [("contrary", "lit_tech", "lit_crit"), ("default", "lit_comm", "lit_tech")])
+def test_literacy_ranks_as_planted(said, cb, name, top, low, lang):
+    first, *tests = said[name, lang]["literacy"]
+    assert f"**{cb.text(top, lang)}** (M = " in first and f"**{cb.text(low, lang)}** (M = " in first
+    lower = [s for s in tests if s.startswith(f"**{cb.text(low, lang)}**")]
+    assert len(lower) == 4 and all(phrase(lang, "**lager**", "**lower**") in s for s in lower)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name, first, most_useful", [("contrary", 2, "support_legal"), ("default", 1, "support_inspiration")])
+def test_needs_follow_the_planted_preferences(said, cb, name, first, most_useful, lang):
+    form, _, support = said[name, lang]["needs"]
+    assert form.index(cb.labels("learn_form", lang)[first]) < form.index(cb.labels("learn_form", lang)[3 - first])
+    assert support.startswith(f"**{findings.capital(cb.text(most_useful, lang))}**") and phrase(lang, "**hoger**", "**higher**") in support
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name, largest", [("contrary", "Antwerpen"), ("default", "Brussel")])
+def test_the_largest_place_is_the_planted_one(said, name, largest, lang):
+    assert phrase(lang, "De grootste werklocaties: ", "The largest work locations: ") + f"{largest} (" in said[name, lang]["places"][0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["contrary", "default"])
+def test_no_age_gradient_where_none_was_planted(said, name, lang):
+    assert phrase(lang, "**niet significant met de leeftijd**", "**not change significantly with age**") in said[name, lang]["context"][1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cleaning_sentence_counts_the_planted_exclusions(said, contrary_params, lang):
+    excluded = sum(contrary_params["exclusions"].values())
+    n_in = contrary_params["n_valid"] + excluded
+    assert phrase(lang, f"Van {n_in} antwoorden werden er {excluded} uitgesloten", f"Of {n_in} responses, {excluded} were excluded") \
+        in said["contrary", lang]["cleaning"][0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_waves_name_what_was_planted_to_move(default, contrary, cb, lang):
+    said = findings.waves(waves.compare_waves(default.data, contrary.data), lang)
+    fell, rose = phrase(lang, "** daalde van", "** fell from"), phrase(lang, "** steeg van", "** rose from")
+    moved = {fid: next((s for s in said if s.startswith(f"**{headline_label(fid, cb, lang)}**")), "")
+             for fid in ("use_work_weekly", "use_free_weekly", "pros_agree", "cons_agree", "lit_tech", "lit_crit", "pe")}
+    assert all(fell in moved[f] for f in ("use_work_weekly", "pros_agree", "lit_crit")), moved
+    assert all(rose in moved[f] for f in ("use_free_weekly", "cons_agree", "lit_tech")), moved
+    assert moved["pe"] == ""   # performance expectancy's items were not changed
+
+
+@pytest.fixture(scope="session")
+def contrary_verdicts(contrary, fitted):
+    df = contrary.data
+    computed = (figures.usage_figures(df) | figures.pros_cons_figures(figures.users(df)) | figures.needs_figures(df)
+                | figures.literacy_figures(df) | figures.sem_figures(fitted["contrary"]["paths"]))
+    return {lang: compare(computed, lang, regime=regime_of(df)) for lang in LANGS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_contradicted_claims_differ(contrary_verdicts, lang):
+    table = contrary_verdicts[lang]
+    status = table.iloc[:, -2]
+    contradicted = ["usage.chi2.p", "pros.agree", "cons.agree", "sem.path.pe", "sem.path.ee", "sem.only", "lit.first", "lit.last",
+                    "lit.ttest.tech_vs_crit", "needs.form.first", "needs.support.first", "needs.support.last"]
+    assert (status[contradicted] == phrase(lang, "wijkt af", "differs")).all(), status[contradicted]
+    assert table.loc["usage.chi2.p"].iloc[-1] == phrase(lang, "richting omgekeerd", "direction reversed")
+    assert table.loc["lit.ttest.tech_vs_crit"].iloc[-1] == phrase(lang, "richting omgekeerd", "direction reversed")
+    kept = ["pros.ttest.time_saving_vs_data", "cons.ttest.energy_vs_incorrect", "usage.spearman.p", "sem.path.si"]
+    assert (status[kept] == phrase(lang, "klopt", "agrees")).all(), status[kept]
+    assert table.attrs["regime"] == "synthetic"
+
+
+# --- The rules on hand-made data ------------------------------------------------------------------
+
+def test_paired_shares_against_a_hand_computation():
+    """10 pairs in both, 6 only in a, 2 only in b, 12 in neither: McNemar exact p = 74/256; Wald CI."""
+    a = [1] * 10 + [1] * 6 + [0] * 2 + [0] * 12
+    b = [1] * 10 + [0] * 6 + [1] * 2 + [0] * 12
+    res = contrasts.paired_shares(pd.DataFrame({"a": a, "b": b}), "a", "b", (1,))
+    assert res["n"] == 30 and res["difference"] == pytest.approx(400 / 30)
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((-4.5188, 31.1855), abs=1e-4)
+    assert res["p"] == pytest.approx(74 / 256)
+
+
+def test_multinomial_shares_against_a_hand_computation():
+    """50 / 30 / 20 of 100: difference 20 points, SE sqrt((.8 - .04) / 100), z test."""
+    res = contrasts.multinomial_shares(pd.Series([1] * 50 + [2] * 30 + [3] * 20), 1, 2)
+    assert (res["ci_low"], res["ci_high"]) == pytest.approx((2.9134, 37.0866), abs=1e-4)
+    assert res["p"] == pytest.approx(0.021781, abs=1e-6)
+
+
+@pytest.mark.parametrize("difference, low, high, p, expected", [
+    (1.5, -1.0, 4.0, 1e-9, "equal"),    # under 2 points
+    (5.0, -0.5, 10.5, 1e-9, "equal"),   # CI includes 0
+    (5.0, 1.0, 9.0, 0.01, "equal"),     # not significant at the report's .001
+    (5.0, 1.0, 9.0, 1e-5, "higher"),
+    (-5.0, -9.0, -1.0, 1e-5, "lower"),
+])
+def test_when_two_shares_are_about_equal(difference, low, high, p, expected):
+    assert findings.shares_direction(difference, low, high, p, findings.ALPHA) == expected
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_is_said_when_nothing_can_be_concluded(lang):
+    assert findings.intention(None, lang, n=0) == [phrase(lang, "Het structurele model convergeerde niet: over de voorspellers van de "
+                                                          "gebruiksintentie wordt niets besloten.", "The structural model did not converge: "
+                                                          "nothing is concluded about the predictors of intention.")]
+    few = pd.DataFrame({"use_work": [1, 1, 1] + [4] * 20})
+    assert phrase(lang, "minder dan 5 respondenten", "fewer than 5 respondents") in findings.never_users(few, lang, 5)
+    assert phrase(lang, "te weinig antwoorden", "too few answers") in findings.pros_cons(few.iloc[:3], lang, 5)[0]
+
+
+def test_figures_of_too_few_respondents_are_not_shown(default):
+    """Three never-users at work: the reasons they give are not judged, the other figures are."""
+    df = default.data.copy()
+    never = df.index[df["use_work"].eq(1)]
+    df.loc[never[3:], "use_work"] = 2
+    hidden = figures.usage_hidden(df, 5)
+    assert hidden == {"reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
+    table = compare(figures.usage_figures(df), "en", hidden=hidden, regime="synthetic")
+    assert (table.loc[sorted(hidden), "Status"] == "not shown").all()
+    assert table.loc["reasons.free.privacy", "Status"] == "agrees"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_age_gradient_is_found_where_there_is_one(lang):
+    """240 respondents aged 20-65: use falls by age band (planted), then the same uses shuffled (none)."""
+    age = np.tile(np.arange(20, 66), 6)[:240]
+    use = np.select([age < 31, age < 41, age < 51], [5, 4, 3], 2)
+    gradient = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5, findings.ALPHA)
+    assert phrase(lang, "**daalt met de leeftijd**", "**falls with age**") in gradient and "100.0%" in gradient
+    shuffled = np.random.default_rng(1).permutation(use)
+    flat = findings.age_gradient(pd.DataFrame({"age": age, "use_work": shuffled}), lang, 5, findings.ALPHA)
+    assert phrase(lang, "niet significant met de leeftijd", "not change significantly with age") in flat
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("r, word", [(-0.5, "**falls with age**"), (0.5, "**rises with age**")])
+def test_the_generator_plants_an_age_gradient_the_finding_reports(tmp_path, params, cb, r, word):
+    planted = merged(params, {"profile": {"age": {**params["profile"]["age"], "usage_correlation": r}}})
+    df = cleaned(planted, cb, tmp_path).data
+    rho = df[["age", "use_work"]].astype(float).corr(method="spearman").iloc[0, 1]
+    assert rho == pytest.approx(r, abs=0.12)
+    assert word in findings.context(df, weights(df, None), "en", 5)[1]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_contrary_findings_do_not_hang_on_one_seed(tmp_path, contrary_params, cb, seed):
+    result = cleaned(merged(contrary_params, {"seed": seed}), cb, tmp_path)
+    said = sentences(result, models(result, cb), "en")
+    assert "**higher in free time**" in said["usage"][0] and "More users see **disadvantages**" in said["pros_cons"][0]
+    assert said["intention"][0].startswith(f"**{cb.text('ee', 'en')} (β = ") and "**only significant predictor**" in said["intention"][0]
