@@ -12,7 +12,7 @@ from helpers.paths import NOTEBOOKS_DIR
 from helpers.prepare.cleaning import clean
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-CHAPTER_ENDS = {"ch.published()", "ch.key_figure()", "ch.versions()"}   # the one call every chapter ends with
+CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.key_figure()", "ch.versions()"}   # the one call every chapter ends with
 THREADED = re.compile(r"\b(lang|min_cell|artifacts|cb|df)\b")
 
 
@@ -105,3 +105,17 @@ def test_a_model_that_cannot_be_estimated_says_so(export, cb, tmp_path):
     few = save_processed(clean(export, cb).data.head(8), tmp_path / "few.parquet")
     shown = Intention(few, lang="en", min_cell=5).structural_model()
     assert shown.data.startswith("The model could not be estimated on these data (")
+
+
+CONCLUSION_WORDS = re.compile(r"significant|over-represent|oververtegenwoordig|sterker vertegenwoordigd|highest|lowest|hoogste|"
+                              r"laagste|\blead\b|the only|de enige|planted|geplant", re.I)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_narrative_states_findings_only_as_the_reports_quoted_claims(path):
+    """A finding in markdown would stay the same on any export: it must be a quoted claim of the report."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    lines = [line for c in nb["cells"] if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()]
+    stated = [line for line in lines if CONCLUSION_WORDS.search(line) and not line.startswith(">")
+              and not line.startswith(("Berekend uit", "Computed from"))]
+    assert not stated, stated

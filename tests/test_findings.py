@@ -38,7 +38,7 @@ def models(result, cb) -> dict:
 def sentences(result, fitted: dict, lang: str) -> dict[str, list[str]]:
     """Every chapter's finding sentences for one cleaned export."""
     df = result.data
-    return {"cleaning": findings.cleaning(result, lang), "usage": findings.usage(df, lang, 5),
+    return {"cleaning": findings.cleaning(result, lang, 5), "usage": findings.usage(df, lang, 5),
             "pros_cons": findings.pros_cons(figures.users(df), lang, 5), "literacy": findings.literacy(df, lang, 5),
             "intention": findings.intention(fitted["paths"], lang, fitted["n"]), "needs": findings.needs(df, lang, 5),
             "places": findings.places(fitted["bubbles"], fitted["looked_up"], lang, 5),

@@ -10,12 +10,13 @@ report. A notebook cell then reads like the report's sentence:
 """
 from __future__ import annotations
 
+import html
 from functools import cached_property, wraps
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
@@ -23,18 +24,22 @@ from helpers.analysis import reproduction, stats
 from helpers.ingest import io
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import PROCESSED_DEFAULT
-from helpers.present import plots, published, report, tables
+from helpers.present import findings, plots, published, report, tables
 from helpers.present.text import t
 
 
 class Block:
-    """What one call shows: its tables and charts, one after the other."""
+    """What one call shows: its tables, charts and notes, one after the other."""
 
     def __init__(self, *parts):
         self.parts = [p for p in parts if p is not None]
 
+    def _ipython_display_(self) -> None:
+        for part in self.parts:
+            display(part)
+
     def _repr_html_(self) -> str:
-        return "".join(p._repr_html_() for p in self.parts)
+        return "".join(p._repr_html_() if hasattr(p, "_repr_html_") else html.escape(p.data) for p in self.parts)
 
 
 def guarded(block):
@@ -49,6 +54,9 @@ def guarded(block):
     return shown
 
 
+MODEL_ERRORS = (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError)   # a model that cannot be estimated
+
+
 def estimable(block):
     """A model block that says so when the model cannot be estimated on these data (too few complete
     answers, no convergence, a singular matrix), instead of failing the report."""
@@ -56,23 +64,23 @@ def estimable(block):
     def shown(self, *args, **kwargs):
         try:
             return guarded(block)(self, *args, **kwargs)
-        except (RuntimeError, ValueError, ArithmeticError, np.linalg.LinAlgError) as err:
+        except MODEL_ERRORS as err:
             return self.note("model_failed", reason=str(err).splitlines()[0] if str(err) else type(err).__name__)
 
     return shown
 
 
 class Chapter:
-    """One chapter of the report. Subclasses set `number` (the report's numbering of tables and
-    figures), `key` (the landing page's key figure, message key_<key>) and the chapter's own blocks."""
+    """One chapter of the report. Subclasses set `number` (the report's numbering of tables and figures),
+    `finding_sentences` (what the chapter found, from helpers.present.findings) and their own blocks.
+    `alpha` is the significance threshold of every claim: the report's own (p < .001)."""
 
     number = 0
-    key = ""
 
     def __init__(self, processed: str | Path | None = None, *, lang: str = "nl", min_cell: int = 5,
-                 artifacts: str | Path | None = None, among: str = "all"):
+                 artifacts: str | Path | None = None, among: str = "all", alpha: float = findings.ALPHA):
         report.setup_notebook()
-        self.lang, self.min_cell, self.artifacts, self.among = lang, min_cell, artifacts, among
+        self.lang, self.min_cell, self.artifacts, self.among, self.alpha = lang, min_cell, artifacts, among, alpha
         self.cb = load_codebook()
         self.data = self.load(processed)
         self.counts = {"table": 0, "figure": 0}
@@ -225,19 +233,27 @@ class Chapter:
         return set()
 
     @guarded
-    def published(self) -> Styler:
-        """Published versus reproduced: each published figure beside the value computed here."""
-        frame = published.compare(self.published_figures(), self.lang, hidden=self.hidden_figures())
-        return self.table(frame, self.t("published_title"), "published_vs_reproduced", decimals=2)
+    def published(self) -> Block:
+        """Published versus reproduced: each claim of the report judged on this run's data, with the
+        legend of the statuses and the tolerance regime (synthetic or real data)."""
+        regime = published.regime_of(self.data)
+        frame = published.compare(self.published_figures(), self.lang, hidden=self.hidden_figures(), regime=regime)
+        return Block(self.table(frame, self.t("published_title"), "published_vs_reproduced", decimals=2),
+                     Markdown(published.legend(self.lang, regime)))
 
-    def key_values(self) -> dict:
-        """The values of the chapter's key figure (message key_<key>)."""
+    def finding_sentences(self) -> list[str]:
+        """What this chapter found, in the page's language (helpers.present.findings)."""
         raise NotImplementedError
 
     @guarded
+    def findings(self) -> Markdown:
+        """What this run's data show, sentence by sentence, computed (never typed)."""
+        return Markdown("\n".join(f"- {sentence}" for sentence in self.finding_sentences()))
+
+    @guarded
     def key_figure(self) -> Markdown:
-        """The chapter's headline in one sentence, kept for the run's landing page."""
-        return report.key_figure(self.key, self.lang, self.artifacts, **self.key_values())
+        """The chapter's headline, its first finding, kept for the run's landing page."""
+        return report.key_figure(self.finding_sentences()[0], self.artifacts)
 
     @staticmethod
     def versions() -> Styler:

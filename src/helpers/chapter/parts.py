@@ -16,11 +16,11 @@ from pandas.io.formats.style import Styler
 
 from helpers import disclosure, synth
 from helpers.analysis import reproduction, sem, stats, waves, weighting
-from helpers.chapter.base import Block, Chapter, estimable, guarded
+from helpers.chapter.base import MODEL_ERRORS, Block, Chapter, estimable, guarded
 from helpers.ingest import io
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.prepare import cleaning, geo
-from helpers.present import context, plots, report, tables
+from helpers.present import context, findings, plots, report, tables
 
 CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
 
@@ -28,7 +28,7 @@ CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model 
 class Cleaning(Chapter):
     """01: from the raw export to the analysis sample (method section: Tables 1-3, age, Chart 1)."""
 
-    number, key = 1, "cleaning"
+    number = 1
 
     def __init__(self, raw: str | Path | None, mapping: str | Path | None = None, processed: str | Path | None = None, *,
                  speeder_share_of_median: float = 0.4, start_year_after: int = 2019, **options):
@@ -93,14 +93,14 @@ class Cleaning(Chapter):
     def hidden_figures(self) -> set[str]:
         return self._sample_figures[1]
 
-    def key_values(self) -> dict:
-        return {"n_in": len(self.export), "n_out": len(self.data)}
+    def finding_sentences(self) -> list[str]:
+        return findings.cleaning(self.result, self.lang, self.min_cell)
 
 
 class Usage(Chapter):
     """02: use at work and in free time, reasons for never using, systems, paid versions (section 1.1)."""
 
-    number, key = 2, "usage"
+    number = 2
 
     @guarded
     def frequency(self) -> Styler:
@@ -124,14 +124,17 @@ class Usage(Chapter):
     def published_figures(self) -> dict[str, float]:
         return reproduction.usage_figures(self.data)
 
-    def key_values(self) -> dict:
-        return {"work": stats.share(self.data["use_work"], (4, 5)), "free": stats.share(self.data["use_free"], (4, 5))}
+    def hidden_figures(self) -> set[str]:
+        return reproduction.usage_hidden(self.data, self.min_cell)
+
+    def finding_sentences(self) -> list[str]:
+        return findings.usage(self.data, self.lang, self.min_cell, self.alpha)
 
 
 class ProsCons(Chapter):
     """03: advantages, disadvantages and specific use, among those who use generative AI at work (1.2, 1.3)."""
 
-    number, key = 3, "pros_cons"
+    number = 3
 
     def __init__(self, processed=None, **options):
         super().__init__(processed, among="users", **options)
@@ -139,28 +142,26 @@ class ProsCons(Chapter):
     def published_figures(self) -> dict[str, float]:
         return reproduction.pros_cons_figures(self.users) | reproduction.task_figures(self.users)
 
-    def key_values(self) -> dict:
-        return {"pros": stats.share(self.users["pros_agree"], (4, 5)), "cons": stats.share(self.users["cons_agree"], (4, 5))}
+    def finding_sentences(self) -> list[str]:
+        return findings.pros_cons(self.users, self.lang, self.min_cell, self.alpha)
 
 
 class Literacy(Chapter):
     """04: generative-AI literacy (five subscales, Appendix 1) and role perception (sections 2, 2.1)."""
 
-    number, key = 4, "literacy"
+    number = 4
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.literacy_figures(self.data) | reproduction.role_figures(self.data)
 
-    def key_values(self) -> dict:
-        means = self.profile_means("literacy")
-        return {"top": self.label(means["variable"].iloc[0]), "top_m": means["mean"].iloc[0],
-                "low": self.label(means["variable"].iloc[-1]), "low_m": means["mean"].iloc[-1]}
+    def finding_sentences(self) -> list[str]:
+        return findings.literacy(self.data, self.lang, self.min_cell, self.alpha)
 
 
 class Intention(Chapter):
     """05: intention to use: the UTAUT scales, the measurement model, the structural model (section 3)."""
 
-    number, key = 5, "sem"
+    number = 5
 
     @cached_property
     def factors(self) -> dict[str, list[str]]:
@@ -210,43 +211,42 @@ class Intention(Chapter):
             self.figure(diagram, "path_diagram"))
 
     @estimable
-    def predictors(self) -> Markdown:
-        return report.predictors_sentence(sem.paths(self.model), {f: self.label(f) for f in self.factors}, self.lang)
-
-    @estimable
     def robustness(self) -> Styler:
         """Intention's scale score on the four scale scores, standardized, HC3 standard errors."""
         res = stats.robust_regression(self.data, "bi", list(reproduction.UTAUT))
         return self.table(tables.robust_table(res, self.cb, self.lang), self.t("robust_title"), "robust_regression", decimals=3)
 
     def published_figures(self) -> dict[str, float]:
-        return reproduction.utaut_figures(self.data) | reproduction.sem_figures(sem.paths(self.model))
+        try:
+            paths = sem.paths(self.model)
+        except MODEL_ERRORS:
+            return reproduction.utaut_figures(self.data)   # the model's claims cannot be judged: not shown
+        return reproduction.utaut_figures(self.data) | reproduction.sem_figures(paths)
 
-    def key_values(self) -> dict:
-        paths = sem.paths(self.model)
-        names = [self.label(p) for p in paths.loc[paths["p"] < 0.05, "predictor"]]
-        return {"names": ", ".join(names) or self.t("none")}
+    def finding_sentences(self) -> list[str]:
+        try:
+            model = self.model
+        except MODEL_ERRORS:
+            return findings.intention(None, self.lang, 0, self.alpha)
+        return findings.intention(sem.paths(model), self.lang, model.n_obs, self.alpha)
 
 
 class Needs(Chapter):
     """06: how and where staff prefer to learn, which support they would find useful (section 4)."""
 
-    number, key = 6, "needs"
+    number = 6
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.needs_figures(self.data)
 
-    def key_values(self) -> dict:
-        form = tables.choice_table(self.data, "learn_form", self.cb, self.lang, self.min_cell)
-        support = tables.sorted_by_mean(self.data, self.cb.blocks["support"])[0]
-        return {"form": form.iloc[0, 0], "share": float(form.iloc[0, 2]), "support": self.label(support),
-                "mean": self.data[support].astype(float).mean()}
+    def finding_sentences(self) -> list[str]:
+        return findings.needs(self.data, self.lang, self.min_cell, self.alpha)
 
 
 class Places(Chapter):
     """07: where respondents work, by postcode: the map, places, provinces (method section)."""
 
-    number, key = 7, "map"
+    number = 7
 
     @cached_property
     def places(self) -> pd.DataFrame:
@@ -289,14 +289,14 @@ class Places(Chapter):
                                    title, "n", decimals=0)
         return Block(shown, self.figure(chart, name))
 
-    def key_values(self) -> dict:
-        return {"places": ", ".join(self.bubbles.nlargest(3, "n")["name"])}
+    def finding_sentences(self) -> list[str]:
+        return findings.places(self.bubbles, self.places, self.lang, self.min_cell)
 
 
 class Waves(Chapter):
     """08: this export beside an earlier run (a previous wave, another organisation)."""
 
-    number, key = 8, "waves"
+    number = 8
 
     def __init__(self, processed=None, compare_with: str | Path | None = None, **options):
         super().__init__(processed, **options)
@@ -317,14 +317,14 @@ class Waves(Chapter):
         return Block(self.table(tables.waves_table(self.comparison, self.names, self.cb, self.lang), self.t("waves_title"), "waves"),
                      *charts)
 
-    def key_values(self) -> dict:
-        return {"changed": int((self.comparison["p"] < 0.05).sum()), "total": len(self.comparison)}
+    def finding_sentences(self) -> list[str]:
+        return findings.waves(self.comparison, self.lang, self.alpha)
 
 
 class Context(Chapter):
     """09: headline indicators weighted and unweighted, related studies, use by age and education."""
 
-    number, key = 9, "context"
+    number = 9
 
     def __init__(self, processed=None, weight_by: str | None = "gov_type", **options):
         super().__init__(processed, **options)
@@ -360,5 +360,5 @@ class Context(Chapter):
         return self.table(context.use_by(self.data, groups, self.lang, self.min_cell), self.t(f"by_{group}_title"),
                           f"use_by_{group}")
 
-    def key_values(self) -> dict:
-        return self.headline.set_index("id").loc["use_work_weekly", ["weighted", "unweighted"]].to_dict()
+    def finding_sentences(self) -> list[str]:
+        return findings.context(self.data, self.weights, self.lang, self.min_cell, self.alpha)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
 from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES
-from helpers.disclosure import HIDDEN, is_small
+from helpers.disclosure import HIDDEN, is_small, shown_counts, suppress
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
 from helpers.present.tables import headline_label
@@ -111,10 +111,12 @@ def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], labels: dict[st
 
 # --- Chapters -----------------------------------------------------------------------------------
 
-def cleaning(result, lang: str) -> list[str]:
-    """01: from the responses to the analysis sample (per rule), and who the respondents are."""
+def cleaning(result, lang: str, min_cell: int) -> list[str]:
+    """01: from the responses to the analysis sample (per rule, the small-cell policy applied to the rules'
+    counts as in the exclusion table), and who the respondents are."""
     flow = result.flow[result.flow["step"] == "rule"]
-    rules = "; ".join(f"{RULE_TEXT[row.rule][lang].lower()}: {row.excluded}" for row in flow.itertuples())
+    shown = shown_counts(flow["excluded"], suppress(flow["excluded"], min_cell), min_cell)
+    rules = "; ".join(f"{RULE_TEXT[rule][lang].lower()}: {n}" for rule, n in zip(flow["rule"], shown))
     data = result.data
     age = data["age"].dropna().astype(float)
     return [t("finding_cleaning", lang, n_in=len(result.account), excluded=int(flow["excluded"].sum()), rules=rules, n_out=len(data)),
@@ -270,15 +272,15 @@ def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: flo
 
 
 def places(bubbles: pd.DataFrame, looked_up: pd.DataFrame, lang: str, min_cell: int, k: int = 3) -> list[str]:
-    """07: the k largest places on the map with their share of all respondents, what is pooled or
-    not drawn, and how many postcodes could not be placed."""
+    """07: the k largest places on the map with their share of all respondents, and how many respondents
+    are not on it (no place, or a place too small even pooled: the split is in the table, protected there)."""
     n = len(looked_up)
     shown = bubbles[bubbles["level"] != "hidden"].nlargest(k, "n")
     largest = listing([f"{row.name} ({row.n}, {100 * row.n / n:.1f}%)" for row in shown.itertuples()], lang)
     sentences = [t("finding_places", lang, places=largest, n=n)]
-    not_drawn = int(bubbles.loc[bubbles["level"] == "hidden", "n"].sum())
-    unplaced = int((looked_up["reason"] != "").sum())
-    sentences.append(t("finding_unplaced", lang, unplaced=unplaced, not_drawn=not_drawn, min_cell=min_cell, n=n))
+    off_map = int((looked_up["reason"] != "").sum() + bubbles.loc[bubbles["level"] == "hidden", "n"].sum())
+    sentences.append(t("finding_unplaced", lang, off_map=off_map if not is_small(off_map, min_cell) else HIDDEN,
+                       min_cell=min_cell, n=n))
     return sentences
 
 

@@ -64,24 +64,13 @@ def keep(shown, name: str, folder: str | Path | None):
     return Chart(shown) if isinstance(shown, Figure) else shown
 
 
-def predictors_sentence(paths: pd.DataFrame, labels: dict[str, str], lang: str, alpha: float = 0.05) -> Markdown:
-    """In words, from the fitted paths: which predictors are significant at `alpha` and which not."""
-    def names(rows: pd.DataFrame) -> str:
-        return ", ".join(labels[p] for p in rows["predictor"]) or t("none", lang)
-
-    significant = paths[paths["p"] < alpha]
-    return Markdown(t("predictors_sentence", lang, outcome=labels[paths["outcome"].iloc[0]], alpha=f"{alpha:g}".replace("0.", "."),
-                      significant=names(significant), others=names(paths[paths["p"] >= alpha])))
-
-
-def key_figure(key: str, lang: str, folder: str | Path | None, **values) -> Markdown:
-    """The chapter's headline in one sentence (catalogue message key_<key>, numbers from the run): shown
-    in the report and, with `folder`, kept as key_figure.txt for the run's landing page."""
-    sentence = t(f"key_{key}", lang, **values)
+def key_figure(sentence: str, folder: str | Path | None) -> Markdown:
+    """The chapter's headline (its first computed finding): shown in the report and, with `folder`, kept
+    as key_figure.txt (plain text) for the run's landing page."""
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / "key_figure.txt").write_text(sentence, encoding="utf-8")
-    return Markdown(f"**{sentence}**")
+        (Path(folder) / "key_figure.txt").write_text(sentence.replace("**", ""), encoding="utf-8")
+    return Markdown(f"**{sentence.replace('**', '')}**")
 
 
 def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, lang: str) -> Markdown:
