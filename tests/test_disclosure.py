@@ -50,3 +50,14 @@ def test_protected_counts_marks_hidden_cells():
 
 def test_a_share_is_hidden_when_its_count_or_complement_is_small():
     assert share_hidden([3, 100, 412, 0], [415, 415, 415, 415], 5).tolist() == [True, False, True, False]
+
+
+def test_a_likert_chart_pools_an_item_with_a_hidden_answer():
+    from helpers.present.plots import protected_distribution
+
+    answers = pd.Series([1] * 2 + [2] * 20 + [3] * 30 + [4] * 100 + [5] * 200)
+    shares, pooled = protected_distribution(answers, [1, 2, 3, 4, 5], 5)
+    assert pooled and shares[[1, 5]].tolist() == [0, 0]
+    assert shares[[2, 3, 4]].round(1).tolist() == [round(100 * 22 / 352, 1), round(100 * 30 / 352, 1), round(100 * 300 / 352, 1)]
+    shares, pooled = protected_distribution(pd.Series([1] * 3 + [3] * 100), [1, 2, 3, 4, 5], 5)   # even pooled, 3 disagree
+    assert shares.isna().all()

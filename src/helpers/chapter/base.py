@@ -165,7 +165,8 @@ class Chapter:
         heading = tables.with_n(self.t(title) if title else self.label(items), len(df))
         name = items if isinstance(items, str) else "_".join(names)
         figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names],
-                                                  self.cb.labels(names[0], self.lang), heading, self.min_cell),
+                                                  self.cb.labels(names[0], self.lang), heading, self.min_cell,
+                                                  self.t("pooled_answers")),
                              name) if chart else None
         return Block(self.table(tables.likert_table(df, names, self.cb, self.lang, self.min_cell), heading, name, decimals=2), figure)
 

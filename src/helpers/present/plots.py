@@ -80,28 +80,35 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
 
 
 def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], value_labels: dict[int, str],
-                   title: str, min_cell: int) -> Figure:
+                   title: str, min_cell: int, pooled_label: str) -> Figure:
     """Diverging stacked bars of 1-5 items (Heiberger & Robbins, 2014): the low answers left of zero,
     the high ones right, the middle answer split across zero; % of those answering each item.
-    Small-cell policy: an item with a hidden answer is drawn in three parts (low, middle, high); an
-    item whose parts would still give a hidden answer away is not drawn (marked in the alt text)."""
+    Small-cell policy: an item with a hidden answer is drawn in three hatched parts (low, middle, high,
+    legend `pooled_label`); an item whose parts would still give a hidden answer away is not drawn
+    (marked in the alt text)."""
     codes = list(value_labels)
-    shares = pd.DataFrame({item: protected_distribution(df[item], codes, min_cell) for item in items}).T
+    protected = {item: protected_distribution(df[item], codes, min_cell) for item in items}
+    shares = pd.DataFrame({item: dist for item, (dist, _) in protected.items()}).T
     colours = sns.color_palette("RdBu", len(codes))
     middle = len(codes) // 2
     fig, ax = _figure(8.0, 0.5 * len(items) + 1.6)
-    y = list(range(len(items)))[::-1]
     drawn = shares.fillna(0)
-    left = -(drawn[codes[:middle]].sum(axis=1) + drawn[codes[middle]] / 2)
-    for code, colour in zip(codes, colours):
-        ax.barh(y, drawn[code], left=left, color=colour, label=value_labels[code], edgecolor="white", linewidth=0.5)
-        left = left + drawn[code]
+    for y, item in zip(range(len(items) - 1, -1, -1), items):
+        left = -(drawn.loc[item, codes[:middle]].sum() + drawn.loc[item, codes[middle]] / 2)
+        for code, colour in zip(codes, colours):
+            ax.barh(y, drawn.loc[item, code], left=left, color=colour, label=value_labels[code], edgecolor="white",
+                    linewidth=0.5, hatch="////" if protected[item][1] else None)
+            left += drawn.loc[item, code]
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, [_wrap(label) for label in item_labels])
+    ax.set_yticks(range(len(items) - 1, -1, -1), [_wrap(label) for label in item_labels])
     ax.set_xlabel("%")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
     ax.set_title(_wrap(title, 60), loc="left", fontsize=11)
-    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3, frameon=False, fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    legend = dict(zip(labels, handles))   # one entry per answer
+    if any(pooled for _, pooled in protected.values()):
+        legend[pooled_label] = matplotlib.patches.Patch(facecolor="white", edgecolor="grey", hatch="////")
+    fig.legend(legend.values(), legend.keys(), loc="outside lower center", ncol=3, frameon=False, fontsize=8)
     low, high = codes[:middle], codes[middle + 1:]
     return described(fig, title, [f"{label}: " + (HIDDEN if shares.loc[item].isna().all() else
                                   f"{shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "
@@ -109,21 +116,21 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
                                   for item, label in zip(items, item_labels)])
 
 
-def protected_distribution(answers: pd.Series, codes: list[int], min_cell: int) -> pd.Series:
+def protected_distribution(answers: pd.Series, codes: list[int], min_cell: int) -> tuple[pd.Series, bool]:
     """% per answer code; with a hidden answer the low, middle and high parts pooled on their inner code
-    (codes 2, 3 and 4 of 1-5); all NaN when even the pooled parts would show a hidden answer."""
+    (codes 2, 3 and 4 of 1-5); all NaN when even the pooled parts would show a hidden answer. Second: pooled or not."""
     counts = answers.dropna().astype(int).value_counts().reindex(codes, fill_value=0)
     hidden = suppress(counts, min_cell, ordered=True)
     if not hidden.any():
-        return 100 * counts / max(counts.sum(), 1)
+        return 100 * counts / max(counts.sum(), 1), False
     middle = len(codes) // 2
     parts = [codes[:middle], [codes[middle]], codes[middle + 1:]]
     sums = [int(counts[p].sum()) for p in parts]
     if any(split_runs(hidden, p) or share_hidden(n, counts.sum(), min_cell) for p, n in zip(parts, sums) if n):
-        return pd.Series(float("nan"), index=codes)
+        return pd.Series(float("nan"), index=codes), False
     pooled = pd.Series(0.0, index=codes)
     pooled[[parts[0][-1], codes[middle], parts[2][0]]] = sums
-    return 100 * pooled / counts.sum()
+    return 100 * pooled / counts.sum(), True
 
 
 def described(fig: Figure, title: str, parts: list[str], limit: int = 900) -> Figure:
