@@ -56,3 +56,10 @@ def test_codebook_errors_name_the_file(tmp_path):
                    "scales: {}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="codebook.yaml: variable 'a' is defined twice"):
         load_codebook(bad)
+
+
+def test_every_scale_the_report_defines_has_its_definition_in_both_languages(cb):
+    assert {"lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth", "role_exec", "role_innov", "role_netw",
+            "pe", "ee", "si", "fc"} == set(cb.definitions)
+    assert all(d["nl"] and d["en"] for d in cb.definitions.values())
+    assert all("example" in cb.definitions[s] for s in ("lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth", "pe", "ee", "si", "fc"))

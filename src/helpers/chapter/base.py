@@ -191,6 +191,12 @@ class Chapter:
         return self.table(frame, self.t(f"{group}_scales_title"), f"{group}_scales", decimals=2)
 
     @guarded
+    def definitions(self, group: str) -> Styler:
+        """What each scale of a group means (the report's definition table), with its M and SD here."""
+        frame = tables.definition_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang, self.min_cell)
+        return self.table(frame, self.t(f"{group}_definitions_title"), f"{group}_definitions", decimals=2)
+
+    @guarded
     def appendix(self, group: str, title: str) -> Styler:
         """Every item of a group's scales: M, SD, corrected item-total r, alpha if deleted."""
         frame = tables.appendix_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang)

@@ -60,6 +60,7 @@ class Codebook:
     derived: dict[str, dict]
     value_sets: dict[str, dict[int, dict[str, str]]]
     survey: dict = field(default_factory=dict)
+    definitions: dict[str, dict] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -137,4 +138,8 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
         name: {**spec, "values": value_sets[spec["values"]], "map": {int(k): int(v) for k, v in spec["map"].items()}}
         for name, spec in raw.get("derived", {}).items()
     }
-    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}))
+    unknown = set(raw.get("definitions", {})) - set(raw["scales"])
+    if unknown:
+        raise ValueError(f"{path}: definitions of unknown scales {sorted(unknown)}")
+    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}),
+                    raw.get("definitions", {}))

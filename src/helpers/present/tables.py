@@ -314,6 +314,21 @@ def appendix_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str)
     return pd.concat(parts, ignore_index=True)
 
 
+def definition_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """The report's definition tables: per scale its definition, an example item (where the report gives
+    one), and its mean and SD computed here (hidden below min_cell answers). Scales without a definition
+    in the codebook (intention) are left out."""
+    scales = [s for s in scales if s in cb.definitions]
+    summary = scale_summary(df, {s: cb.scale_items(s) for s in scales}).set_index("scale")
+    enough = mean_shown(summary["n"].to_numpy(), min_cell)
+    return pd.DataFrame({
+        t("col_scale", lang): [cb.text(s, lang) for s in scales],
+        t("col_definition", lang): [cb.definitions[s][lang] for s in scales],
+        t("col_example", lang): [cb.definitions[s].get("example", {}).get(lang, "") for s in scales],
+        "M": summary["mean"].round(2).astype(object).where(enough, HIDDEN).to_numpy(),
+        "SD": summary["sd"].round(2).astype(object).where(enough, HIDDEN).to_numpy()})
+
+
 def scale_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
     """Per scale: items, N, M, SD and Cronbach's alpha with its 95% confidence interval."""
     res = scale_summary(df, {s: cb.scale_items(s) for s in scales})
