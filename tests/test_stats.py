@@ -146,3 +146,12 @@ def test_robust_regression_betas_equal_standardized_ols_and_hc3_errors():
     h = np.einsum("ij,jk,ik->i", X, bread, X)
     cov = bread @ X.T @ np.diag(e**2 / (1 - h) ** 2) @ X @ bread
     assert res["se"].tolist() == pytest.approx(np.sqrt(np.diag(cov))[1:].tolist())
+
+
+def test_goodness_of_fit_matches_the_hand_computation():
+    """Sample 315 local / 163 Flemish against 171,333 / 29,517 staff: expected 407.75 and 70.25, so
+    chi2 = 92.75²/407.75 + 92.75²/70.25 = 21.10 + 122.46 = 143.56 on 1 df."""
+    from helpers.analysis.stats import goodness_of_fit
+
+    res = goodness_of_fit(pd.Series({1: 315, 2: 163}), pd.Series({1: 171333, 2: 29517})).iloc[0]
+    assert res["chi2"] == pytest.approx(143.56, abs=0.01) and res["dof"] == 1 and res["n"] == 478

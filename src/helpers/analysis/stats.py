@@ -203,3 +203,17 @@ def robust_regression(df: pd.DataFrame, outcome: str, predictors: list[str]) -> 
     return pd.DataFrame({"predictor": predictors, "beta": fit.params[predictors].to_numpy(), "se": fit.bse[predictors].to_numpy(),
                          "ci_low": ci.loc[predictors, 0].to_numpy(), "ci_high": ci.loc[predictors, 1].to_numpy(),
                          "p": fit.pvalues[predictors].to_numpy(), "n": int(fit.nobs), "r2": fit.rsquared})
+
+
+def goodness_of_fit(observed: pd.Series, population: pd.Series) -> pd.DataFrame:
+    """Does the sample's distribution over categories follow the population's? Pearson's chi-square
+    goodness-of-fit test (scipy.stats.chisquare), expected counts from the population shares; categories
+    absent from the population are left out.
+
+    >>> goodness_of_fit(pd.Series({1: 315, 2: 163}), pd.Series({1: 171333, 2: 29517}))["p"].iloc[0] < .001
+    True
+    """
+    shared = observed.index.intersection(population.index)
+    counts, shares = observed[shared].astype(float), population[shared].astype(float) / population[shared].sum()
+    res = stats.chisquare(counts, shares * counts.sum())
+    return pd.DataFrame({"chi2": [res.statistic], "dof": [len(shared) - 1], "p": [res.pvalue], "n": [int(counts.sum())]})

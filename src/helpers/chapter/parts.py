@@ -21,6 +21,7 @@ from helpers.ingest import io
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.prepare import cleaning, geo
 from helpers.present import context, findings, plots, report, tables
+from helpers.present.text import p_text
 
 CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
 
@@ -70,6 +71,18 @@ class Cleaning(Chapter):
     def sample(self, name: str, title: str) -> Styler:
         """Tables 1-3: n and % of respondents per category, small cells hidden."""
         return self.frequencies(name, title)
+
+    @guarded
+    def sample_vs_population(self, name: str) -> Block:
+        """The sample beside the population of government staff on one variable, with the goodness-of-fit
+        test of the sample's distribution against the population's shares."""
+        population = weighting.load_population()[name]
+        frame = tables.population_table(self.data, name, population, self.cb, self.lang, self.min_cell)
+        counts = self.data[name].dropna().astype(int).value_counts()
+        test = stats.goodness_of_fit(counts, pd.Series(population["counts"])).iloc[0]
+        note = self.note("population_test", chi2=test["chi2"], dof=int(test["dof"]), p=p_text(test["p"]), n=int(test["n"]),
+                         source=population["source"])
+        return Block(self.table(frame, self.t("population_title", variable=self.label(name)), f"{name}_vs_population"), note)
 
     @guarded
     def age(self) -> Styler:

@@ -314,6 +314,25 @@ def appendix_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str)
     return pd.concat(parts, ignore_index=True)
 
 
+def population_table(df: pd.DataFrame, name: str, population: dict, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """The sample beside the population (data/population.yaml) on one variable: n and % of the sample
+    (the small-cell policy applied), the population count and %, and the difference in points."""
+    labels = cb.labels(name, lang)
+    counts = frequency_counts(df[name], labels)
+    pop = pd.Series(population["counts"], dtype=float).reindex(counts.index)
+    shown = (counts > 0) | pop.notna()   # a category nobody answered and the population does not count: left out
+    counts, pop = counts[shown], pop[shown]
+    hidden = suppress(counts, min_cell)
+    sample_pct, pop_pct = 100 * counts / counts.sum(), 100 * pop / pop.sum()
+    return pd.DataFrame({
+        t("col_category", lang): [labels[c] for c in counts.index],
+        t("col_n", lang): shown_counts(counts, hidden, min_cell).to_numpy(),
+        t("col_sample_percent", lang): hidden_as_mark(sample_pct, hidden),
+        t("col_population", lang): [f"{v:,.0f}" if pd.notna(v) else "" for v in pop],
+        t("col_population_percent", lang): pop_pct.round(1).to_numpy(),
+        t("col_difference", lang): hidden_as_mark(sample_pct - pop_pct, hidden)})
+
+
 def definition_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """The report's definition tables: per scale its definition, an example item (where the report gives
     one), and its mean and SD computed here (hidden below min_cell answers). Scales without a definition
