@@ -239,8 +239,8 @@ class Intention(Chapter):
     def finding_sentences(self) -> list[str]:
         try:
             model = self.model
-        except MODEL_ERRORS:
-            return findings.intention(None, self.lang, 0, self.alpha)
+        except MODEL_ERRORS as err:
+            return [self.t("model_failed", reason=str(err).splitlines()[0])]
         return findings.intention(sem.paths(model), self.lang, model.n_obs, self.alpha)
 
 
