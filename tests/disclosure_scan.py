@@ -193,9 +193,10 @@ def is_percent_header(header: str) -> bool:
 
 
 def is_crosstab(table: Table) -> bool:
-    """Every column after the first holds only whole numbers and hidden marks, at least one number each."""
+    """Every column after the first holds only whole numbers and hidden marks, at least one number each,
+    and none is a percentage."""
     columns = list(zip(*table.rows))[1:] if table.rows else []
-    return bool(columns) and all(all(integer(c) is not None or hidden(c) for c in col) and any(integer(c) is not None for c in col)
+    return bool(columns) and not any(map(is_percent_header, table.header)) and all(all(integer(c) is not None or hidden(c) for c in col) and any(integer(c) is not None for c in col)
                                  for col in columns)
 
 
