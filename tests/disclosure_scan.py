@@ -53,7 +53,7 @@ from helpers.present.text import t
 LANGS = ("nl", "en")
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 BASE = re.compile(r"\(N\s*=\s*(\d+)\)")
-COUNT_PHRASE = re.compile(r"(?<![\w.])[nN]\s*(?:=|:)?\s*(\d+)(?![\d.,]\d)(?!\s*%)")
+COUNT_PHRASE = re.compile(r"(?<![\w.])[nN]\s*(?:=|:)?\s*(\d+)(?!\d)(?![.,]\d)(?!\s*%)")
 ALT_COUNT = re.compile(r"^([^:;]+):\s(\d+)(?:\s\(−(\d+)\))?$")
 ALT_BASED = re.compile(r"\(N=(\d+)\)\s+(\d+(?:\.\d+)?)(?![\d%])")
 ALT_PERCENT = re.compile(r"%\s(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)%")
@@ -105,6 +105,7 @@ def scan_run(run_dir: Path, min_cell: int) -> list[Finding]:
         name = str(path.relative_to(run_dir))
         if path.suffix == ".csv":
             tables.append(read_csv(path, name))
+            texts.append((name, "header", " ".join(tables[-1].header)))
         elif path.suffix == ".svg":
             texts += [(name, "svg text", s) for s in svg_texts(path)]
         elif path.name == "key_figure.txt":
@@ -203,7 +204,7 @@ def is_crosstab(table: Table) -> bool:
 def count_columns(table: Table) -> list[int]:
     if is_crosstab(table):
         return list(range(1, len(table.header)))
-    return [i for i, h in enumerate(table.header) if i and is_count_header(h)]
+    return [i for i, h in enumerate(table.header) if (i or len(table.header) == 1) and is_count_header(h)]
 
 
 def total_row(table: Table) -> list[str] | None:

@@ -54,14 +54,16 @@ def test_a_clean_run_folder_has_no_finding(tmp_path):
 
 
 def test_a_small_count_shown_directly_is_found_in_every_kind_of_artefact(tmp_path):
-    body = table("Table 7.2. Postcodes without a place", ["Reason", "n"], [["Missing", "12"], ["Not Belgian", "3"]])
-    folder = plant(tmp_path, body=body, csv="Categorie,Werk: n\nClaude,2\nChatGPT,276\n", text="Only a few (n = 4) said so.",
+    body = (table("Table 7.2. Postcodes without a place", ["Reason", "n"], [["Missing", "12"], ["Not Belgian", "3"]])
+            + table("Other reasons (open answers)", ["Aantal open antwoorden"], [["2"]]))
+    folder = plant(tmp_path, body=body, csv="Categorie,Werk: n,Age 65+ (N=4)\nClaude,2,50\nChatGPT,276,\n",
+                   text="Only a few (n = 4) said so.",
                    alt="Per province. Limburg: n 45; Unknown: n 1", svg="Age 65+ (N=3)", key="Largest: Brussel (n=2)")
     found = scan_run(folder, 5)
     assert rules(found) == {("02_usage.html", "a"), ("02_usage_files/usage.csv", "a"), ("02_usage_files/chart.svg", "a"),
                             ("02_usage_files/key_figure.txt", "a")}
     cells = {f.cell for f in found}
-    assert {"Not Belgian · n", "Claude · Werk: n", "n = 4", "n 1", "N=3", "n=2"} <= cells
+    assert {"Not Belgian · n", "2 · Aantal open antwoorden", "Claude · Werk: n", "N=4", "n = 4", "n 1", "N=3", "n=2"} <= cells
     assert not any("Missing" in c or "Limburg" in c for c in cells)
 
 
