@@ -19,9 +19,10 @@ The rules, and exactly what each checks:
     headers, alt texts, SVG text and key figures; an alt-text segment "label: 3" (a chart's count label).
 (b) percentage x base: a percentage (column header "%…", "…: % …", "% …", not "95% CI"; in alt texts
     "(N=415) 22.2", "% 22.2" or "22%" under a title "(N=415)") with its base: "(N=…)" in the header, else
-    in the caption, else the table's total row, else the row's own n/N (when the percentage is not n
-    over that total). Every count the shown digits allow (p ± half a unit of its last digit) is computed;
-    a finding when all of them, or all of their complements (base - count), lie in 1..min_cell-1.
+    in the caption, else the table's total row, else the row's own n/N (a group's size, as in "use by
+    age"). Every count the shown digits allow (p ± half a unit of its last digit) is computed; a finding
+    when all of them, or all of their complements (base - count), lie in 1..min_cell-1. A percentage
+    that may be 0 or 100 is passed over: it says nothing its base does not (the base is rule a's).
 (c) differencing within a table: a table with a total row ("Totaal"/"Total" first): the total minus
     the shown cells of a count column, when at least one cell is hidden, in 1..min_cell-1; the same for
     a percentage column whose total reads 100 (through its base, with rounding as in b).
@@ -170,10 +171,12 @@ def small(count: int, min_cell: int) -> bool:
 
 
 def counts_from(percent: str, base: int) -> range:
-    """Every count of `base` that a percentage as shown (rounded to its digits) can stand for."""
+    """Every count of `base` that a percentage as shown (rounded to its digits) can stand for; none when it
+    can be 0 or all of the base (then it says nothing the base does not)."""
     half = 0.5 * 10 ** -(len(percent.split(".")[1]) if "." in percent else 0)
     p = float(percent)
-    return range(math.ceil((p - half) * base / 100 - 1e-9), math.floor((p + half) * base / 100 + 1e-9) + 1)
+    counts = range(math.ceil((p - half) * base / 100 - 1e-9), math.floor((p + half) * base / 100 + 1e-9) + 1)
+    return range(0) if 0 in counts or base in counts else counts
 
 
 def all_small(counts, min_cell: int) -> bool:
