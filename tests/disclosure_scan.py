@@ -23,6 +23,7 @@ The rules, and exactly what each checks:
     age"). Every count the shown digits allow (p ± half a unit of its last digit) is computed; a finding
     when all of them, or all of their complements (base - count), lie in 1..min_cell-1. A percentage
     that may be 0 or 100 is passed over: it says nothing its base does not (the base is rule a's).
+    In the weighted table the unweighted value of a row of kind "%" is a percentage of the row's n.
 (c) differencing within a table: a table with a total row ("Totaal"/"Total" first): the total minus
     the shown cells of a count column, when at least one cell is hidden, in 1..min_cell-1; the same for
     a percentage column whose total reads 100 (through its base, with rounding as in b).
@@ -33,7 +34,7 @@ The rules, and exactly what each checks:
     but recoverable as published + difference, or lies within a tolerance of a small published value.
 
 What it does not check: percentages without a stated base (narrative "53.1% …", the key figures),
-means and SDs of small groups, weighted figures and the rows of the weighted table, counts in a
+means and SDs of small groups, weighted percentages, the waves table's "value (n)" percentages, counts in a
 sentence not phrased as above ("63 van 478"), differencing through more than one step, rows of a
 multiple-response table against the number of respondents (options overlap), the PNG images, the
 raw notebooks and the processed data.
@@ -89,6 +90,7 @@ COUNT_HEADERS = words("col_rows", "col_excluded", "col_remaining", "col_answers_
 TOTAL = words("total")
 PUBLISHED = words("col_figure")
 YES = words("answer_yes")
+UNWEIGHTED = words("col_unweighted")   # the weighted table: a percentage in the rows of kind "%"
 
 
 # --- Reading a run -------------------------------------------------------------------------------
@@ -265,10 +267,11 @@ def percent_cells(table: Table, min_cell: int) -> list[Finding]:
     """Rule b: a percentage and its base give a small count, or a small complement."""
     out = []
     for i, header in enumerate(table.header):
-        if not i or not is_percent_header(header) or i in count_columns(table):
+        if not i or i in count_columns(table):
             continue
         for row in body(table):
-            if i >= len(row) or number(row[i]) is None or (base := percent_base(table, i, row)) is None:
+            percent = is_percent_header(header) or (header.strip() in UNWEIGHTED and "%" in row)
+            if not percent or i >= len(row) or number(row[i]) is None or (base := percent_base(table, i, row)) is None:
                 continue
             out += implied(table, row, header, row[i].strip(), base, min_cell)
     return out

@@ -75,11 +75,14 @@ def test_a_count_label_in_a_charts_alt_text_is_found(tmp_path):
 def test_a_percentage_with_its_base_implies_a_small_count_or_complement(tmp_path):
     body = table("Table 9.3. Use by age", ["Group", "n", "% ever at work"], [["31-40", "146", "91.8"], ["65+", "8", "75.0"]]) \
         + table("Table 2.7. Paid versions", ["Category", "Work: n", "Work: % of respondents (N=145)"],
-                [["ChatGPT", "45", "31.0"], ["Claude", "&lt;5", "2.1"]])
+                [["ChatGPT", "45", "31.0"], ["Claude", "&lt;5", "2.1"]]) \
+        + table("Table 9.1. Weighted", ["Indicator", "", "n", "Ongewogen", "Gewogen"],
+                [["Daily", "%", "27", "92.6", "90.1"], ["Literacy", "M", "30", "2.0", "2.1"]])
     folder = plant(tmp_path, body=body, alt="Reasons (N=63). Skills: Work (N=63) 22.2; Ethics: Work (N=63) 4.8")
     found = scan_run(folder, 5)
     assert {f.rule for f in found} == {"b"}
-    assert {f.cell.split(" · ")[0] for f in found} == {"65+", "Claude", "Ethics: Work (N=63) 4.8"}
+    assert {f.cell for f in found} == {"65+ · % ever at work", "Claude · Work: % of respondents (N=145)",
+                                       "Daily · Ongewogen", "Ethics: Work (N=63) 4.8"}
     assert [f.value for f in found if f.cell.startswith("65+")] == ["75.0% of 8: complement 2"]   # 6 of 8 use it, 2 do not
 
 
