@@ -172,10 +172,16 @@ def small(count: int, min_cell: int) -> bool:
     return 1 <= count < min_cell
 
 
+def decimals(cell: str) -> int:
+    """Decimal places a number was rounded to, as far as its text tells: trailing zeros may be padding
+    ("85.20" from a table formatted to two places holds 85.2)."""
+    return len(cell.partition(".")[2].rstrip("0"))
+
+
 def counts_from(percent: str, base: int) -> range:
     """Every count of `base` that a percentage as shown (rounded to its digits) can stand for; none when it
     can be 0 or all of the base (then it says nothing the base does not)."""
-    half = 0.5 * 10 ** -(len(percent.split(".")[1]) if "." in percent else 0)
+    half = 0.5 * 10 ** -decimals(percent)
     p = float(percent)
     counts = range(math.ceil((p - half) * base / 100 - 1e-9), math.floor((p + half) * base / 100 + 1e-9) + 1)
     return range(0) if 0 in counts or base in counts else counts
@@ -299,7 +305,7 @@ def total_minus_parts(table: Table, min_cell: int) -> list[Finding]:
             cells = [r[i] for r in body(table)]
             if any(hidden(c) for c in cells) and (base := percent_base(table, i, total)):
                 rest = 100 - sum(number(c) for c in cells if not hidden(c))
-                digits = max((len(c.split(".")[1]) for c in cells if "." in c), default=0)
+                digits = max(map(decimals, cells), default=0)
                 spread = 0.5 * 10 ** -digits * len(cells)
                 counts = range(math.ceil((rest - spread) * base / 100), math.floor((rest + spread) * base / 100) + 1)
                 if all_small(counts, min_cell):

@@ -77,7 +77,7 @@ def test_a_percentage_with_its_base_implies_a_small_count_or_complement(tmp_path
         + table("Table 2.7. Paid versions", ["Category", "Work: n", "Work: % of respondents (N=145)"],
                 [["ChatGPT", "45", "31.0"], ["Claude", "&lt;5", "2.1"]]) \
         + table("Table 9.1. Weighted", ["Indicator", "", "n", "Ongewogen", "Gewogen"],
-                [["Daily", "%", "27", "92.6", "90.1"], ["Literacy", "M", "30", "2.0", "2.1"]])
+                [["Daily", "%", "27", "92.60", "90.10"], ["Literacy", "M", "30", "2.0", "2.1"]])
     folder = plant(tmp_path, body=body, alt="Reasons (N=63). Skills: Work (N=63) 22.2; Ethics: Work (N=63) 4.8")
     found = scan_run(folder, 5)
     assert {f.rule for f in found} == {"b"}
