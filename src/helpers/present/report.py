@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -60,8 +61,30 @@ def keep(shown, name: str, folder: str | Path | None):
                 shown.savefig(folder / f"{name}.{suffix}", dpi=150, metadata={"Date": None} if suffix == "svg" else None)
         else:
             table = shown.data if isinstance(shown, Styler) else shown
-            table.to_csv(folder / f"{name}.csv", index=False)
+            # CRLF line ends (RFC 4180): a carriage return inside a cell is then quoted, not a row break
+            inert(table).to_csv(folder / f"{name}.csv", index=False, lineterminator="\r\n")
     return Chart(shown) if isinstance(shown, Figure) else shown
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def inert(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as a spreadsheet may open it: a text cell or header that starts like a formula (=, +, -, @,
+    tab, carriage return) gets a leading apostrophe, so it is shown, never run (OWASP, CSV injection);
+    numbers, and texts that are plain numbers ("-0.5"), stay as they are.
+
+    >>> print(inert(pd.DataFrame({"a": ["=1+2", "-0.5"], "b": [-1.5, 2]})).to_csv(index=False).strip())
+    a,b
+    '=1+2,-1.5
+    -0.5,2.0
+    """
+    def safe(value):
+        formula = isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value)
+        return f"'{value}" if formula else value
+
+    return table.map(safe).rename(columns=safe)
 
 
 def key_figure(sentence: str, folder: str | Path | None) -> Markdown:

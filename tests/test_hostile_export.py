@@ -1,0 +1,67 @@
+"""A hostile export (tests/hostile.py) renders, or is refused with exit 2, and its reports carry nothing
+that runs: no script or event handler from the data in any page, a policy forbidding scripts on every
+reviewer page, no CSV cell a spreadsheet would run as a formula."""
+import csv
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.hostile import build_hostile_run
+
+ACTIVE_TAGS = ("script", "iframe", "object", "embed", "svg", "base", "form")
+FORMULA = re.compile(r"[=@\t\r]|[+-][^\d.]")   # a sign not followed by a number's digits starts a formula
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory):
+    capture = tmp_path_factory.mktemp("hostile")
+    return build_hostile_run(capture)
+
+
+def pages(run_dir):
+    return sorted(run_dir.parent.glob("**/*.html"))
+
+
+@pytest.mark.slow
+def test_the_hostile_export_renders_or_is_refused_without_a_crash(hostile_run):
+    code, run_dir, stderr = hostile_run
+    assert code in (0, 2), stderr[-3000:]
+    assert "Traceback" not in stderr, stderr[-3000:]
+    if code == 0:
+        assert (run_dir / "01_cleaning.html").is_file()
+
+
+@pytest.mark.slow
+def test_no_page_carries_a_script_or_an_event_handler(hostile_run):
+    _, run_dir, _ = hostile_run
+    for page in pages(run_dir):
+        text = page.read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        active = [tag.name for tag in soup.find_all(ACTIVE_TAGS)]
+        handlers = [f"<{tag.name} {a}>" for tag in soup.find_all(True) for a in tag.attrs if a.lower().startswith("on")]
+        assert not active and not handlers, (page.name, active, handlers)
+        assert "<script" not in text.lower(), page.name
+
+
+@pytest.mark.slow
+def test_every_reviewer_page_forbids_scripts(hostile_run):
+    code, run_dir, _ = hostile_run
+    reviewer = [p for p in run_dir.glob("[0-9][0-9]_*.html") if not p.name.endswith(".full.html")]
+    assert reviewer or code == 2
+    for page in reviewer:
+        meta = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(
+            "meta", attrs={"http-equiv": re.compile("content-security-policy", re.I)})
+        assert meta is not None, page.name
+        policy = {d.split()[0]: d.split()[1:] for d in meta["content"].split(";") if d.strip()}
+        assert policy.get("script-src", policy.get("default-src")) == ["'none'"], (page.name, meta["content"])
+
+
+@pytest.mark.slow
+def test_no_csv_cell_starts_like_a_formula(hostile_run):
+    _, run_dir, _ = hostile_run
+    for path in run_dir.glob("*_files/*.csv"):
+        with open(path, newline="", encoding="utf-8") as f:
+            cells = [c for row in csv.reader(f) for c in row]
+        formulas = [c for c in cells if FORMULA.match(c)]
+        assert not formulas, (path.name, formulas)
