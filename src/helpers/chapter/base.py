@@ -132,7 +132,7 @@ class Chapter:
         with horizontal bars of the shares when `chart`."""
         df = self.base(among)
         frame = tables.choice_table(df, name, self.cb, self.lang, self.min_cell, sort=sort)
-        heading = tables.with_n(self.t(title), int(df[name].notna().sum()))
+        heading = tables.with_n(self.t(title), int(df[name].notna().sum()), self.min_cell)
         body = frame.iloc[:-1]
         figure = self.figure(plots.grouped_bars(body, body.columns[0], [body.columns[2]], heading, self.t("axis_percent")),
                              name) if chart else None
@@ -162,7 +162,7 @@ class Chapter:
         df = self.base(among)
         names = self.cb.blocks[items] if isinstance(items, str) else items
         names = tables.sorted_by_mean(df, names) if sort else names
-        heading = tables.with_n(self.t(title) if title else self.label(items), len(df))
+        heading = tables.with_n(self.t(title) if title else self.label(items), len(df), self.min_cell)
         name = items if isinstance(items, str) else "_".join(names)
         figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names],
                                                   self.cb.labels(names[0], self.lang), heading, self.min_cell,
@@ -227,7 +227,7 @@ class Chapter:
     def free_text(self, column: str, show: bool) -> Styler:
         """Open answers: how many were given; the texts only when the `show` parameter asks for them."""
         context = self.t("context_work" if column.endswith("work_other_text") else "context_free")
-        return tables.styled(tables.free_text(self.data, column, self.lang, show), f"{self.t('free_text_title')} ({context})")
+        return tables.styled(tables.free_text(self.data, column, self.lang, show, self.min_cell), f"{self.t('free_text_title')} ({context})")
 
     # --- Ends of every chapter ---------------------------------------------------------------
 
@@ -243,8 +243,9 @@ class Chapter:
     def published(self) -> Block:
         """Published versus reproduced: each claim of the report judged on this run's data, with the
         legend of the statuses and the tolerance regime (synthetic or real data)."""
-        regime = published.regime_of(self.data)
-        frame = published.compare(self.published_figures(), self.lang, hidden=self.hidden_figures(), regime=regime)
+        regime, computed = published.regime_of(self.data), self.published_figures()
+        frame = published.compare(computed, self.lang, hidden=self.hidden_figures() | published.small_counts(computed, self.min_cell),
+                                  regime=regime)
         return Block(self.table(frame, self.t("published_title"), "published_vs_reproduced", decimals=2),
                      Markdown(published.legend(self.lang, regime)))
 

@@ -359,7 +359,7 @@ class Context(Chapter):
 
     @guarded
     def weighted(self) -> Styler:
-        return self.table(tables.weighted_table(self.headline, self.cb, self.lang), self.t("weighted_title"), "weighted",
+        return self.table(tables.weighted_table(self.headline, self.cb, self.lang, self.min_cell), self.t("weighted_title"), "weighted",
                           decimals=2)
 
     def related_studies(self) -> Styler:

@@ -36,6 +36,7 @@ import pandas as pd
 import yaml
 
 from helpers.analysis.reproduction import Effect
+from helpers.disclosure import is_small
 from helpers.paths import DATA_DIR
 from helpers.present.text import alpha_text, check_lang, p_text, t
 
@@ -224,6 +225,12 @@ def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contr
 
 
 # --- The table ----------------------------------------------------------------------------------
+
+def small_counts(computed: dict, min_cell: int) -> set[str]:
+    """Published counts that this run computes as a small cell (1 to min_cell - 1): not shown."""
+    kinds = load_published()["kind"]
+    return {fid for fid, value in computed.items() if kinds.get(fid) == "count" and is_small(value, min_cell)}
+
 
 def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
     """Published claim, reproduced value, difference, tolerance, status and note, one row per claim.

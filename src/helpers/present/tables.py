@@ -23,6 +23,7 @@ from helpers.analysis.stats import (
 )
 from helpers.disclosure import (
     HIDDEN,
+    is_small,
     mean_shown,
     share_hidden,
     shown_counts,
@@ -120,9 +121,9 @@ def source_table(provenance: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_statistic", lang): [t(k, lang) for k in rows], t("col_value", lang): list(rows.values())})
 
 
-def with_n(title: str, n: int) -> str:
-    """A title with its base, as the report writes it: 'Title (N=415)'."""
-    return f"{title} (N={n})"
+def with_n(title: str, n: int, min_cell: int) -> str:
+    """A title with its base, as the report writes it: 'Title (N=415)'; a small base is not given."""
+    return f"{title} (N={HIDDEN if is_small(n, min_cell) else n})"
 
 
 def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
@@ -135,9 +136,9 @@ def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: i
         hidden = use_frequency_hidden(counts, min_cell)
         label = t(f"context_{context}", lang)
         columns[f"{label}: n"] = shown_counts(counts, hidden, min_cell).to_numpy()
-        columns[with_n(f"{label}: % {t('base_all', lang)}", int(counts.sum()))] = hidden_as_mark(100 * counts / counts.sum(), hidden)
+        columns[with_n(f"{label}: % {t('base_all', lang)}", int(counts.sum()), min_cell)] = hidden_as_mark(100 * counts / counts.sum(), hidden)
         pct_users = (100 * users / users.sum()).reindex(counts.index)
-        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()))] = hidden_as_mark(pct_users, hidden)
+        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()), min_cell)] = hidden_as_mark(pct_users, hidden)
     return pd.DataFrame(columns)
 
 
@@ -172,7 +173,7 @@ def usage_groups_table(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], cb:
                 n = int(base[inside].sum())
                 blocked = not inside or hidden[inside].any() or share_hidden(n, base.sum(), min_cell)
                 column.append(float("nan") if not inside else HIDDEN if blocked else round(100 * n / base.sum(), 1))
-            columns[with_n(f"{label}: % {t(base_name, lang)}", int(base.sum()))] = column
+            columns[with_n(f"{label}: % {t(base_name, lang)}", int(base.sum()), min_cell)] = column
     return pd.DataFrame(columns)
 
 
@@ -187,9 +188,10 @@ def multi_response_table(df: pd.DataFrame, blocks: dict[str, str], cb: Codebook,
     table = pd.DataFrame({t("col_category", lang): [cb.text(f"{first}_{s}", lang) for s in suffixes]})
     for label, block in blocks.items():
         res = multi_response(df, [f"{block}_{s}" for s in suffixes])
-        hidden = pd.Series(share_hidden(res["n"], res["base"], min_cell), index=res.index)
+        base = int(res["base"].iloc[0])
+        hidden = pd.Series(share_hidden(res["n"], res["base"], min_cell) | is_small(base, min_cell), index=res.index)
         table[f"{label}: n"] = shown_counts(res["n"], hidden, min_cell).to_numpy()
-        table[with_n(f"{label}: % {t('of_cases', lang)}", int(res["base"].iloc[0]))] = hidden_as_mark(res["pct_cases"], hidden)
+        table[with_n(f"{label}: % {t('of_cases', lang)}", base, min_cell)] = hidden_as_mark(res["pct_cases"], hidden)
     return table
 
 
@@ -263,7 +265,7 @@ def users_shares(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd
     for context in ("work", "free"):
         n = int(df[f"use_{context}"].ge(2).sum())
         column = next(c for c in freq if c.startswith(t(f"context_{context}", lang)) and t("base_users", lang) in c)
-        data[with_n(t(f"context_{context}", lang), n)] = freq[column]
+        data[with_n(t(f"context_{context}", lang), n, min_cell)] = freq[column]
     return pd.DataFrame(data).reset_index(drop=True)
 
 
@@ -272,12 +274,12 @@ def percent_columns(table: pd.DataFrame) -> list[str]:
     return [c for c in table.columns if "%" in c]
 
 
-def free_text(df: pd.DataFrame, column: str, lang: str, show: bool) -> pd.DataFrame:
-    """Open answers: only how many were given, unless `show` (a parameter) asks for the texts."""
+def free_text(df: pd.DataFrame, column: str, lang: str, show: bool, min_cell: int) -> pd.DataFrame:
+    """Open answers: only how many were given (hidden when small), unless `show` (a parameter) asks for the texts."""
     answers = df[column].dropna()
     if show:
         return pd.DataFrame({t("col_answer", lang): answers.sort_values().to_numpy()})
-    return pd.DataFrame({t("col_answers_given", lang): [len(answers)]})
+    return pd.DataFrame({t("col_answers_given", lang): [HIDDEN if is_small(len(answers), min_cell) else len(answers)]})
 
 
 def agree_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
@@ -425,13 +427,19 @@ def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
 
 
 
-def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Headline indicators unweighted and weighted side by side, with n and Kish's effective n."""
+def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
+    """Headline indicators unweighted and weighted side by side, with n and Kish's effective n. A share
+    whose count or complement among its n is small is hidden, weighted and unweighted alike."""
     digits = headline["kind"].map({"%": 1, "M": 2})
+    count = (headline["unweighted"] * headline["n"] / 100).round()
+    hidden = (headline["kind"] == "%") & share_hidden(count, headline["n"], min_cell) | ~mean_shown(headline["n"], min_cell)
+
+    def values(column: str) -> list:
+        return [HIDDEN if h else round(v, d) for v, d, h in zip(headline[column], digits, hidden)]
+
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
-        "n": headline["n"], t("col_unweighted", lang): [round(v, d) for v, d in zip(headline["unweighted"], digits)],
-        t("col_weighted", lang): [round(v, d) for v, d in zip(headline["weighted"], digits)],
+        "n": headline["n"], t("col_unweighted", lang): values("unweighted"), t("col_weighted", lang): values("weighted"),
         t("col_ess", lang): headline["ess"].round(0).astype(int)})
 
 
