@@ -51,15 +51,23 @@ def test_unknown_places_counts_every_reason():
 
 def test_a_place_with_fewer_than_min_cell_is_merged_not_drawn_alone():
     """Gent 6 (shown), Destelbergen 3 and Lochristi 3 (small) pool into their arrondissement (6);
-    Kortrijk 2 alone in its arrondissement stays too small even for its province and region: hidden."""
-    answers = ["9000"] * 6 + ["9070"] * 3 + ["9080"] * 3 + ["8500"] * 2
+    Kortrijk 5 stays on its own; Ieper 2 alone stays too small even for its province and region: not drawn."""
+    answers = ["9000"] * 6 + ["9070"] * 3 + ["9080"] * 3 + ["8500"] * 5 + ["8900"] * 2 + ["abcd"] * 3
     bubbles = geo.bubbles(geo.lookup(pd.Series(answers)), min_cell=5)
     drawn = bubbles.dropna(subset=["x"])
     assert (drawn["n"] >= 5).all()
-    assert set(drawn["name"]) == {"Gent", "Oost-Vlaanderen"}
+    assert set(drawn["name"]) == {"Gent", "Kortrijk", "Oost-Vlaanderen"}
     assert drawn.set_index("level").loc["arrondissement", "n"] == 6
     assert bubbles.set_index("level").loc["hidden", "n"] == 2
-    assert bubbles["n"].sum() == len(answers)
+    assert bubbles["n"].sum() == len(answers) - 3
+
+
+def test_what_is_off_the_map_is_never_a_small_count():
+    """Ieper's 2 would be N minus the drawn bubbles: the smallest bubble (Kortrijk 5) is not drawn with them."""
+    answers = ["9000"] * 6 + ["8500"] * 5 + ["8900"] * 2
+    bubbles = geo.bubbles(geo.lookup(pd.Series(answers)), min_cell=5)
+    assert set(bubbles.dropna(subset=["x"])["name"]) == {"Gent"}
+    assert bubbles.set_index("level").loc["hidden", "n"] == 7
 
 
 def test_no_socket_is_opened(monkeypatch):

@@ -17,6 +17,7 @@ from pandas.io.formats.style import Styler
 from helpers import disclosure, synth
 from helpers.analysis import reproduction, sem, stats, waves, weighting
 from helpers.chapter.base import MODEL_ERRORS, Block, Chapter, estimable, guarded
+from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest import io
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.prepare import cleaning, geo
@@ -40,6 +41,8 @@ class Cleaning(Chapter):
     def load(self, processed) -> pd.DataFrame:
         self.export = io.read_export(self.raw or synth.ensure_synthetic_default(), self.mapping)
         self.result = cleaning.clean(self.export, self.cb, self.speeder_share_of_median)
+        if is_small(len(self.export) - len(self.result.data), self.min_cell):   # the rows read would give the excluded away
+            self.result.data.attrs["provenance"]["rows_in"] = HIDDEN
         return self.result.data
 
     def source(self) -> Styler:
@@ -47,7 +50,7 @@ class Cleaning(Chapter):
         return tables.styled(tables.source_table(self.data.attrs["provenance"], self.lang), self.t("source_title"))
 
     def flow_title(self) -> str:
-        return self.t("flow_title", n_in=len(self.export), n_out=len(self.data))
+        return self.t("flow_title", n_in=self.data.attrs["provenance"]["rows_in"], n_out=len(self.data))
 
     def exclusions(self) -> Block:
         """The exclusion rules in order: rows excluded by each, as a table and a chart."""

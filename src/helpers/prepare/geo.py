@@ -126,7 +126,9 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
     Municipalities with at least min_cell respondents are shown on their own; the others are pooled
     per arrondissement, what is still too small per province, then per region. Whatever remains too
-    small is not drawn: it is one row with level 'hidden'. Columns: level, id, name, n, x, y.
+    small is not drawn: it is one row with level 'hidden'. The answers off the map (no place, or not drawn)
+    are N minus the drawn ones, so they are never a small count: while they are, the smallest bubble joins
+    them. Columns: level, id, name, n, x, y.
     """
     placed = looked_up[looked_up["reason"] == ""]
     names = postcode_table()
@@ -140,6 +142,12 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
             rows.append({"level": level, "id": place, "name": label[place], "n": int(n),
                          "x": points.loc[place, "x"], "y": points.loc[place, "y"]})
         pending = pending[~pending[f"{level}_id"].isin(big.index)]
-    if len(pending):
-        rows.append({"level": "hidden", "id": "", "name": "", "n": len(pending), "x": np.nan, "y": np.nan})
-    return pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"])
+    drawn = pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"])
+    not_drawn, unplaced = len(pending), len(looked_up) - len(placed)
+    while 0 < not_drawn + unplaced < min_cell and len(drawn):   # off the map = N minus the drawn: never a small count
+        smallest = drawn["n"].idxmin()
+        not_drawn += int(drawn.loc[smallest, "n"])
+        drawn = drawn.drop(index=smallest)
+    if not_drawn:
+        drawn = pd.concat([drawn, pd.DataFrame([{"level": "hidden", "id": "", "name": "", "n": not_drawn, "x": np.nan, "y": np.nan}])])
+    return drawn.reset_index(drop=True)

@@ -60,6 +60,8 @@ def flow_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
     remaining = result.flow["remaining"].astype(object).copy()
     if len(steps):
         remaining.iloc[steps.min():steps.max()] = HIDDEN
+    if is_small(excluded.sum(), min_cell):   # the responses read minus the sample would give the excluded away
+        remaining.iloc[0] = HIDDEN
     return pd.DataFrame({
         t("col_step", lang): [t("step_input", lang)] + [RULE_TEXT[r][lang] for r in result.flow["rule"].iloc[1:]] + [t("step_kept", lang)],
         t("col_excluded", lang): [""] + shown_counts(excluded, hidden, min_cell).tolist() + [""],
@@ -73,7 +75,8 @@ def account_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
     labels = [t("status_kept", lang)] + [t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT]
     hidden = pd.concat([pd.Series([False]), suppress(counts.iloc[1:].reset_index(drop=True), min_cell)], ignore_index=True)
     table = pd.DataFrame({t("col_status", lang): labels, t("col_rows", lang): shown_counts(counts.reset_index(drop=True), hidden, min_cell)})
-    total = pd.DataFrame({t("col_status", lang): [t("total", lang)], t("col_rows", lang): [str(len(result.account))]})
+    rows = HIDDEN if is_small(counts.iloc[1:].sum(), min_cell) else str(len(result.account))
+    total = pd.DataFrame({t("col_status", lang): [t("total", lang)], t("col_rows", lang): [rows]})
     return pd.concat([table, total], ignore_index=True)
 
 
