@@ -60,6 +60,7 @@ class Codebook:
     derived: dict[str, dict]
     value_sets: dict[str, dict[int, dict[str, str]]]
     survey: dict = field(default_factory=dict)
+    missing_values: frozenset[str] = frozenset()   # texts read as "no answer" in a numeric column (case-folded)
 
     @property
     def names(self) -> list[str]:
@@ -137,4 +138,5 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
         name: {**spec, "values": value_sets[spec["values"]], "map": {int(k): int(v) for k, v in spec["map"].items()}}
         for name, spec in raw.get("derived", {}).items()
     }
-    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}))
+    missing = frozenset(str(v).casefold() for v in raw.get("missing_values", []))
+    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}), missing)
