@@ -182,3 +182,23 @@ def test_a_column_without_a_name_that_holds_values_is_refused(export, tmp_path):
     path.write_bytes(path.read_bytes().replace(b";\r\n", b";x\r\n").replace(b";x\r\n", b";\r\n", 2))
     with pytest.raises(ExportError, match=rf"column {len(rows[0]) + 1} has no name in the header but holds values \(row 2 \(line 3\): value 'x'\)"):
         read_export(path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("columns:\n  Q1: consent\n  Q2 age\n ignore: [x]\n", r"map\.yaml: line \d+: not valid YAML"),
+    ("- Q1: consent\n- Q2: age\n", r"map\.yaml: a mapping file holds 'columns' .* not list"),
+    ("columns:\n  Q99: consent\n", r"map\.yaml: columns: 'Q99: consent' names a column the export lacks"),
+    ("columns:\n  Q1: consent\nignore: [IPAddress]\n", r"map\.yaml: ignore: 'IPAddress' names a column the export lacks"),
+    ("columns:\n  Q1: consent\n  Q2: consent\n", r"map\.yaml: columns: 'Q1' and 'Q2' both map to 'consent'"),
+    ("columns:\n  Q1: age\n", r"map\.yaml: columns: 'Q1: age' renames onto a column the export already has"),
+])
+def test_a_broken_mapping_file_is_refused_in_one_line_naming_the_entry(text, expected, export, tmp_path):
+    rows = text_rows(export, 2)
+    for row in rows:
+        row["Q1"], row["Q2"] = row.pop("consent"), row.pop("gender")
+    path = excel_csv(rows, tmp_path / "export.csv")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    with pytest.raises(ExportError, match=expected) as caught:
+        read_export(path, mapping=mapping)
+    assert "\n" not in str(caught.value)

@@ -206,20 +206,47 @@ def read_cells(path: str | Path) -> Cells:
 # --- Mapping ---------------------------------------------------------------------------------
 
 def load_mapping(path: str | Path, cb: Codebook) -> dict:
-    """A column-mapping file: {columns: {export column: codebook name}, ignore: [export columns]}."""
+    """A column-mapping file: {columns: {export column: codebook name}, ignore: [export columns]}; a file
+    that is no such mapping is refused in one line naming the file and the entry."""
     path = Path(path)
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    columns, ignore = spec.get("columns", {}) or {}, spec.get("ignore", []) or []
-    unknown = sorted(set(columns.values()) - set(cb.names))
-    if unknown:
-        raise ExportError(f"{path}: maps to name(s) that are not in the codebook: {unknown}")
-    return {"columns": {str(k): v for k, v in columns.items()}, "ignore": [str(c) for c in ignore]}
+    if not path.is_file():
+        raise ExportError(f"{path}: no such mapping file")
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        raise ExportError(f"{path}: {where}not valid YAML ({getattr(err, 'problem', None) or err})") from None
+    if not isinstance(spec, dict) or set(spec) - {"columns", "ignore"}:
+        found = type(spec).__name__ if not isinstance(spec, dict) else f"key(s) {sorted(set(spec) - {'columns', 'ignore'})}"
+        raise ExportError(f"{path}: a mapping file holds 'columns' (export column: codebook name) and 'ignore' "
+                          f"(a list), not {found}")
+    columns, ignore = spec.get("columns") or {}, spec.get("ignore") or []
+    if not isinstance(columns, dict) or not isinstance(ignore, list):
+        raise ExportError(f"{path}: 'columns' must map export columns to codebook names and 'ignore' be a list")
+    seen = {}
+    for column, name in columns.items():
+        if name not in cb.variables:
+            raise ExportError(f"{path}: columns: '{column}: {name}' maps to a name that is not in the codebook")
+        if name in seen:
+            raise ExportError(f"{path}: columns: '{seen[name]}' and '{column}' both map to '{name}'")
+        seen[name] = column
+    return {"file": str(path), "columns": {str(k): v for k, v in columns.items()}, "ignore": [str(c) for c in ignore]}
 
 
 def apply_mapping(table: pd.DataFrame, mapping: dict | None) -> pd.DataFrame:
+    """The export's columns renamed and left out as the mapping says; an entry naming a column the export
+    lacks, or renaming onto a column it already has, is refused."""
     if not mapping:
         return table
-    return table.drop(columns=[c for c in mapping["ignore"] if c in table.columns]).rename(columns=mapping["columns"])
+    for entry, column in [*((f"columns: '{c}: {n}'", c) for c, n in mapping["columns"].items()),
+                          *((f"ignore: '{c}'", c) for c in mapping["ignore"])]:
+        if column not in table.columns:
+            raise ExportError(f"{mapping['file']}: {entry} names a column the export lacks")
+    for column, name in mapping["columns"].items():
+        if name in table.columns and name not in mapping["columns"] and name not in mapping["ignore"]:
+            raise ExportError(f"{mapping['file']}: columns: '{column}: {name}' renames onto a column the export already has")
+    return table.drop(columns=mapping["ignore"]).rename(columns=mapping["columns"])
 
 
 # --- Validation ------------------------------------------------------------------------------
