@@ -43,6 +43,7 @@ class Variable:
     block: str | None = None
     correct_answer: int | None = None
     required: bool = False
+    groups: tuple[int, ...] | None = None   # first value of each group after the first (groups span min to max)
 
     @property
     def codes(self) -> list[int] | None:
@@ -118,7 +119,7 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
             name=name, type=spec["type"], text=text, values=values,
             min=spec.get("min"), max=spec.get("max"), ask_if=spec.get("ask_if"),
             section=spec.get("section"), block=block, correct_answer=spec.get("correct_answer"),
-            required=spec.get("required", False),
+            required=spec.get("required", False), groups=tuple(spec["groups"]) if "groups" in spec else None,
         )
 
     for q in raw["questions"]:

@@ -20,7 +20,7 @@ from helpers.analysis.stats import (
 )
 from helpers.disclosure import hide_small, is_small
 from helpers.ingest.codebook import Codebook
-from helpers.prepare.cleaning import RULE_TEXT, Cleaned
+from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.text import format_p, t
 
@@ -48,12 +48,13 @@ def flow_table(result: Cleaned, lang: str) -> pd.DataFrame:
 
 
 def account_table(result: Cleaned, lang: str) -> pd.DataFrame:
-    """Every input row accounted for: rows per status, and the total equal to the rows read."""
+    """Every input row accounted for: rows per status, the total equal to the rows read, then the kept rows
+    the account singles out (unknown duration, no age group, no education level)."""
     counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in RULE_TEXT)], fill_value=0)
     labels = [t("status_kept", lang)] + [t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT]
-    table = pd.DataFrame({t("col_status", lang): labels, t("col_rows", lang): counts.to_numpy()})
-    total = pd.DataFrame({t("col_status", lang): [t("total", lang)], t("col_rows", lang): [len(result.account)]})
-    return pd.concat([table, total], ignore_index=True)
+    noted = [int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES]
+    return pd.DataFrame({t("col_status", lang): labels + [t("total", lang)] + [t(f"note_{n}", lang) for n in NOTES],
+                         t("col_rows", lang): [*counts.to_numpy(), len(result.account), *noted]})
 
 
 def start_year_groups(df: pd.DataFrame, after: int, min_cell: int, lang: str, single_years: int = 15) -> pd.DataFrame:
