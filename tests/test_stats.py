@@ -6,6 +6,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
+
 from helpers.analysis.stats import (
     chi2_homogeneity,
     cronbach_alpha,
@@ -21,6 +22,7 @@ from helpers.analysis.stats import (
     stuart_maxwell,
     wilcoxon_paired,
 )
+from helpers.present.text import format_p
 
 rng = np.random.default_rng(7)
 X = rng.integers(1, 6, 200)
@@ -146,3 +148,16 @@ def test_robust_regression_betas_equal_standardized_ols_and_hc3_errors():
     h = np.einsum("ij,jk,ik->i", X, bread, X)
     cov = bread @ X.T @ np.diag(e**2 / (1 - h) ** 2) @ X @ bread
     assert res["se"].tolist() == pytest.approx(np.sqrt(np.diag(cov))[1:].tolist())
+
+
+def test_tests_on_too_few_or_constant_answers_are_missing_not_errors():
+    """One respondent, or answers that do not vary: every statistic is NaN, nothing raises."""
+    one = pd.DataFrame({"a": [3.0], "b": [4.0], "c": [2.0]})
+    same = pd.DataFrame({"a": [1.0] * 6, "b": [1.0] * 6, "c": [1.0, 2, 3, 4, 5, 1]})
+    assert pd.isna(cronbach_alpha(one, ["a", "b", "c"])["alpha"].iloc[0])
+    assert spearman(same, "a", "b")[["rho", "ci_low", "p"]].isna().all(axis=None)
+    assert pd.isna(wilcoxon_paired(same, "a", "b")["p"].iloc[0]) and pd.isna(stuart_maxwell(same, "a", "b")["p"].iloc[0])
+    assert paired_ttests(one, [("a", "b"), ("a", "c")])[["t", "p", "p_holm", "d_z"]].isna().all(axis=None)
+    assert pearson(one, ["a"], ["b", "c"])[["r", "p"]].isna().all(axis=None)
+    assert robust_regression(one, "a", ["b", "c"])[["beta", "p"]].isna().all(axis=None)
+    assert format_p(float("nan")) == "—"

@@ -19,7 +19,7 @@ from helpers.paths import DATA_DIR
 
 
 def load_population(path=DATA_DIR / "population.yaml") -> dict:
-    return yaml.safe_load(open(path, encoding="utf-8"))
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def poststratify(strata: pd.Series, population: dict) -> pd.Series:
@@ -75,6 +75,6 @@ def weighted_headline(df: pd.DataFrame, weights: pd.Series, shares: list, means:
                      "weighted": weighted_share(df[var], codes, weights), "ess": kish_ess(weights[answered])})
     for var in means:
         answered = df[var].notna()
-        rows.append({"id": var, "kind": "M", "n": int(answered.sum()), "unweighted": df.loc[answered, var].astype(float).mean(),
+        rows.append({"id": var, "kind": "M", "n": int(answered.sum()), "unweighted": float(df.loc[answered, var].astype(float).mean()),
                      "weighted": weighted_mean(df[var], weights), "ess": kish_ess(weights[answered])})
     return pd.DataFrame(rows)

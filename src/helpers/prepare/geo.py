@@ -126,7 +126,8 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
     Municipalities with at least min_cell respondents are shown on their own; the others are pooled
     per arrondissement, what is still too small per province, then per region. Whatever remains too
-    small is not drawn: it is one row with level 'hidden'. Columns: level, id, name, n, x, y.
+    small is not drawn: it is one row with level 'hidden'. Columns: level, id, name, n, x, y (typed, also
+    when no answer has a place).
     """
     placed = looked_up[looked_up["reason"] == ""]
     names = postcode_table()
@@ -142,4 +143,4 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
         pending = pending[~pending[f"{level}_id"].isin(big.index)]
     if len(pending):
         rows.append({"level": "hidden", "id": "", "name": "", "n": len(pending), "x": np.nan, "y": np.nan})
-    return pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"])
+    return pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"]).astype({"n": "int64", "x": float, "y": float})

@@ -56,8 +56,9 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
 
 def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
                  legend: list[str] | None = None, decimals: int = 1) -> Figure:
-    """Horizontal bars per category (`label`), one bar per series column (e.g. work vs free time)."""
-    data = table.set_index(label)[series].astype(float).iloc[::-1]
+    """Horizontal bars per category (`label`), one bar per series column (e.g. work vs free time); a cell
+    hidden by the small-cell rule ('·', '<5') gets no bar."""
+    data = table.set_index(label)[series].apply(pd.to_numeric, errors="coerce").iloc[::-1]
     fig, ax = _figure(7.0, 0.45 * len(data) * max(1, len(series) * 0.6) + 1.3)
     height = 0.8 / len(series)
     for i, (col, colour) in enumerate(zip(series, PALETTE)):

@@ -173,7 +173,7 @@ def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
         "N": res["n"], "M1": res["mean_a"].round(2), "M2": res["mean_b"].round(2), "t": res["t"].round(2),
-        "df": res["dof"].astype(int), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
+        "df": res["dof"].round().astype("Int64"), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
     })
 
 
@@ -191,10 +191,10 @@ def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFr
     chi2, rho = chi2_homogeneity(df, a, b).iloc[0], spearman(df, a, b).iloc[0]
     wil, sm = wilcoxon_paired(df, a, b).iloc[0], stuart_maxwell(df, a, b).iloc[0]
     rows = [
-        (t("test_chi2", lang), f"χ²({int(chi2['dof'])}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
+        (t("test_chi2", lang), f"χ²({chi2['dof']:.0f}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
         (t("test_spearman", lang), f"ρ = {rho['rho']:.2f}", rho["p"], f"95% CI [{rho['ci_low']:.2f}, {rho['ci_high']:.2f}]", int(rho["n"])),
         (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.2f}", int(wil["n"])),
-        (t("test_stuart_maxwell", lang), f"χ²({int(sm['dof'])}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
+        (t("test_stuart_maxwell", lang), f"χ²({sm['dof']:.0f}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
     ]
     return pd.DataFrame({t("col_test", lang): [r[0] for r in rows], t("col_statistic", lang): [r[1] for r in rows],
                          "p": [format_p(r[2]) for r in rows], t("col_effect", lang): [r[3] for r in rows],
@@ -339,9 +339,9 @@ def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
     digits = headline["kind"].map({"%": 1, "M": 2})
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
-        "n": headline["n"], t("col_unweighted", lang): [round(v, d) for v, d in zip(headline["unweighted"], digits)],
-        t("col_weighted", lang): [round(v, d) for v, d in zip(headline["weighted"], digits)],
-        t("col_ess", lang): headline["ess"].round(0).astype(int)})
+        "n": headline["n"], t("col_unweighted", lang): [round(float(v), d) for v, d in zip(headline["unweighted"], digits)],
+        t("col_weighted", lang): [round(float(v), d) for v, d in zip(headline["weighted"], digits)],
+        t("col_ess", lang): headline["ess"].astype(float).round(0).astype("Int64")})
 
 
 def unknown_places(looked_up: pd.DataFrame, lang: str) -> pd.DataFrame:
