@@ -2,9 +2,11 @@
 #   make reports            every report, on the synthetic default, into reports/<export name>/
 #                           (or RAW=path/to/export; MAPPING=map.yaml, COMPARE_WITH=<earlier run>,
 #                           REPORT_LANG=en, MIN_CELL=5, OUT=reports)
-#   make test               the tests
+#   make test               the tests (without the slow end-to-end runs)
 # Each installs the local environment (.venv) on first use. Also:
 #   make waves              a synthetic second wave (semicolon CSV, decimal commas) compared with the default
+#   make test-all           every test, with the slow ones: the synthetic default and every edge export
+#                           (tests/test_edge_exports.py) run end to end
 #   make bench              the benchmark; writes BENCHMARK.md
 #   make browser-test       both languages' reports in headless Chromium: errors, images, links, axe audit
 
@@ -20,7 +22,7 @@ REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: reports test env waves bench browser-test clean
+.PHONY: reports test test-all env waves bench browser-test clean
 
 env: $(STAMP)
 
@@ -46,6 +48,9 @@ bench: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+test-all: $(STAMP)
+	$(PY) -m pytest -m "slow or not slow"
 
 BROWSER_STAMP := $(VENV)/.browser-installed
 
