@@ -70,3 +70,9 @@ def test_weighted_estimates_of_nobody_are_missing_not_an_error():
     nobody = pd.Series([None, None], dtype="Float64")
     assert pd.isna(weighted_mean(nobody, pd.Series([1.0, 1.0]))) and pd.isna(weighted_share(nobody, (1,), pd.Series([1.0, 1.0])))
     assert pd.isna(kish_ess(pd.Series([], dtype=float)))
+
+
+def test_headline_of_an_indicator_nobody_answered_is_missing():
+    df = pd.DataFrame({"use": pd.array([None, None], dtype="Int64"), "score": pd.array([None, None], dtype="Float64")})
+    table = weighted_headline(df, pd.Series([1.0, 1.0]), [("use", "use", (1,))], ["score"])
+    assert table[["unweighted", "weighted", "ess"]].astype(float).isna().all(axis=None) and table["n"].tolist() == [0, 0]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from helpers.analysis.stats import share
 from helpers.paths import DATA_DIR
 
 
@@ -71,7 +72,7 @@ def weighted_headline(df: pd.DataFrame, weights: pd.Series, shares: list, means:
     rows = []
     for fid, var, codes in shares:
         answered = df[var].notna()
-        rows.append({"id": fid, "kind": "%", "n": int(answered.sum()), "unweighted": 100 * df.loc[answered, var].isin(codes).mean(),
+        rows.append({"id": fid, "kind": "%", "n": int(answered.sum()), "unweighted": share(df[var], codes),
                      "weighted": weighted_share(df[var], codes, weights), "ess": kish_ess(weights[answered])})
     for var in means:
         answered = df[var].notna()
