@@ -67,16 +67,32 @@ def excel_export(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def whole_durations(df: pd.DataFrame) -> pd.DataFrame:
+    """Durations in whole seconds, one of them 1234 s: Excel then writes '1.234' and no cell shows a decimal mark."""
+    out = df.copy()
+    out["duration_s"] = out["duration_s"].round()
+    out.loc[out["consent"].eq(1).idxmax(), "duration_s"] = 1234.0
+    return out
+
+
+# Mapping files given with a case (file text), as a user writes them.
+MAPPINGS = {"mapping_names_a_column_the_export_lacks": "columns:\n  Q99: age\n"}
+
+
 def text_columns_empty(df: pd.DataFrame) -> pd.DataFrame:
     return with_columns(df, **{n: "" for n, v in load_codebook().variables.items() if v.type == "text"})
 
 
-# Case name -> (the export, expected exit code, words the error must contain); built when a test needs it.
+# Case name -> (the export, expected exit code, words the error must contain ({rows}: the export's rows));
+# each export is built when a test needs it.
 CASES = {
     "left_30": (lambda: generated(30), 0, []),
     "left_3": (lambda: keeping(generated(30), 3), 0, []),
     "left_1": (lambda: keeping(generated(30), 1), 0, []),
-    "left_0": (lambda: keeping(generated(30), 0), 2, ["nobody is left after cleaning", "kept 0"]),
+    "left_0": (lambda: keeping(generated(30), 0), 2, ["nobody is left after cleaning", "{rows} rows read", "kept 0"]),
+    "thousands_without_a_decimal_mark": (lambda: whole_durations(generated(30)), 2,
+                                         ["'duration_s': a thousands separator or a decimal mark?", "value '1.234'"]),
+    "mapping_names_a_column_the_export_lacks": (lambda: generated(30), 2, ["columns: 'Q99: age' names a column the export lacks"]),
     "one_government_type": (lambda: generated_with({"profile": {"gov_type": {"counts": {1: 1, 2: 0, 3: 0}}}}), 0, []),
     "government_type_without_population": (
         lambda: generated_with({"profile": {"gov_type": {"counts": {1: 5, 2: 4, 3: 1}}}}), 0, []),
@@ -87,7 +103,7 @@ CASES = {
 }
 
 
-REFUSED = ["left_0"]
+REFUSED = ["left_0", "thousands_without_a_decimal_mark", "mapping_names_a_column_the_export_lacks"]
 RENDERED = ["left_30", "left_3", "left_1", "one_government_type", "government_type_without_population",
             "every_postcode_invalid", "no_free_text", "every_item_of_a_scale_missing", "nobody_uses_generative_ai"]
 
@@ -109,7 +125,11 @@ def pipeline(tmp_path, monkeypatch):
     def go(name: str) -> tuple[int, Path, pd.DataFrame]:
         export = CASES[name][0]()
         raw = excel_export(export, tmp_path / f"{name}.csv")
-        return run.main(["--raw", str(raw), "--out", str(out), "--jobs", "2"]), raw, export
+        mapping = tmp_path / f"{name}.mapping.yaml"
+        if name in MAPPINGS:
+            mapping.write_text(MAPPINGS[name], encoding="utf-8")
+        options = ["--mapping", str(mapping)] if name in MAPPINGS else []
+        return run.main(["--raw", str(raw), "--out", str(out), "--jobs", "2", *options]), raw, export
     return go
 
 
@@ -127,9 +147,10 @@ def test_a_refused_export_exits_2_with_the_account_and_touches_nothing(name, pip
     code, raw, export = pipeline(name)
     err = capsys.readouterr().err
     assert code == CASES[name][1] == 2, err
-    assert all(word in err for word in CASES[name][2]) and raw.name in err and f"{len(export)} rows read" in err, err
+    assert all(word.format(rows=len(export)) in err for word in CASES[name][2]) and (raw.name in err or f"{name}.mapping.yaml" in err), err
     assert "Traceback" not in err
     assert (snapshot(tmp_path / "reports"), snapshot(tmp_path / "processed")) == before
+
 
 
 @pytest.mark.slow
