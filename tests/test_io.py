@@ -202,3 +202,18 @@ def test_a_broken_mapping_file_is_refused_in_one_line_naming_the_entry(text, exp
     with pytest.raises(ExportError, match=expected) as caught:
         read_export(path, mapping=mapping)
     assert "\n" not in str(caught.value)
+
+
+def test_blank_rows_are_skipped_and_later_rows_keep_their_own_numbers(export, tmp_path):
+    rows = text_rows(export, 3)
+    rows[2]["age"] = "veertig"
+    path = excel_csv(rows, tmp_path / "export.csv")
+    lines = path.read_bytes().split(b"\r\n")
+    blank = b";" * (len(rows[0]) - 1)   # Excel's CSV line for an empty sheet row
+    path.write_bytes(b"\r\n".join(lines[:2] + [blank, blank] + lines[2:]))
+    with pytest.raises(ExportError, match=r"'age': not a whole number: row 3 \(line 6\): value 'veertig'"):
+        read_export(path)
+    rows[2]["age"] = "40"
+    sheet = pd.DataFrame(rows)
+    sheet = pd.concat([sheet.iloc[:1], pd.DataFrame([{c: None for c in sheet}]), sheet.iloc[1:]], ignore_index=True)
+    assert len(read_export(write_xlsx(sheet, tmp_path / "export.xlsx"))) == 3

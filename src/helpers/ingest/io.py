@@ -187,6 +187,18 @@ def _sav_cells(path: Path) -> Cells:
 READERS = {".csv": _csv_cells, ".txt": _csv_cells, ".xlsx": _excel_cells, ".sav": _sav_cells}
 
 
+def without_blank_rows(cells: Cells) -> Cells:
+    """Rows whose every cell is empty left out (Excel writes them as ';;;;' lines or empty sheet rows), as blank
+    lines are; the other rows keep their file numbers. Only rows with an empty first cell are looked at."""
+    table = cells.table
+    candidates = np.flatnonzero(table.iloc[:, 0].to_numpy() == "") if table.shape[1] else np.array([], int)
+    blank = candidates[(table.iloc[candidates] == "").all(axis=1).to_numpy()]
+    if not blank.size:
+        return cells
+    kept = np.setdiff1d(np.arange(len(table)), blank)
+    return Cells(table.iloc[kept].reset_index(drop=True), cells.row_word, cache(lambda: [cells.numbers()[i] for i in kept]))
+
+
 def read_cells(path: str | Path) -> Cells:
     """An export as text cells, whatever its format."""
     path = Path(path)
@@ -194,7 +206,7 @@ def read_cells(path: str | Path) -> Cells:
         raise ExportError(f"{path}: no such file")
     if path.suffix.lower() not in READERS:
         raise ExportError(f"{path}: unknown format {path.suffix!r}; use one of {', '.join(READERS)}")
-    cells = READERS[path.suffix.lower()](path)
+    cells = without_blank_rows(READERS[path.suffix.lower()](path))
     if cells.table.columns.duplicated().any():
         dup = cells.table.columns[cells.table.columns.duplicated()].tolist()
         raise ExportError(f"{path}: the header repeats column(s) {dup}")
