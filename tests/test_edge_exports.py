@@ -3,7 +3,7 @@ clear error (exit 2) that leaves reports/ and data/processed/ byte for byte as t
 never a traceback. Each export comes from the synthetic generator plus small edits, written as Excel in
 a Belgian locale writes it (semicolons, decimal commas, thousands points, CRLF, cp1252, a `sep=` line).
 
-The refused case runs in `make test`; the cases that render every report run with `make test-all`."""
+The refused cases run in `make test`; the cases that render every report run with `make test-all`."""
 from __future__ import annotations
 
 import hashlib
