@@ -92,6 +92,12 @@ def record_lines(text: str, first_line: int = 1) -> list[int]:
     return starts
 
 
+def _record_lines_of(path: Path) -> list[int]:
+    """record_lines of a CSV file, read again when an error needs them (the text is not kept meanwhile)."""
+    _, text, header_line = _delimiter(path, _decode(path, path.read_bytes()))
+    return record_lines(text, header_line)
+
+
 def _delimiter(path: Path, text: str) -> tuple[str, str, int]:
     """The delimiter, the text from the header on, and the header's line: Excel's `sep=;` first line is
     obeyed and skipped; otherwise the most frequent of comma, semicolon and tab in the header."""
@@ -159,7 +165,7 @@ def _csv_cells(path: Path) -> Cells:
     delimiter, text, header_line = _delimiter(path, text)
     header = next(csv.reader([text.partition("\n")[0].rstrip("\r")], delimiter=delimiter))
     header = [name if name.strip() else f"{UNNAMED}{i}" for i, name in enumerate(header)]
-    lines = cache(lambda: record_lines(text, header_line))
+    lines = cache(lambda: _record_lines_of(path))
     cells = _parse_csv(path, text, delimiter, header, lines)
     head = cells.head(2)
     import_rows = [i for i in range(len(head)) if head.iloc[i].astype(str).str.startswith('{"ImportId"').any()]
