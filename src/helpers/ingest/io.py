@@ -1,8 +1,10 @@
 """Read any export (CSV, Qualtrics CSV, XLSX, SPSS .sav), map its columns, validate it (pandera).
 
 Every format is first read as text cells, then converted and checked by one pandera schema built
-from the codebook, so the same answers give the same typed data whatever the format. A problem
-raises ExportError naming the file, the column, the row(s) and the value(s).
+from the codebook, so the same answers give the same typed data whatever the format. Numbers are read
+with the file's own decimal mark and thousands separator (decimal_mark, parse_number). A problem raises
+ExportError naming the file, the column, the row(s) (with the file's own line) and the value(s); how each
+format detail is read is in data/README.md.
 
 >>> df = read_export("data/raw/synthetic_default.csv")      # doctest: +SKIP
 >>> df = read_export("export.csv", mapping="qualtrics_map.yaml")  # doctest: +SKIP
