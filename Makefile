@@ -13,7 +13,7 @@ REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: help reports test env waves bench browser-test notebooks-clean hooks clean
+.PHONY: help reports test test-all env waves bench browser-test notebooks-clean hooks clean
 .DEFAULT_GOAL := help
 
 # nbstripout as the git filter and the pre-commit hook use it (helpers.runner.notebook_format strips the same)
@@ -47,6 +47,9 @@ bench: $(STAMP) ## the benchmark; writes BENCHMARK.md
 
 test: $(STAMP) ## the tests
 	$(PY) -m pytest
+
+test-all: $(STAMP)
+	$(PY) -m pytest -m "slow or not slow"
 
 BROWSER_STAMP := $(VENV)/.browser-installed
 

@@ -1,7 +1,12 @@
 """Exclusion rules and the row account, on a hand-made export whose answers are known."""
 import pandas as pd
+import pytest
 
-from helpers.prepare.cleaning import account_path, clean, scale_scores
+from helpers.ingest.codebook import load_codebook
+from helpers.ingest.io import ExportError
+from helpers.paths import CODEBOOK
+from helpers.prepare.cleaning import account_path, age_groups, clean, scale_scores
+from helpers.present.tables import account_table
 
 
 def tiny_export(cb) -> pd.DataFrame:
@@ -49,3 +54,41 @@ def test_scale_score_needs_the_minimum_number_of_answers(cb):
 
 def test_row_account_sits_beside_the_processed_data(tmp_path):
     assert account_path(tmp_path / "survey.parquet") == tmp_path / "survey.row_account.parquet"
+
+
+def test_a_missing_duration_is_unknown_not_a_speeder_and_is_counted(cb):
+    df = tiny_export(cb)
+    df.loc[4, "duration_s"] = pd.NA   # e: consenting, right control answer, duration unknown
+    result = clean(df, cb, speeder_share_of_median=0.4)
+    assert result.account.loc[4, "status"] == "kept" and "duration_unknown" in result.account.loc[4, "note"]
+    table = account_table(result, "en", min_cell=1)   # every count shown: the account itself is checked
+    counts = dict(zip(table["Status"], table["Rows"]))
+    assert counts["of which kept with unknown completion time (speeder rule not applied)"] == "1"
+    assert counts["Total"] == "7" and counts["kept"] == "3"
+
+
+def test_rows_without_a_group_are_counted_in_the_account(cb):
+    result = clean(tiny_export(cb), cb)   # no ages at all; f has primary education, every kept row a degree
+    assert result.account.loc[result.account["status"] == "kept", "note"].tolist() == ["no_age_group"] * 3
+    assert (result.account.loc[result.account["status"] != "kept", "note"] == "").all()
+
+
+def test_age_groups_span_the_codebooks_ages(cb, tmp_path):
+    ages = pd.Series([16, 30, 31, 64, 65, 75, None], dtype="Int64")
+    assert age_groups(ages, cb).astype(object).tolist()[:6] == ["16-30", "16-30", "31-40", "51-64", "65-75", "65-75"]
+    assert pd.isna(age_groups(ages, cb).iloc[6])
+    text = CODEBOOK.read_text(encoding="utf-8").replace("    min: 16\n    max: 75\n", "    min: 18\n    max: 70\n", 1)
+    (tmp_path / "codebook.yaml").write_text(text, encoding="utf-8")
+    other = load_codebook(tmp_path / "codebook.yaml")
+    assert list(age_groups(ages, other).cat.categories) == ["18-30", "31-40", "41-50", "51-64", "65-70"]
+
+
+def test_nobody_left_is_refused_with_the_row_account(cb):
+    df = tiny_export(cb)
+    df["consent"] = pd.array([2, 2, 2, 1, 1, 1, 1], dtype="Int64")
+    df["control"] = pd.array([None, None, None, 4, 4, 2, 2], dtype="Int64")   # f and g: too fast (100 s, 50 s)
+    df.loc[[5, 6], "duration_s"] = [100.0, 50.0]
+    df.attrs["provenance"] = {"file": "export.csv"}
+    with pytest.raises(ExportError, match=r"^export\.csv: nobody is left after cleaning: 7 rows read; excluded by rule: "
+                                          r"no_consent 3, control_failed 2, too_fast 2; kept 0$"):
+        clean(df, cb)

@@ -90,3 +90,18 @@ def test_synthetic_default_largest_bubbles(export_csv, cb):
     data = clean(read_export(export_csv), cb).data
     largest = geo.bubbles(geo.lookup(data["postcode"]), 5).nlargest(3, "n")["name"]
     assert set(largest) == {"Brussel", "Gent", "Leuven"}
+
+
+def test_no_placeable_postcode_gives_an_empty_map_not_an_error():
+    places = geo.lookup(pd.Series(["0000", "75001", "abcd", None]))
+    bubbles = geo.bubbles(places, 5)
+    assert bubbles.empty and bubbles["n"].nlargest(3).empty   # typed columns: the key figure's nlargest works
+    shapes = geo.boundaries()
+    assert plots.bubble_map(shapes["province"], shapes["region"], bubbles, "t", "n", "02000", "04000").axes
+    assert unknown_places(places, 0, "en", min_cell=1)["n"].tolist()[-1] == "4"   # the total row
+
+
+def test_bars_of_hidden_cells_are_not_drawn():
+    table = pd.DataFrame({"label": ["a", "b"], "%": ["62.5", "·"]})
+    fig = plots.grouped_bars(table, "label", ["%"], "t", "%")
+    assert [bar.get_width() for bar in fig.axes[0].patches] == [0.0, 62.5]   # drawn bottom up: b, a

@@ -63,3 +63,157 @@ def test_processed_round_trip_keeps_types_and_provenance(reference, tmp_path):
 def test_missing_processed_data_says_what_to_run(tmp_path):
     with pytest.raises(FileNotFoundError, match="make reports"):
         load_processed(tmp_path / "none.parquet")
+
+
+# --- Exports as real tools write them: bytes made here, not by the generator's writer ----------
+
+def text_rows(export, n: int = 6, decimal: str = ",") -> list[dict[str, str]]:
+    """n consenting rows of the synthetic export as text cells, fractions with the given decimal mark."""
+    rows = export[export["consent"] == 1].head(n)
+    def cell(v) -> str:
+        return "" if pd.isna(v) else str(v).replace(".", decimal) if isinstance(v, float) else str(v)
+    return [{c: cell(v) for c, v in row.items()} for row in rows.astype(object).to_dict("records")]
+
+
+def excel_csv(rows: list[dict], path, sep: str = ";", encoding: str = "cp1252",
+              sep_line: bool = False, trailing: int = 0, bom: bool = False):
+    """A CSV as Excel saves it: CRLF, `sep=` line on request, empty trailing columns, values quoted only
+    where they must be."""
+    def cell(value: str) -> str:
+        return f'"{value.replace(chr(34), 2 * chr(34))}"' if any(ch in value for ch in (sep, '"', "\n")) else value
+
+    header = list(rows[0])
+    lines = ([f"sep={sep}"] if sep_line else []) + [sep.join(header + [""] * trailing)]
+    lines += [sep.join([cell(r[c]) for c in header] + [""] * trailing) for r in rows]
+    data = "\r\n".join(lines) + "\r\n"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data.encode(encoding))
+    return path
+
+
+def test_decimal_comma_file_reads_whole_numbers_decimals_and_thousands(export, tmp_path):
+    rows = text_rows(export, 4)
+    for row, duration in zip(rows, ["950", "812,5", "1.234,5", "1.234"]):
+        row["duration_s"] = duration   # as Excel writes them in a Belgian locale
+    df = read_export(excel_csv(rows, tmp_path / "export.csv"))
+    assert df["duration_s"].tolist() == [950.0, 812.5, 1234.5, 1234.0]
+
+
+def test_decimal_point_file_reads_a_thousands_comma(export, tmp_path):
+    rows = text_rows(export, 3, decimal=".")
+    rows[0]["duration_s"], rows[1]["duration_s"], rows[2]["duration_s"] = "950", "812.5", "1,234"
+    df = read_export(excel_csv(rows, tmp_path / "export.csv", sep=",", encoding="utf-8"))
+    assert df["duration_s"].tolist() == [950.0, 812.5, 1234.0]
+
+
+def test_a_number_that_could_be_two_numbers_is_refused_naming_it(export, tmp_path):
+    rows = text_rows(export, 3)
+    for row, duration in zip(rows, ["950", "1.234", "700"]):
+        row["duration_s"] = duration
+    with pytest.raises(ExportError, match=r"'duration_s': a thousands separator or a decimal mark\?.*row 2 \(line 3\): value '1\.234'"):
+        read_export(excel_csv(rows, tmp_path / "export.csv"))
+
+
+def test_a_file_with_both_decimal_marks_is_refused(export, tmp_path):
+    rows = text_rows(export, 3)
+    rows[0]["duration_s"], rows[1]["duration_s"], rows[2]["duration_s"] = "812,5", "900", "700.25"
+    with pytest.raises(ExportError, match=r"mixed decimal marks: column 'duration_s', row 1 \(line 2\): value '812,5'.*row 3 \(line 4\): value '700\.25'"):
+        read_export(excel_csv(rows, tmp_path / "export.csv"))
+
+
+def test_missing_value_codes_are_missing_and_infinity_is_refused(export, tmp_path, cb):
+    rows = text_rows(export, 4)
+    rows[0]["age"], rows[1]["age"], rows[2]["pe_1"], rows[3]["start_year"] = "#N/A", "n.v.t.", "NaN", "nvt"
+    df = read_export(excel_csv(rows, tmp_path / "export.csv"))
+    assert df["age"].isna().tolist()[:3] == [True, True, False] and pd.isna(df.loc[2, "pe_1"]) and pd.isna(df.loc[3, "start_year"])
+    assert {"#n/a", "n.v.t."} <= cb.missing_values
+    rows[0]["duration_s"], rows[1]["consent"] = "inf", "#N/A"
+    with pytest.raises(ExportError) as caught:
+        read_export(excel_csv(rows, tmp_path / "export.csv"))
+    assert "column 'duration_s': not a number: row 1 (line 2): value 'inf'" in str(caught.value)
+    assert "column 'consent': empty, but required: row 2 (line 3): (empty)" in str(caught.value)
+
+
+def test_error_lines_are_the_files_own_after_multiline_values_and_blank_lines(export, tmp_path):
+    rows = text_rows(export, 5)
+    rows[0]["remarks_text"] = "Eerste regel\nTweede regel\nDerde regel"   # the record spans lines 2-4
+    rows[3]["age"] = "veertig"
+    path = excel_csv(rows, tmp_path / "export.csv")
+    data = path.read_bytes().replace(b"\r\n", b"\r\n\r\n", 1)   # a blank line after the header: line 2
+    path.write_bytes(data)
+    with pytest.raises(ExportError, match=r"'age': not a whole number: row 4 \(line 8\): value 'veertig'"):
+        read_export(path)
+
+
+def test_ragged_row_is_named_by_its_own_line(export, tmp_path):
+    rows = text_rows(export, 4)
+    rows[0]["remarks_text"] = "Twee\nregels"
+    path = excel_csv(rows, tmp_path / "export.csv")
+    lines = path.read_bytes().split(b"\r\n")
+    lines[3] = lines[3].rsplit(b";", 3)[0]   # the third data record (line 5: the first spans 2-3) lost its last fields
+    path.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(ExportError, match=r"line 5 has"):
+        read_export(path)
+
+
+def test_a_5_mb_free_text_answer_is_read_whole(export, tmp_path):
+    rows = text_rows(export, 3)
+    rows[1]["remarks_text"] = "lang antwoord; " * 350_000   # 5.25 MB, with the delimiter inside
+    df = read_export(excel_csv(rows, tmp_path / "export.csv", encoding="utf-8"))
+    assert len(df.loc[1, "remarks_text"]) == len(rows[1]["remarks_text"].strip())
+
+
+def test_excel_quirks_bom_crlf_sep_line_trailing_columns_cp1252(export, tmp_path):
+    rows = text_rows(export, 3)
+    rows[0]["remarks_text"] = "Café ‘goed’"
+    plain = read_export(excel_csv(rows, tmp_path / "plain.csv", encoding="utf-8"))
+    quirky = read_export(excel_csv(rows, tmp_path / "quirky.csv", sep_line=True, trailing=3))
+    bom = read_export(excel_csv(rows, tmp_path / "bom.csv", encoding="utf-8", bom=True, sep_line=True))
+    pd.testing.assert_frame_equal(quirky, plain)
+    pd.testing.assert_frame_equal(bom, plain)
+    assert plain.loc[0, "remarks_text"] == "Café ‘goed’"
+    rows[2]["age"] = "veertig"   # after the sep= line the header is line 2
+    with pytest.raises(ExportError, match=r"row 3 \(line 5\): value 'veertig'"):
+        read_export(excel_csv(rows, tmp_path / "quirky.csv", sep_line=True, trailing=2))
+
+
+def test_a_column_without_a_name_that_holds_values_is_refused(export, tmp_path):
+    rows = text_rows(export, 3)
+    path = excel_csv(rows, tmp_path / "export.csv", trailing=1)
+    path.write_bytes(path.read_bytes().replace(b";\r\n", b";x\r\n").replace(b";x\r\n", b";\r\n", 2))
+    with pytest.raises(ExportError, match=rf"column {len(rows[0]) + 1} has no name in the header but holds values \(row 2 \(line 3\): value 'x'\)"):
+        read_export(path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("columns:\n  Q1: consent\n  Q2 age\n ignore: [x]\n", r"map\.yaml: line \d+: not valid YAML"),
+    ("- Q1: consent\n- Q2: age\n", r"map\.yaml: a mapping file holds 'columns' .* not list"),
+    ("columns:\n  Q99: consent\n", r"map\.yaml: columns: 'Q99: consent' names a column the export lacks"),
+    ("columns:\n  Q1: consent\nignore: [IPAddress]\n", r"map\.yaml: ignore: 'IPAddress' names a column the export lacks"),
+    ("columns:\n  Q1: consent\n  Q2: consent\n", r"map\.yaml: columns: 'Q1' and 'Q2' both map to 'consent'"),
+    ("columns:\n  Q1: age\n", r"map\.yaml: columns: 'Q1: age' renames onto a column the export already has"),
+])
+def test_a_broken_mapping_file_is_refused_in_one_line_naming_the_entry(text, expected, export, tmp_path):
+    rows = text_rows(export, 2)
+    for row in rows:
+        row["Q1"], row["Q2"] = row.pop("consent"), row.pop("gender")
+    path = excel_csv(rows, tmp_path / "export.csv")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(text, encoding="utf-8")
+    with pytest.raises(ExportError, match=expected) as caught:
+        read_export(path, mapping=mapping)
+    assert "\n" not in str(caught.value)
+
+
+def test_blank_rows_are_skipped_and_later_rows_keep_their_own_numbers(export, tmp_path):
+    rows = text_rows(export, 3)
+    rows[2]["age"] = "veertig"
+    path = excel_csv(rows, tmp_path / "export.csv")
+    lines = path.read_bytes().split(b"\r\n")
+    blank = b";" * (len(rows[0]) - 1)   # Excel's CSV line for an empty sheet row
+    path.write_bytes(b"\r\n".join(lines[:2] + [blank, blank] + lines[2:]))
+    with pytest.raises(ExportError, match=r"'age': not a whole number: row 3 \(line 6\): value 'veertig'"):
+        read_export(path)
+    rows[2]["age"] = "40"
+    sheet = pd.DataFrame(rows)
+    sheet = pd.concat([sheet.iloc[:1], pd.DataFrame([{c: None for c in sheet}]), sheet.iloc[1:]], ignore_index=True)
+    assert len(read_export(write_xlsx(sheet, tmp_path / "export.xlsx"))) == 3

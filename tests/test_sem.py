@@ -116,3 +116,11 @@ def test_cfi_is_bounded_by_one_as_lavaan_and_tli_is_not():
     fit = sem.fit_indices(sem.fit(MODEL, planted({"pe": 0.6, "ee": 0.0, "si": 0.0, "fc": 0.0}, seed=12))).iloc[0]
     assert fit["chi2"] < fit["df"]
     assert fit["cfi"] == 1.0 and fit["tli"] > 1.0 and fit["rmsea"] == 0.0 and fit["rmsea_low"] == 0.0
+
+
+def test_a_model_with_too_few_complete_cases_is_not_estimable_and_says_why():
+    text = "f =~ a + b + c"
+    data = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 1, 4, 3], "c": [1.0, 3, 2, None]})
+    assert not sem.estimable(text, data)   # 3 complete cases, 3 observed variables
+    with pytest.raises(ValueError, match="too few respondents for the model: 3 answered all of its 3 observed variables"):
+        sem.fit(text, data)

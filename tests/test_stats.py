@@ -21,6 +21,7 @@ from helpers.analysis.stats import (
     stuart_maxwell,
     wilcoxon_paired,
 )
+from helpers.present.text import format_p
 
 rng = np.random.default_rng(7)
 X = rng.integers(1, 6, 200)
@@ -155,3 +156,16 @@ def test_goodness_of_fit_matches_the_hand_computation():
 
     res = goodness_of_fit(pd.Series({1: 315, 2: 163}), pd.Series({1: 171333, 2: 29517})).iloc[0]
     assert res["chi2"] == pytest.approx(143.56, abs=0.01) and res["dof"] == 1 and res["n"] == 478
+
+
+def test_tests_on_too_few_or_constant_answers_are_missing_not_errors():
+    """One respondent, or answers that do not vary: every statistic is NaN, nothing raises."""
+    one = pd.DataFrame({"a": [3.0], "b": [4.0], "c": [2.0]})
+    same = pd.DataFrame({"a": [1.0] * 6, "b": [1.0] * 6, "c": [1.0, 2, 3, 4, 5, 1]})
+    assert pd.isna(cronbach_alpha(one, ["a", "b", "c"])["alpha"].iloc[0])
+    assert spearman(same, "a", "b")[["rho", "ci_low", "p"]].isna().all(axis=None)
+    assert pd.isna(wilcoxon_paired(same, "a", "b")["p"].iloc[0]) and pd.isna(stuart_maxwell(same, "a", "b")["p"].iloc[0])
+    assert paired_ttests(one, [("a", "b"), ("a", "c")])[["t", "p", "p_holm", "d_z"]].isna().all(axis=None)
+    assert pearson(one, ["a"], ["b", "c"])[["r", "p"]].isna().all(axis=None)
+    assert robust_regression(one, "a", ["b", "c"])[["beta", "p"]].isna().all(axis=None)
+    assert format_p(float("nan")) == "—"

@@ -55,3 +55,24 @@ def test_no_weighting_means_weights_of_one():
     df = pd.DataFrame({"gov_type": [1, 2, 2]})
     assert weights(df, None).tolist() == [1.0, 1.0, 1.0]
     assert weights(df, "gov_type").mean() == pytest.approx(1.0)
+
+
+def test_a_stratum_without_population_falls_back_to_unweighted_and_is_named():
+    from helpers.analysis.weighting import weights
+    from helpers.present.report import weighting_note
+    w = weights(pd.DataFrame({"gov_type": [1, 2, 3, 3]}), "gov_type")   # 3 (other government) has no count
+    assert w.tolist() == [1.0] * 4 and w.attrs["unweightable"] == [3]
+    note = weighting_note(w, "gov_type", "Type of government", "a source", "en").data
+    assert note.startswith("Not weighted") and "Other government" in note
+
+
+def test_weighted_estimates_of_nobody_are_missing_not_an_error():
+    nobody = pd.Series([None, None], dtype="Float64")
+    assert pd.isna(weighted_mean(nobody, pd.Series([1.0, 1.0]))) and pd.isna(weighted_share(nobody, (1,), pd.Series([1.0, 1.0])))
+    assert pd.isna(kish_ess(pd.Series([], dtype=float)))
+
+
+def test_headline_of_an_indicator_nobody_answered_is_missing():
+    df = pd.DataFrame({"use": pd.array([None, None], dtype="Int64"), "score": pd.array([None, None], dtype="Float64")})
+    table = weighted_headline(df, pd.Series([1.0, 1.0]), [("use", "use", (1,))], ["score"])
+    assert table[["unweighted", "weighted", "ess"]].astype(float).isna().all(axis=None) and table["n"].tolist() == [0, 0]

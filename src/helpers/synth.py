@@ -152,10 +152,12 @@ def pick_top(score: np.ndarray, k: int) -> np.ndarray:
 # --- Latent model ----------------------------------------------------------------------------
 
 def empirical_normal(n: int, corr: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """n draws whose sample correlation matrix is exactly corr (whitened, then coloured)."""
+    """n draws whose sample correlation matrix is exactly corr (whitened, then coloured); with no more draws
+    than dimensions no sample can have it, and the draws only come from that population."""
     z = rng.standard_normal((n, len(corr)))
-    z -= z.mean(axis=0)
-    z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
+    if n > len(corr):
+        z -= z.mean(axis=0)
+        z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
     return z @ np.linalg.cholesky(corr).T
 
 
@@ -227,7 +229,7 @@ def _multi_response(block: str, asked: np.ndarray, spec: dict, weight: np.ndarra
                     rng: np.random.Generator, at_least_one: bool) -> dict[str, np.ndarray]:
     """Exact counts of selections per option among the asked; heavier users likelier to select."""
     n = len(asked)
-    n_answering = asked.sum() - spec.get("nonresponse", 0)
+    n_answering = max(asked.sum() - spec.get("nonresponse", 0), 0)
     answering = np.flatnonzero(asked)
     answering = np.sort(rng.choice(answering, n_answering, replace=False))
     counts = {opt: round(share / 100 * n_answering) for opt, share in spec["shares"].items()}

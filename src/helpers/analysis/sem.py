@@ -24,11 +24,27 @@ from scipy import optimize, stats
 FTOL = 1e-12
 
 
+def complete_cases(description: str, data: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `data` that answered every observed variable of the model (listwise)."""
+    observed = [v for v in semopy.Model(description).vars["observed"] if v in data.columns]
+    return data[observed].astype(float).dropna()
+
+
+def estimable(description: str, data: pd.DataFrame) -> bool:
+    """Whether the model can be fitted at all: more complete cases than observed variables (else the sample
+    covariance matrix is singular). A chapter shows 'too few respondents' instead of the model when not."""
+    complete = complete_cases(description, data)
+    return len(complete) > complete.shape[1]
+
+
 def fit(description: str, data: pd.DataFrame) -> semopy.Model:
-    """Fit a lavaan-syntax model by maximum likelihood (listwise complete cases of its variables)."""
+    """Fit a lavaan-syntax model by maximum likelihood (listwise complete cases of its variables); a model
+    that is not `estimable` is refused with a ValueError saying why."""
     model = semopy.Model(description)
-    observed = [v for v in model.vars["observed"] if v in data.columns]
-    complete = data[observed].astype(float).dropna()
+    complete = complete_cases(description, data)
+    if not estimable(description, data):
+        raise ValueError(f"too few respondents for the model: {len(complete)} answered all of its {complete.shape[1]} "
+                         "observed variables; it needs more respondents than variables")
     result = model.fit(complete, options={"ftol": FTOL, "maxiter": 10_000})
     if not result.success:
         raise RuntimeError(f"the model did not converge: {result.message}")

@@ -34,15 +34,29 @@ def frequency_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str = "nl",
     return table
 
 
+NAN = float("nan")
+MIN_CASES = 3   # fewer complete cases: correlations and tests are not computed (missing, NaN)
+
+
+def undefined(data: pd.DataFrame) -> bool:
+    """A test or correlation cannot be computed: fewer than MIN_CASES complete cases, or a column that does
+    not vary (the statistic is then missing, not an error)."""
+    return len(data) < MIN_CASES or bool((data.nunique() < 2).any())
+
+
 def cronbach_alpha(df: pd.DataFrame, items: list[str], ci: float = 0.95) -> pd.DataFrame:
     """Cronbach's alpha with its confidence interval (pingouin.cronbach_alpha, listwise deletion).
 
-    The interval is Feldt's F-based interval as pingouin computes it.
+    The interval is Feldt's F-based interval as pingouin computes it. With fewer than two complete
+    cases or items there is no alpha: missing (NaN).
     """
     import pingouin as pg
 
     data = df[items].astype(float).dropna()
-    alpha, (low, high) = pg.cronbach_alpha(data=data, nan_policy="listwise", ci=ci)
+    if len(data) < 2 or len(items) < 2:
+        alpha, (low, high) = NAN, (NAN, NAN)
+    else:
+        alpha, (low, high) = pg.cronbach_alpha(data=data, nan_policy="listwise", ci=ci)
     return pd.DataFrame({"alpha": [alpha], "ci_low": [low], "ci_high": [high], "n": [len(data)], "k": [len(items)]})
 
 
@@ -92,6 +106,8 @@ def spearman(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     import pingouin as pg
 
     pair = df[[a, b]].dropna().astype(float)
+    if undefined(pair):
+        return pd.DataFrame({"n": [len(pair)], "rho": [NAN], "ci_low": [NAN], "ci_high": [NAN], "p": [NAN]})
     res = pg.corr(pair[a], pair[b], method="spearman")
     low, high = res["CI95"].iloc[0]
     return pd.DataFrame({"n": [len(pair)], "rho": [res["r"].iloc[0]], "ci_low": [low], "ci_high": [high], "p": [res["p_val"].iloc[0]]})
@@ -105,6 +121,8 @@ def wilcoxon_paired(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     pair = df[[a, b]].dropna().astype(float)
     diff = (pair[a] - pair[b]).to_numpy()
     diff = diff[diff != 0]
+    if len(diff) == 0:   # no pair differs: nothing to test
+        return pd.DataFrame({"n": [len(pair)], "n_nonzero": [0], "W": [NAN], "p": [NAN], "rank_biserial": [NAN]})
     res = stats.wilcoxon(diff, zero_method="wilcox", correction=True)
     ranks = stats.rankdata(abs(diff))
     rbc = (ranks[diff > 0].sum() - ranks[diff < 0].sum()) / ranks.sum()
@@ -119,6 +137,8 @@ def stuart_maxwell(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
     pair = df[[a, b]].dropna().astype(int)
     codes = sorted(set(pair[a]) | set(pair[b]))
+    if len(codes) < 2:   # one code only: the margins cannot differ
+        return pd.DataFrame({"chi2": [NAN], "dof": [NAN], "p": [NAN], "n": [len(pair)]})
     table = pd.crosstab(pair[a], pair[b]).reindex(index=codes, columns=codes, fill_value=0)
     res = SquareTable(table.to_numpy(), shift_zeros=False).homogeneity()
     return pd.DataFrame({"chi2": [res.statistic], "dof": [res.df], "p": [res.pvalue], "n": [len(pair)]})
@@ -133,11 +153,13 @@ def paired_ttests(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFram
     rows = []
     for a, b in pairs:
         pair = df[[a, b]].dropna().astype(float)
-        res = pg.ttest(pair[a], pair[b], paired=True)
         diff = pair[a] - pair[b]
-        rows.append({"a": a, "b": b, "n": len(pair), "mean_a": pair[a].mean(), "mean_b": pair[b].mean(),
-                     "t": res["T"].iloc[0], "dof": res["dof"].iloc[0], "p": res["p_val"].iloc[0],
-                     "d_z": diff.mean() / diff.std()})
+        row = {"a": a, "b": b, "n": len(pair), "mean_a": pair[a].mean(), "mean_b": pair[b].mean(),
+               "t": NAN, "dof": NAN, "p": NAN, "d_z": NAN}
+        if not undefined(diff.to_frame()):   # (no test when the differences do not vary)
+            res = pg.ttest(pair[a], pair[b], paired=True)
+            row |= {"t": res["T"].iloc[0], "dof": res["dof"].iloc[0], "p": res["p_val"].iloc[0], "d_z": diff.mean() / diff.std()}
+        rows.append(row)
     table = pd.DataFrame(rows)
     table["p_holm"] = pg.multicomp(table["p"].to_numpy(), method="holm")[1]
     return table
@@ -186,8 +208,8 @@ def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFra
     for a in rows:
         for b in columns:
             pair = df[[a, b]].dropna().astype(float)
-            res = pg.corr(pair[a], pair[b], method="pearson")
-            out.append({"x": a, "y": b, "n": len(pair), "r": res["r"].iloc[0], "p": res["p_val"].iloc[0]})
+            r, p = (NAN, NAN) if undefined(pair) else pg.corr(pair[a], pair[b], method="pearson")[["r", "p_val"]].iloc[0]
+            out.append({"x": a, "y": b, "n": len(pair), "r": r, "p": p})
     return pd.DataFrame(out)
 
 
@@ -197,6 +219,9 @@ def robust_regression(df: pd.DataFrame, outcome: str, predictors: list[str]) -> 
     import statsmodels.api as sm
 
     data = df[[outcome, *predictors]].dropna().astype(float)
+    if len(data) <= len(predictors) + 1 or undefined(data):
+        return pd.DataFrame({"predictor": predictors, "beta": NAN, "se": NAN, "ci_low": NAN, "ci_high": NAN, "p": NAN,
+                             "n": len(data), "r2": NAN})
     z = (data - data.mean()) / data.std()
     fit = sm.OLS(z[outcome], sm.add_constant(z[predictors])).fit(cov_type="HC3")
     ci = fit.conf_int()

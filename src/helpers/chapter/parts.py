@@ -371,7 +371,7 @@ class Context(Chapter):
     @guarded
     def use_by(self, group: str) -> Styler:
         """Use at work per age group or education level: n, % ever, % at least weekly; small groups hidden."""
-        groups = (cleaning.age_groups(self.data["age"]) if group == "age"
+        groups = (cleaning.age_groups(self.data["age"], self.cb) if group == "age"
                   else cleaning.education_groups(self.data, self.cb, self.lang))
         return self.table(context.use_by(self.data, groups, self.lang, self.min_cell), self.t(f"by_{group}_title"),
                           f"use_by_{group}")

@@ -43,6 +43,7 @@ class Variable:
     block: str | None = None
     correct_answer: int | None = None
     required: bool = False
+    groups: tuple[int, ...] | None = None   # first value of each group after the first (groups span min to max)
 
     @property
     def codes(self) -> list[int] | None:
@@ -60,6 +61,7 @@ class Codebook:
     derived: dict[str, dict]
     value_sets: dict[str, dict[int, dict[str, str]]]
     survey: dict = field(default_factory=dict)
+    missing_values: frozenset[str] = frozenset()   # texts read as "no answer" in a numeric column (case-folded)
     definitions: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -118,7 +120,7 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
             name=name, type=spec["type"], text=text, values=values,
             min=spec.get("min"), max=spec.get("max"), ask_if=spec.get("ask_if"),
             section=spec.get("section"), block=block, correct_answer=spec.get("correct_answer"),
-            required=spec.get("required", False),
+            required=spec.get("required", False), groups=tuple(spec["groups"]) if "groups" in spec else None,
         )
 
     for q in raw["questions"]:
@@ -141,5 +143,6 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
     unknown = set(raw.get("definitions", {})) - set(raw["scales"])
     if unknown:
         raise ValueError(f"{path}: definitions of unknown scales {sorted(unknown)}")
-    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}),
+    missing = frozenset(str(v).casefold() for v in raw.get("missing_values", []))
+    return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}), missing,
                     raw.get("definitions", {}))

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.ingest.codebook import Codebook, load_codebook
+from helpers.ingest.io import ExportError
 
 RULES = ("no_consent", "control_failed", "too_fast")
+NOTES = ("duration_unknown", "no_age_group", "no_education_level")   # kept rows the account singles out
 RULE_TEXT = {
     "no_consent": {"nl": "Geen akkoord met de voorwaarden", "en": "Did not consent"},
     "control_failed": {"nl": "Fout antwoord op de controlevraag", "en": "Wrong answer to the control question"},
@@ -27,7 +29,7 @@ RULE_TEXT = {
 @dataclass(frozen=True)
 class Cleaned:
     data: pd.DataFrame      # kept rows, with derived variables
-    account: pd.DataFrame   # one row per input row: row, respondent_id, status
+    account: pd.DataFrame   # one row per input row: row, respondent_id, status, note (NOTES joined by '; ')
     flow: pd.DataFrame      # step, rule, excluded, remaining
     speeder_threshold_s: float
 
@@ -36,25 +38,22 @@ def exclusion_reasons(df: pd.DataFrame, cb: Codebook, speeder_share_of_median: f
     """The first rule each row fails ('' when it passes all), and the speeder threshold in seconds.
 
     too_fast: completion time below `speeder_share_of_median` times the median time of the
-    consenting respondents (a relative speeder rule, cf. Greszki, Meyer & Schoen, 2015).
+    consenting respondents (a relative speeder rule, cf. Greszki, Meyer & Schoen, 2015). An unknown
+    (empty) duration is not judged: such a row is not a speeder.
     """
     consented = df["consent"].eq(1).fillna(False)
     control_ok = df["control"].eq(cb["control"].correct_answer).fillna(False)
     threshold = float(speeder_share_of_median * df.loc[consented, "duration_s"].median())
-    too_fast = df["duration_s"].lt(threshold).fillna(True)
+    too_fast = df["duration_s"].lt(threshold).fillna(False)
     reason = np.select([~consented, ~control_ok, too_fast], list(RULES), default="")
     return pd.Series(reason, index=df.index, name="reason"), threshold
 
 
 def clean(df: pd.DataFrame, cb: Codebook | None = None, speeder_share_of_median: float = 0.4) -> Cleaned:
-    """Apply the exclusion rules in order and derive education level and scale scores."""
+    """Apply the exclusion rules in order and derive education level and scale scores; an export of which
+    nobody is left is refused (ExportError) with the row account."""
     cb = cb or load_codebook()
     reason, threshold = exclusion_reasons(df, cb, speeder_share_of_median)
-    account = pd.DataFrame({
-        "row": np.arange(1, len(df) + 1),
-        "respondent_id": df["respondent_id"].to_numpy(),
-        "status": np.where(reason == "", "kept", "excluded: " + reason),
-    })
     steps = [("input", "", 0, len(df))]
     remaining = len(df)
     for rule in RULES:
@@ -62,9 +61,32 @@ def clean(df: pd.DataFrame, cb: Codebook | None = None, speeder_share_of_median:
         remaining -= n
         steps.append(("rule", rule, n, remaining))
     flow = pd.DataFrame(steps, columns=["step", "rule", "excluded", "remaining"])
+    if remaining == 0:
+        excluded = ", ".join(f"{rule} {n}" for _, rule, n, _ in steps[1:])
+        raise ExportError(f"{df.attrs.get('provenance', {}).get('file', 'the export')}: nobody is left after cleaning: "
+                          f"{len(df)} rows read; excluded by rule: {excluded}; kept 0")
     kept = add_derived(df.loc[reason == ""].reset_index(drop=True), cb)
     kept.attrs["provenance"] = {**df.attrs.get("provenance", {}), "rows_in": len(df), "rows_kept": len(kept)}
+    note = pd.Series("", index=df.index)
+    note[reason == ""] = notes(kept, cb).to_numpy()
+    account = pd.DataFrame({
+        "row": np.arange(1, len(df) + 1),
+        "respondent_id": df["respondent_id"].to_numpy(),
+        "status": np.where(reason == "", "kept", "excluded: " + reason),
+        "note": note.to_numpy(),
+    })
     return Cleaned(kept, account, flow, threshold)
+
+
+def notes(kept: pd.DataFrame, cb: Codebook) -> pd.Series:
+    """Per kept row, what the account should say of it (NOTES, joined by '; '): an unknown duration, no age
+    group, no education level."""
+    flags = {"duration_unknown": kept["duration_s"].isna(), "no_age_group": age_groups(kept["age"], cb).isna(),
+             "no_education_level": kept["education_level"].isna()}
+    joined = pd.Series("", index=kept.index, dtype=object)
+    for name in NOTES:
+        joined = joined.where(~flags[name].to_numpy(dtype=bool), joined + name + "; ")
+    return joined.str.removesuffix("; ")
 
 
 def add_derived(df: pd.DataFrame, cb: Codebook) -> pd.DataFrame:
@@ -91,13 +113,14 @@ def account_path(processed: str | Path) -> Path:
     return processed.with_name(processed.stem + ".row_account.parquet")
 
 
-AGE_GROUPS = [(18, 30), (31, 40), (41, 50), (51, 64), (65, 99)]
-
-
-def age_groups(age: pd.Series) -> pd.Series:
-    """Age in the groups of AGE_GROUPS ('18-30', ...)."""
-    labels = [f"{lo}-{hi}" if hi < 99 else f"{lo}+" for lo, hi in AGE_GROUPS]
-    return pd.cut(age.astype(float), [lo - 0.5 for lo, _ in AGE_GROUPS] + [AGE_GROUPS[-1][1] + 0.5], labels=labels)
+def age_groups(age: pd.Series, cb: Codebook | None = None) -> pd.Series:
+    """Age in the codebook's groups ('16-30', ..., '65-75': from the age variable's minimum, `groups` and
+    maximum); missing when the age is."""
+    var = (cb or load_codebook())["age"]
+    starts = [var.min, *var.groups]
+    ends = [s - 1 for s in var.groups] + [var.max]
+    labels = [f"{lo}-{hi}" for lo, hi in zip(starts, ends)]
+    return pd.cut(age.astype(float), [lo - 0.5 for lo in starts] + [var.max + 0.5], labels=labels)
 
 
 def education_groups(df: pd.DataFrame, cb: Codebook, lang: str) -> pd.Series:

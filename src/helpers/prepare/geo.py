@@ -128,7 +128,7 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     per arrondissement, what is still too small per province, then per region. Whatever remains too
     small is not drawn: it is one row with level 'hidden'. The answers off the map (no place, or not drawn)
     are N minus the drawn ones, so they are never a small count: while they are, the smallest bubble joins
-    them. Columns: level, id, name, n, x, y.
+    them. Columns: level, id, name, n, x, y (typed, also when no answer has a place).
     """
     placed = looked_up[looked_up["reason"] == ""]
     names = postcode_table()
@@ -150,4 +150,4 @@ def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
         drawn = drawn.drop(index=smallest)
     if not_drawn:
         drawn = pd.concat([drawn, pd.DataFrame([{"level": "hidden", "id": "", "name": "", "n": not_drawn, "x": np.nan, "y": np.nan}])])
-    return drawn.reset_index(drop=True)
+    return drawn.reset_index(drop=True).astype({"n": "int64", "x": float, "y": float})

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from helpers.analysis.weighting import kish_ess
+from helpers.ingest.codebook import load_codebook
 from helpers.present.text import t
 
 WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
@@ -97,9 +98,14 @@ def key_figure(sentence: str, folder: str | Path | None) -> Markdown:
 
 
 def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, lang: str) -> Markdown:
-    """Which weighting the report uses, with the range of the weights and Kish's effective sample size."""
+    """Which weighting the report uses, with the range of the weights and Kish's effective sample size; when
+    strata had no population count (weights.attrs['unweightable']), which, and that nothing is weighted."""
     if by is None:
         return Markdown(t("weighting_none", lang))
+    if weights.attrs.get("unweightable"):
+        names = load_codebook().labels(by, lang)
+        strata = ", ".join(names.get(code, str(code)) for code in weights.attrs["unweightable"])
+        return Markdown(t("weighting_fallback", lang, variable=label, strata=strata))
     return Markdown(t("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
                       ess=kish_ess(weights), n=len(weights)))
 

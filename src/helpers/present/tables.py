@@ -31,7 +31,7 @@ from helpers.disclosure import (
     suppress,
 )
 from helpers.ingest.codebook import Codebook
-from helpers.prepare.cleaning import RULE_TEXT, Cleaned
+from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.text import format_p, t
 
@@ -69,15 +69,17 @@ def flow_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
 
 
 def account_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
-    """Every input row accounted for: rows per status, and the total equal to the rows read; the
-    exclusion counts hidden as in the flow."""
+    """Every input row accounted for: rows per status, the total equal to the rows read, then the kept rows
+    the account singles out (unknown duration, no age group, no education level). Exclusion counts are
+    hidden as in the flow; a small note count is hidden."""
     counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in RULE_TEXT)], fill_value=0)
     labels = [t("status_kept", lang)] + [t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT]
     hidden = pd.concat([pd.Series([False]), suppress(counts.iloc[1:].reset_index(drop=True), min_cell)], ignore_index=True)
-    table = pd.DataFrame({t("col_status", lang): labels, t("col_rows", lang): shown_counts(counts.reset_index(drop=True), hidden, min_cell)})
     rows = HIDDEN if is_small(counts.iloc[1:].sum(), min_cell) else str(len(result.account))
-    total = pd.DataFrame({t("col_status", lang): [t("total", lang)], t("col_rows", lang): [rows]})
-    return pd.concat([table, total], ignore_index=True)
+    noted = pd.Series([int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES])
+    return pd.DataFrame({t("col_status", lang): labels + [t("total", lang)] + [t(f"note_{n}", lang) for n in NOTES],
+                         t("col_rows", lang): [*shown_counts(counts.reset_index(drop=True), hidden, min_cell), rows,
+                                               *shown_counts(noted, pd.Series(is_small(noted, min_cell)), min_cell)]})
 
 
 def start_year_groups(df: pd.DataFrame, after: int, min_cell: int, lang: str, single_years: int = 15) -> pd.DataFrame:
@@ -233,7 +235,7 @@ def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
         "N": res["n"], "M1": res["mean_a"].round(2), "M2": res["mean_b"].round(2), "t": res["t"].round(2),
-        "df": res["dof"].astype(int), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
+        "df": res["dof"].round().astype("Int64"), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
     })
 
 
@@ -251,10 +253,10 @@ def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFr
     chi2, rho = chi2_homogeneity(df, a, b).iloc[0], spearman(df, a, b).iloc[0]
     wil, sm = wilcoxon_paired(df, a, b).iloc[0], stuart_maxwell(df, a, b).iloc[0]
     rows = [
-        (t("test_chi2", lang), f"χ²({int(chi2['dof'])}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
+        (t("test_chi2", lang), f"χ²({chi2['dof']:.0f}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
         (t("test_spearman", lang), f"ρ = {rho['rho']:.2f}", rho["p"], f"95% CI [{rho['ci_low']:.2f}, {rho['ci_high']:.2f}]", int(rho["n"])),
         (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.2f}", int(wil["n"])),
-        (t("test_stuart_maxwell", lang), f"χ²({int(sm['dof'])}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
+        (t("test_stuart_maxwell", lang), f"χ²({sm['dof']:.0f}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
     ]
     return pd.DataFrame({t("col_test", lang): [r[0] for r in rows], t("col_statistic", lang): [r[1] for r in rows],
                          "p": [format_p(r[2]) for r in rows], t("col_effect", lang): [r[3] for r in rows],
@@ -438,12 +440,12 @@ def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str, min_cell: in
     hidden = (headline["kind"] == "%") & share_hidden(count, headline["n"], min_cell) | ~mean_shown(headline["n"], min_cell)
 
     def values(column: str) -> list:
-        return [HIDDEN if h else round(v, d) for v, d, h in zip(headline[column], digits, hidden)]
+        return [HIDDEN if h else round(float(v), d) for v, d, h in zip(headline[column], digits, hidden)]
 
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
         "n": headline["n"], t("col_unweighted", lang): values("unweighted"), t("col_weighted", lang): values("weighted"),
-        t("col_ess", lang): headline["ess"].round(0).astype(int)})
+        t("col_ess", lang): headline["ess"].astype(float).round(0).astype("Int64")})
 
 
 def unknown_places(looked_up: pd.DataFrame, pooled_away: int, lang: str, min_cell: int) -> pd.DataFrame:

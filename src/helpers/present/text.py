@@ -26,7 +26,9 @@ def t(key: str, lang: str = "nl", **values) -> str:
 
 
 def format_p(p: float) -> str:
-    """APA style: '< .001', otherwise three decimals without the leading zero ('.032')."""
+    """APA style: '< .001', otherwise three decimals without the leading zero ('.032'); '—' when missing."""
+    if p != p:   # NaN: the test could not be computed
+        return "—"
     return "< .001" if p < 0.001 else f"{p:.3f}".lstrip("0")
 
 
