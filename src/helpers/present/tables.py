@@ -24,6 +24,10 @@ from helpers.prepare.cleaning import RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.text import format_p, t
 
+# One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, coefficients (loadings, betas,
+# correlations, fit indices, reliabilities) to 3, p values APA style (text.format_p).
+DECIMALS = {"percent": 1, "mean": 2, "coefficient": 3}
+
 
 def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """Table 1-3 layout: category, n and % of respondents, small cells hidden, total last."""
@@ -35,7 +39,7 @@ def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell:
         t("col_percent", lang): freq["percent"].round(1).astype(str).where(~small, "·"),
     })
     total = pd.DataFrame({t("col_category", lang): [t("total", lang)], t("col_n", lang): [str(int(freq["n"].sum()))],
-                          t("col_percent", lang): ["100.0"]})
+                          t("col_percent", lang): [f"{freq['percent'].sum():.{DECIMALS['percent']}f}"]})
     return pd.concat([table, total], ignore_index=True)
 
 
@@ -168,11 +172,13 @@ def task_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> p
 
 
 def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Paired t-tests as the report's footnotes state them, with Holm-corrected p and Cohen's d_z."""
+    """Paired t-tests as the report's footnotes state them: raw p beside the Holm-adjusted p (the family:
+    the comparisons in the table, named in its column) and Cohen's d_z."""
     return pd.DataFrame({
         t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
-        "N": res["n"], "M1": res["mean_a"].round(2), "M2": res["mean_b"].round(2), "t": res["t"].round(2),
-        "df": res["dof"].astype(int), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
+        "N": res["n"], "M1": res["mean_a"].round(DECIMALS["mean"]), "M2": res["mean_b"].round(DECIMALS["mean"]),
+        "t": res["t"].round(2), "df": res["dof"].astype(int), "p": res["p"].map(format_p),
+        t("col_p_holm", lang, k=len(res)): res["p_holm"].map(format_p), "d_z": res["d_z"].round(DECIMALS["coefficient"]),
     })
 
 
@@ -283,9 +289,9 @@ def correlation_detail(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
 
 
 def fit_table(fit: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Fit indices as survey papers report them."""
+    """Fit indices as survey papers report them, with the estimator and how missing answers were handled."""
     f = fit.iloc[0]
-    values = {"χ²": f"{f['chi2']:.2f}", "df": f"{int(f['df'])}", "p": format_p(f["p"]), "CFI": f"{f['cfi']:.3f}",
+    values = {t("col_estimator", lang): t(f"estimator_{f['estimator']}_{f['missing']}", lang), "χ²": f"{f['chi2']:.2f}", "df": f"{int(f['df'])}", "p": format_p(f["p"]), "CFI": f"{f['cfi']:.3f}",
               "TLI": f"{f['tli']:.3f}", "RMSEA [90% CI]": f"{f['rmsea']:.3f} [{f['rmsea_low']:.3f}, {f['rmsea_high']:.3f}]",
               "SRMR": f"{f['srmr']:.3f}", "N": f"{int(f['n'])}"}
     return pd.DataFrame({t("col_statistic", lang): list(values), t("col_value", lang): list(values.values())})
@@ -300,10 +306,19 @@ def loadings_table(loadings: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
 
 
 def validity_table(reliability: pd.DataFrame, df: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Per factor: Cronbach's alpha, composite reliability and average variance extracted."""
+    """Per factor: Cronbach's alpha, composite reliability, average variance extracted and whether it is
+    below .50 (see `ave_note` for the sentence that comments it)."""
     alphas = [cronbach_alpha(df, cb.scale_items(f))["alpha"].iloc[0] for f in reliability["factor"]]
-    return pd.DataFrame({t("col_scale", lang): [cb.text(f, lang) for f in reliability["factor"]], "α": [round(a, 3) for a in alphas],
-                         "CR": reliability["cr"].round(3), "AVE": reliability["ave"].round(3)})
+    d = DECIMALS["coefficient"]
+    return pd.DataFrame({t("col_scale", lang): [cb.text(f, lang) for f in reliability["factor"]], "α": [round(a, d) for a in alphas],
+                         "CR": reliability["cr"].round(d), "AVE": reliability["ave"].round(d),
+                         t("col_ave_low", lang): [t("answer_yes" if low else "answer_no", lang) for low in reliability["ave_below_50"]]})
+
+
+def ave_note(reliability: pd.DataFrame, cb: Codebook, lang: str) -> str:
+    """The sentence that comments an AVE below .50 (empty when every factor reaches it)."""
+    low = reliability.loc[reliability["ave_below_50"], "factor"]
+    return t("ave_note", lang, factors=", ".join(cb.text(f, lang) for f in low)) if len(low) else ""
 
 
 def labelled_matrix(matrix: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
@@ -334,12 +349,14 @@ def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
 
 
 def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Headline indicators unweighted and weighted side by side, with n and Kish's effective n."""
-    digits = headline["kind"].map({"%": 1, "M": 2})
+    """Headline indicators unweighted and weighted side by side, the weighted one with its design-based
+    95% CI, with n and Kish's effective n."""
+    digits = headline["kind"].map({"%": DECIMALS["percent"], "M": DECIMALS["mean"]})
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
         "n": headline["n"], t("col_unweighted", lang): [round(v, d) for v, d in zip(headline["unweighted"], digits)],
         t("col_weighted", lang): [round(v, d) for v, d in zip(headline["weighted"], digits)],
+        t("col_ci95", lang): [f"[{lo:.{d}f}, {hi:.{d}f}]" for lo, hi, d in zip(headline["ci_low"], headline["ci_high"], digits)],
         t("col_ess", lang): headline["ess"].round(0).astype(int)})
 
 
@@ -374,7 +391,7 @@ def waves_table(comparison: pd.DataFrame, names: tuple[str, str], cb: Codebook, 
         f"{names[0]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["a"], comparison["n_a"], comparison["kind"])],
         f"{names[1]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["b"], comparison["n_b"], comparison["kind"])],
         t("col_difference", lang) + " [95% CI]": [f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]" for d, lo, hi in zip(comparison["difference"], comparison["ci_low"], comparison["ci_high"])],
-        "p": comparison["p"].map(format_p)})
+        "p": comparison["p"].map(format_p), t("col_p_bh", lang, k=len(comparison)): comparison["p_adj"].map(format_p)})
 
 
 def waves_chart_data(comparison: pd.DataFrame, kind: str, names: tuple[str, str], cb: Codebook, lang: str) -> pd.DataFrame:
@@ -389,3 +406,46 @@ def headline_label(fid: str, cb, lang: str) -> str:
     variable = dict((f, v) for f, v, _ in HEADLINE_SHARES).get(fid, fid)
     group = {"use_work_weekly": "group_weekly_plus", "use_free_weekly": "group_weekly_plus", "use_work_daily": "group_daily"}
     return cb.text(variable, lang) + (f": {t(group[fid], lang)}" if fid in group else "")
+
+
+def estimators_table(comparison: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """sem.compare_estimators side by side: one column per estimator, rows N, χ² (df), scaling factor,
+    CFI, TLI, RMSEA [90% CI], SRMR and each path's standardized β (p)."""
+    d = DECIMALS["coefficient"]
+    rows = {"N": [str(int(n)) for n in comparison["n"]],
+            "χ² (df)": [f"{c:.2f} ({int(df)})" for c, df in zip(comparison["chi2"], comparison["df"])],
+            "p (χ²)": comparison["p"].map(format_p).tolist(),
+            t("stat_scaling", lang): ["" if pd.isna(c) else f"{c:.{d}f}" for c in comparison["scaling"]],
+            "CFI": [f"{v:.{d}f}" for v in comparison["cfi"]], "TLI": [f"{v:.{d}f}" for v in comparison["tli"]],
+            "RMSEA [90% CI]": [f"{v:.{d}f} [{lo:.{d}f}, {hi:.{d}f}]" for v, lo, hi in zip(comparison["rmsea"], comparison["rmsea_low"], comparison["rmsea_high"])],
+            "SRMR": [f"{v:.{d}f}" for v in comparison["srmr"]]}
+    for column in [c for c in comparison.columns if c.startswith("beta ")]:
+        outcome, predictor = column.removeprefix("beta ").split("~")
+        rows[f"β {cb.text(outcome, lang)} ← {cb.text(predictor, lang)}"] = [
+            f"{b:.{d}f} ({format_p(p)})" for b, p in zip(comparison[column], comparison[f"p {outcome}~{predictor}"])]
+    names = [t(f"estimator_{e}_{m}", lang) for e, m in zip(comparison["estimator"], comparison["missing"])]
+    return pd.DataFrame(rows, index=names).T.rename_axis(t("col_statistic", lang)).reset_index()
+
+
+def htmt_table(matrix: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """sem.htmt as the factor x factor lower triangle with the factors' names, values above HTMT_MAX
+    (.85) marked '!'."""
+    from helpers.analysis.sem import HTMT_MAX
+
+    d = DECIMALS["coefficient"]
+    out = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.{d}f}" + (" !" if v > HTMT_MAX else ""))
+    out.index = [cb.text(f, lang) for f in matrix.index]
+    out.columns = [cb.text(f, lang) for f in matrix.columns]
+    return out.rename_axis(t("col_scale", lang)).reset_index()
+
+
+def strata_display(strata: pd.DataFrame, cb: Codebook, name: str, lang: str) -> pd.DataFrame:
+    """weighting.strata_table for the reader: stratum label, population and sample shares (%), n, the
+    weight and what happened to the stratum."""
+    labels = cb.labels(name, lang)
+    p = DECIMALS["percent"]
+    return pd.DataFrame({
+        t("col_stratum", lang): [labels.get(s, str(s)) for s in strata["stratum"]],
+        f"% {t('col_population', lang)}": (100 * strata["population_share"]).round(p).to_numpy(), "n": strata["n"].to_numpy(),
+        "% n": (100 * strata["sample_share"]).round(p).to_numpy(), t("col_weight", lang): strata["weight"].round(DECIMALS["coefficient"]).to_numpy(),
+        t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in strata["status"]]})
