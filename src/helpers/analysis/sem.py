@@ -484,13 +484,14 @@ def htmt(data: pd.DataFrame, factors: dict[str, list[str]]) -> pd.DataFrame:
     return table
 
 
-def compare_estimators(description: str, data: pd.DataFrame) -> pd.DataFrame:
+def compare_estimators(description: str, data: pd.DataFrame, fitted: semopy.Model | None = None) -> pd.DataFrame:
     """The model under each estimator side by side, one row each: ML with FIML (the report's model),
     ML listwise, MLR and DWLS (complete cases), with fit_indices' columns and, per structural path
-    'outcome~predictor', its standardized beta and p (columns 'beta outcome~predictor', 'p ...')."""
+    'outcome~predictor', its standardized beta and p (columns 'beta outcome~predictor', 'p ...').
+    `fitted`: the report's model when already fitted (fit(description, data)), so it is not fitted twice."""
     rows = []
     for estimator, missing in (("ML", "fiml"), ("ML", "listwise"), ("MLR", "listwise"), ("DWLS", "listwise")):
-        model = fit(description, data, estimator, missing)
+        model = fitted if fitted is not None and estimator == "ML" and missing == "fiml" else fit(description, data, estimator, missing)
         row = fit_indices(model).iloc[0].to_dict()
         for path in paths(model).itertuples():
             row[f"beta {path.outcome}~{path.predictor}"] = path.std
