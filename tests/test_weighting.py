@@ -2,11 +2,13 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from helpers.analysis.weighting import (
     kish_ess,
     load_population,
     poststratify,
+    design_wilson,
     strata_table,
     weighted_headline,
     weighted_mean_se,
@@ -74,3 +76,12 @@ def test_no_weighting_means_weights_of_one():
     df = pd.DataFrame({"gov_type": [1, 2, 2]})
     assert weights(df, None).tolist() == [1.0, 1.0, 1.0]
     assert weights(df, "gov_type").mean() == pytest.approx(1.0)
+
+
+def test_design_wilson_is_wilson_at_the_effective_n_by_hand():
+    """p = .6 with SE .1 has n* = .24 / .01 = 24; Wilson (1927) at n = 24, z = 1.96:
+    (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)."""
+    z, n, p = stats.norm.ppf(0.975), 24, 0.6
+    centre, half = p + z**2 / (2 * n), z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    expected = ((centre - half) / (1 + z**2 / n), (centre + half) / (1 + z**2 / n))
+    assert design_wilson(0.6, 0.1, 10) == pytest.approx(expected)

@@ -12,7 +12,8 @@ Standard errors: Taylor linearisation of the weighted (ratio) mean, the post-str
 sampled with replacement (Lohr, 2019, Sampling: Design and Analysis, sections 4.4 and 9.1; Lumley,
 2010, Complex Surveys, 2.2): for everyone answering z_i = w_i (y_i - estimate) / sum w, 0 otherwise,
 Var = sum over strata n_h / (n_h - 1) sum (z_i - mean_h z)^2. With everyone answering this is the
-textbook post-stratified variance sum_h W_h^2 s_h^2 / n_h. 95% CI: estimate +- 1.96 SE.
+textbook post-stratified variance sum_h W_h^2 s_h^2 / n_h. 95% CI of a mean: estimate +- 1.96 SE; of a
+share: Wilson at the design's effective n (`design_wilson`).
 
 >>> w = poststratify(df["gov_type"], {1: 171333, 2: 29517})    # doctest: +SKIP
 """
@@ -88,18 +89,29 @@ def weighted_mean_se(values: pd.Series, weights: pd.Series, strata: pd.Series) -
                          "ci_high": [estimate + 1.96 * se], "ess": [kish_ess(weights[answered])]})
 
 
+def design_wilson(estimate: float, se: float, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson interval of a weighted proportion with the design's effective sample size
+    n* = p (1 - p) / SE^2 in place of n (Kott & Carr, 1997): the project's one interval for a proportion
+    (stats.share_ci) carried over to weighted estimates. Where SE is 0 (p is 0 or 1) n* is n answering."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    n_eff = estimate * (1 - estimate) / se**2 if se > 0 else n
+    return tuple(float(v) for v in proportion_confint(estimate * n_eff, n_eff, alpha=1 - level, method="wilson"))
+
+
 def weighted_headline(df: pd.DataFrame, weights: pd.Series, shares: list, means: list[str], by: str | None = None) -> pd.DataFrame:
     """Each headline indicator unweighted and weighted, with its n, the weighted estimate's linearised SE
-    and 95% CI (post-strata: the weighting variable `by`, as in `weights`; None: one stratum) and Kish's
-    effective n. Shares in percent."""
+    and 95% CI (post-strata: the weighting variable `by`, as in `weights`; None: one stratum; shares:
+    `design_wilson`, means: estimate +- 1.96 SE) and Kish's effective n. Shares in percent."""
     strata = pd.Series(1, index=df.index) if by is None else df[by]
     rows = []
     for fid, var, codes in shares:
         answered = df[var].notna()
         est = weighted_mean_se(df[var].isin(codes).astype(float).where(answered), weights, strata).iloc[0]
+        low, high = design_wilson(est["estimate"], est["se"], int(est["n"]))
         rows.append({"id": fid, "kind": "%", "n": int(answered.sum()), "unweighted": 100 * df.loc[answered, var].isin(codes).mean(),
-                     "weighted": 100 * est["estimate"], "se": 100 * est["se"], "ci_low": 100 * est["ci_low"],
-                     "ci_high": 100 * est["ci_high"], "ess": est["ess"]})
+                     "weighted": 100 * est["estimate"], "se": 100 * est["se"], "ci_low": 100 * low, "ci_high": 100 * high,
+                     "ess": est["ess"]})
     for var in means:
         answered = df[var].notna()
         est = weighted_mean_se(df[var], weights, strata).iloc[0]
