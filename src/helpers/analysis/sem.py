@@ -53,8 +53,16 @@ def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: st
         model = _fit_dwls(description, x)
     elif x.isna().any().any():
         model = semopy.ModelMeans(description)
-        _check(model.fit(x.dropna(), obj="ML", options=OPTIONS))      # complete cases: starting values
-        _check(model.fit(x, obj="ML", options=OPTIONS))
+        _fiml_start(model, description, x)
+        model.prepare_fiml()
+        fun, grad = model.get_objective("FIML")
+        result = optimize.minimize(fun, model.param_vals, jac=grad, method="L-BFGS-B", bounds=model.get_bounds(),
+                                   options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-9})
+        result.success |= bool(np.abs(grad(result.x)).max() < 1e-3)   # a line search that stops at the optimum
+        _check(result)
+        result.name_obj = "FIML"
+        model.param_vals, model.last_result = result.x, result
+        model.update_matrices(result.x)
         _, grad = model.get_objective("FIML")                          # -2 logL: information = Hessian / 2
         model.se = np.sqrt(np.diag(np.linalg.inv(hessian(grad, model.param_vals) / 2)))
         sigma, (m, _) = model.calc_sigma()
@@ -95,11 +103,27 @@ def _active(model: semopy.Model) -> list[str]:
     return [k for k, v in model.parameters.items() if v.active]
 
 
+_MATRICES = (("mx_beta", "names_beta", "~"), ("mx_gamma1", "names_gamma1", "~"), ("mx_gamma2", "names_gamma2", "~"),
+             ("mx_lambda", "names_lambda", "~"), ("mx_psi", "names_psi", "~~"), ("mx_theta", "names_theta", "~~"))
+
+
 def _parameters(model: semopy.Model) -> pd.DataFrame:
-    """semopy's parameter list indexed by parameter name, with the standardized estimates (std.all)."""
+    """semopy's parameter list (inspect, with the standardized estimates, std.all) indexed by parameter
+    name. The names are matched here from each parameter's matrix location: inspect's own index_names
+    is out of step with its rows in models with intercepts (it lists the intercepts last)."""
     from semopy.inspector import inspect_list
 
-    return inspect_list(model, information=None, std_est=True, index_names=True)
+    names = {}
+    for name, param in model.parameters.items():
+        for loc in param.locations:
+            for matrix, labels, op in _MATRICES:
+                if getattr(model, matrix, None) is loc.matrix:
+                    rows, cols = getattr(model, labels)
+                    a, b = rows[loc.indices[0]], cols[loc.indices[1]]
+                    names[(a, op, b)] = names[(b, op, a) if op == "~~" else (a, op, b)] = name
+    table = inspect_list(model, information=None, std_est=True)
+    table.index = [names.get((r.lval, r.op, r.rval)) for r in table.itertuples()]
+    return table
 
 
 # ---------------------------------------------------------------- ML: likelihoods, EM, fit test
@@ -159,6 +183,21 @@ def _ml_test(model, x: pd.DataFrame, sigma: np.ndarray, mean: np.ndarray) -> dic
     return {"chi2": 2 * (ll1 - loglik(x, mean, sigma)), "df": df,
             "base_chi2": 2 * (ll1 - loglik(x, base_mean, np.diag(base_var))), "base_df": p * (p - 1) // 2,
             "scaling": np.nan, "base_scaling": np.nan, "observed_cov": cov1, "implied_cov": sigma}
+
+
+def _fiml_start(model: semopy.ModelMeans, description: str, x: pd.DataFrame) -> None:
+    """Starting values for FIML close to its optimum (semopy's own can stall SLSQP short of it): the ML
+    fit to the EM estimate of the covariance matrix, intercepts at the EM means, matched by parameter."""
+    mean, cov = saturated(x)
+    names = list(x.columns)
+    start = semopy.Model(description)
+    _check(start.fit(cov=pd.DataFrame(cov, index=names, columns=names), n_samples=len(x), options=OPTIONS))
+    values = {(r.lval, r.op, r.rval): r.Estimate for r in _parameters(start).itertuples()}
+    values |= {(v, "~", "1"): m for v, m in zip(names, mean)}
+    model.load(x)
+    table = _parameters(model).loc[_active(model)]
+    model.param_vals = np.array([values.get((r.lval, r.op, r.rval), r.Estimate) for r in table.itertuples()])
+    model.update_matrices(model.param_vals)
 
 
 # ---------------------------------------------------------------- MLR: sandwich SEs, Yuan-Bentler test
