@@ -6,6 +6,8 @@ from pandas.io.formats.style import Styler
 
 from helpers.analysis.reproduction import HEADLINE_SHARES
 from helpers.analysis.stats import (
+    ALPHA,
+    ALPHA_REPORT,
     chi2_homogeneity,
     cronbach_alpha,
     frequency_table,
@@ -276,7 +278,7 @@ def scale_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str) ->
 
 def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """The report's layout: rows y, columns x, cells 'r**' (p < .001), 'r*' (p < .05) or 'ns'."""
-    cell = [("ns" if p >= 0.05 else f"{r:.{COEF}f}".replace("0.", ".", 1) + ("**" if p < 0.001 else "*"))
+    cell = [("ns" if p >= ALPHA else f"{r:.{COEF}f}".replace("0.", ".", 1) + ("**" if p < ALPHA_REPORT else "*"))
             for r, p in zip(tidy["r"], tidy["p"])]
     wide = tidy.assign(cell=cell).pivot(index="y", columns="x", values="cell")
     wide = wide.loc[list(dict.fromkeys(tidy["y"])), list(dict.fromkeys(tidy["x"]))]
