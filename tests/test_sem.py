@@ -192,6 +192,7 @@ def test_fiml_keeps_every_respondent_and_recovers_planted_paths():
         assert paths.loc[predictor, "std"] == pytest.approx(beta, abs=0.05), predictor
     fit = sem.fit_indices(fiml).iloc[0]
     assert fit["df"] == 80 and fit["p"] > 0.01 and fit["missing"] == "fiml"
+    assert np.isfinite(fiml.se).all()      # at the optimum the information matrix is positive definite
 
 
 def test_fiml_with_four_missing_answers_stays_at_the_complete_data_solution():

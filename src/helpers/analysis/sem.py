@@ -56,10 +56,7 @@ def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: st
         _fiml_start(model, description, x)
         model.prepare_fiml()
         fun, grad = model.get_objective("FIML")
-        result = optimize.minimize(fun, model.param_vals, jac=grad, method="L-BFGS-B", bounds=model.get_bounds(),
-                                   options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-9})
-        result.success |= bool(np.abs(grad(result.x)).max() < 1e-3)   # a line search that stops at the optimum
-        _check(result)
+        result = _minimize(fun, grad, model.param_vals, model.get_bounds(), scale=len(x))
         result.name_obj = "FIML"
         model.param_vals, model.last_result = result.x, result
         model.update_matrices(result.x)
@@ -185,6 +182,20 @@ def _ml_test(model, x: pd.DataFrame, sigma: np.ndarray, mean: np.ndarray) -> dic
             "scaling": np.nan, "base_scaling": np.nan, "observed_cov": cov1, "implied_cov": sigma}
 
 
+def _minimize(fun, grad, x0: np.ndarray, bounds, scale: int, tol: float = 1e-6, restarts: int = 5):
+    """L-BFGS-B, restarted from where it stopped until the largest gradient element per respondent is
+    below `tol` (its own stopping rules can fire on a flat stretch short of the optimum)."""
+    for _ in range(restarts):
+        result = optimize.minimize(fun, x0, jac=grad, method="L-BFGS-B", bounds=bounds,
+                                   options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-9})
+        result.success = bool(np.abs(grad(result.x)).max() / scale < tol)
+        if result.success:
+            break
+        x0 = result.x
+    _check(result)
+    return result
+
+
 def _fiml_start(model: semopy.ModelMeans, description: str, x: pd.DataFrame) -> None:
     """Starting values for FIML close to its optimum (semopy's own can stall SLSQP short of it): the ML
     fit to the EM estimate of the covariance matrix, intercepts at the EM means, matched by parameter."""
@@ -193,6 +204,7 @@ def _fiml_start(model: semopy.ModelMeans, description: str, x: pd.DataFrame) -> 
     start = semopy.Model(description)
     _check(start.fit(cov=pd.DataFrame(cov, index=names, columns=names), n_samples=len(x), options=OPTIONS))
     values = {(r.lval, r.op, r.rval): r.Estimate for r in _parameters(start).itertuples()}
+    values |= {(b, op, a): v for (a, op, b), v in values.items() if op == "~~"}
     values |= {(v, "~", "1"): m for v, m in zip(names, mean)}
     model.load(x)
     table = _parameters(model).loc[_active(model)]
