@@ -2,7 +2,15 @@
 import pandas as pd
 
 from helpers.disclosure import hide_small
-from helpers.present.tables import estimators_table, htmt_table, sample_table, start_year_groups
+from helpers.present.tables import (
+    ave_note,
+    estimators_table,
+    htmt_table,
+    sample_table,
+    start_year_groups,
+    strata_display,
+    ttest_table,
+)
 
 
 def test_small_cells_are_hidden_but_zero_is_shown():
@@ -64,3 +72,23 @@ def test_htmt_table_marks_values_above_the_threshold(cb):
     matrix = pd.DataFrame([[None, None], [0.9, None]], index=["pe", "ee"], columns=["pe", "ee"], dtype=float)
     table = htmt_table(matrix, cb, "en")
     assert table.iloc[1, 1] == "0.900 !" and table.iloc[0, 1] == ""
+
+
+def test_ttest_table_shows_raw_and_holm_p_with_the_family_named(cb):
+    res = pd.DataFrame({"a": ["pro_time_saving"], "b": ["pro_data"], "n": [415], "mean_a": [4.3], "mean_b": [3.7],
+                        "t": [12.1], "dof": [414], "p": [0.02], "p_holm": [0.04], "d_z": [0.594]})
+    table = ttest_table(res, cb, "en")
+    assert table["p"].tolist() == [".020"] and table["p (Holm, family of 1 tests)"].tolist() == [".040"]
+
+
+def test_strata_display_names_a_stratum_without_respondents(cb):
+    from helpers.analysis.weighting import strata_table
+    table = strata_display(strata_table(pd.Series([1, 1, 1]), {1: 80, 2: 20}), cb, "gov_type", "en")
+    assert table["Status"].tolist() == ["kept", "no respondents: its population share goes to the other strata"]
+    assert table["% Population"].tolist() == [80.0, 20.0] and table["n"].tolist() == [3, 0]
+
+
+def test_ave_note_names_the_weak_factors_only(cb):
+    rel = pd.DataFrame({"factor": ["pe", "si"], "cr": [0.9, 0.7], "ave": [0.7, 0.45], "ave_below_50": [False, True]})
+    assert cb.text("si", "en") in ave_note(rel, cb, "en") and cb.text("pe", "en") not in ave_note(rel, cb, "en")
+    assert ave_note(rel.iloc[:1], cb, "en") == ""
