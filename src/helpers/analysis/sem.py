@@ -52,18 +52,7 @@ def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: st
     if estimator == "DWLS":
         model = _fit_dwls(description, x)
     elif x.isna().any().any():
-        model = semopy.ModelMeans(description)
-        _fiml_start(model, description, x)
-        model.prepare_fiml()
-        fun, grad = model.get_objective("FIML")
-        result = _minimize(fun, grad, model.param_vals, model.get_bounds(), scale=len(x))
-        result.name_obj = "FIML"
-        model.param_vals, model.last_result = result.x, result
-        model.update_matrices(result.x)
-        _, grad = model.get_objective("FIML")                          # -2 logL: information = Hessian / 2
-        model.se = np.sqrt(np.diag(np.linalg.inv(hessian(grad, model.param_vals) / 2)))
-        sigma, (m, _) = model.calc_sigma()
-        model.test = _ml_test(model, x[model.vars["observed"]], sigma, model.calc_mean(m)[:, 0])
+        model = _fit_fiml(description, x)
     else:
         model = semopy.Model(description)
         _check(model.fit(x, options=OPTIONS))
@@ -180,6 +169,23 @@ def _ml_test(model, x: pd.DataFrame, sigma: np.ndarray, mean: np.ndarray) -> dic
     return {"chi2": 2 * (ll1 - loglik(x, mean, sigma)), "df": df,
             "base_chi2": 2 * (ll1 - loglik(x, base_mean, np.diag(base_var))), "base_df": p * (p - 1) // 2,
             "scaling": np.nan, "base_scaling": np.nan, "observed_cov": cov1, "implied_cov": sigma}
+
+
+def _fit_fiml(description: str, x: pd.DataFrame) -> semopy.ModelMeans:
+    """Full-information ML (semopy's ModelMeans FIML objective, -2 logL over the observed parts), SEs from
+    the observed information (Hessian / 2), test against the EM-estimated unrestricted model."""
+    model = semopy.ModelMeans(description)
+    _fiml_start(model, description, x)
+    model.prepare_fiml()
+    fun, grad = model.get_objective("FIML")
+    result = _minimize(fun, grad, model.param_vals, model.get_bounds(), scale=len(x))
+    result.name_obj = "FIML"
+    model.param_vals, model.last_result = result.x, result
+    model.update_matrices(result.x)
+    model.se = np.sqrt(np.diag(np.linalg.inv(hessian(grad, model.param_vals) / 2)))
+    sigma, (m, _) = model.calc_sigma()
+    model.test = _ml_test(model, x[model.vars["observed"]], sigma, model.calc_mean(m)[:, 0])
+    return model
 
 
 def _minimize(fun, grad, x0: np.ndarray, bounds, scale: int, tol: float = 1e-6, restarts: int = 5):
