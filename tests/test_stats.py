@@ -4,9 +4,10 @@ import pandas as pd
 import pingouin as pg
 import pytest
 from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
 
 from helpers.analysis.stats import (
+    EXPLORATORY,
+    adjust_p,
     chi2_homogeneity,
     cronbach_alpha,
     item_analysis,
@@ -17,6 +18,7 @@ from helpers.analysis.stats import (
     pearson,
     robust_regression,
     share,
+    share_ci,
     spearman,
     stuart_maxwell,
     wilcoxon_paired,
@@ -82,7 +84,7 @@ def test_paired_ttests_equal_scipy_with_holm_and_d_z():
     res = paired_ttests(df, [("x", "y"), ("x", "z"), ("z", "y")])
     ref = [sps.ttest_rel(df[a], df[b]) for a, b in [("x", "y"), ("x", "z"), ("z", "y")]]
     assert res["t"].tolist() == pytest.approx([r.statistic for r in ref])
-    assert res["p_holm"].tolist() == pytest.approx(multipletests([r.pvalue for r in ref], method="holm")[1])
+    assert res["p_holm"].tolist() == pytest.approx(pg.multicomp([r.pvalue for r in ref], method="holm")[1])   # a second implementation
     d = df["x"] - df["y"]
     assert res["d_z"].iloc[0] == pytest.approx(d.mean() / d.std(ddof=1))
 
@@ -117,11 +119,10 @@ def test_item_analysis_by_hand():
     assert res.loc["a", "alpha_if_deleted"] == pytest.approx(textbook)
 
 
-def test_mean_ci_by_hand():
-    df = pd.DataFrame({"x": [1.0, 2, 3, 4, 5]})
-    row = mean_ci(df, ["x"]).iloc[0]
-    half = sps.t.ppf(0.975, 4) * np.std([1, 2, 3, 4, 5], ddof=1) / np.sqrt(5)
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((3 - half, 3 + half))
+def test_mean_ci_matches_r():
+    """R: t.test(c(1, 2, 3, 4, 5)) prints the 95 percent confidence interval 1.036757 4.963243."""
+    row = mean_ci(pd.DataFrame({"x": [1.0, 2, 3, 4, 5]}), ["x"]).iloc[0]
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((1.036757, 4.963243), abs=1e-6)
 
 
 def test_pearson_equals_scipy():
@@ -169,3 +170,27 @@ def test_tests_on_too_few_or_constant_answers_are_missing_not_errors():
     assert pearson(one, ["a"], ["b", "c"])[["r", "p"]].isna().all(axis=None)
     assert robust_regression(one, "a", ["b", "c"])[["beta", "p"]].isna().all(axis=None)
     assert format_p(float("nan")) == "—"
+
+
+def test_wilson_interval_matches_newcombe():
+    """Newcombe (1998, Stat Med 17:857), Table I, method 3 (Wilson score): 81/263 gives 0.2553 to 0.3662;
+    0/20 gives 0 to 0.1611."""
+    row = share_ci(pd.Series([1] * 81 + [0] * 182), (1,)).iloc[0]
+    assert (row["n"], row["k"]) == (263, 81)
+    assert (round(row["ci_low"] / 100, 4), round(row["ci_high"] / 100, 4)) == (0.2553, 0.3662)
+    none = share_ci(pd.Series([0] * 20), (1,)).iloc[0]
+    assert none["ci_low"] == pytest.approx(0, abs=1e-9) and round(none["ci_high"] / 100, 4) == 0.1611
+
+
+def test_holm_by_hand():
+    """Holm (1979): sorted .01, .03, .04 times 3, 2, 1 = .03, .06, .04, made monotone: .03, .06, .06."""
+    assert adjust_p([0.01, 0.04, 0.03]).tolist() == pytest.approx([0.03, 0.06, 0.06])
+    assert np.isnan(adjust_p([0.01, np.nan])[1]) and adjust_p([0.01, np.nan])[0] == pytest.approx(0.01)
+
+
+def test_benjamini_hochberg_on_their_published_example():
+    """Benjamini & Hochberg (1995, JRSS B 57:289), section 3.2: of these 15 p values, controlling the
+    false discovery rate at .05 rejects the four smallest (Bonferroni only three)."""
+    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459, 0.3240, 0.4262, 0.5719,
+         0.6528, 0.7590, 1.0000]
+    assert (adjust_p(p, EXPLORATORY) < 0.05).sum() == 4 and (np.array(p) * 15 < 0.05).sum() == 3

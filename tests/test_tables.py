@@ -2,7 +2,15 @@
 import pandas as pd
 
 from helpers.disclosure import hide_small
-from helpers.present.tables import sample_table, start_year_groups
+from helpers.present.tables import (
+    ave_note,
+    estimators_table,
+    htmt_table,
+    sample_table,
+    start_year_groups,
+    strata_display,
+    ttest_table,
+)
 
 
 def test_small_cells_are_hidden_but_zero_is_shown():
@@ -38,3 +46,50 @@ def test_small_cells_are_one_to_min_cell_minus_one():
     counts = pd.Series([0, 1, 4, 5])
     assert is_small(counts, 5).tolist() == [False, True, True, False]
     assert without_small(counts, 5).isna().tolist() == [False, True, True, False]
+
+
+def test_sample_table_total_is_computed_from_the_rows(cb):
+    """Three answers and one missing: the total n counts all four rows, the % total sums the answered
+    rows' percentages (66.7 + 33.3, unrounded)."""
+    df = pd.DataFrame({"gender": pd.array([1, 1, 2, None], dtype="Int64")})
+    table = sample_table(df, "gender", cb, "en", min_cell=1)
+    assert table["n"].iloc[-1] == "4" and table["%"].iloc[-1] == 100.0
+
+
+def test_estimators_table_puts_estimators_side_by_side(cb):
+    comparison = pd.DataFrame({
+        "estimator": ["ML", "DWLS"], "missing": ["fiml", "listwise"], "n": [478, 414], "chi2": [68.3, 60.7], "df": [80, 80],
+        "p": [0.82, 0.95], "scaling": [float("nan"), float("nan")], "cfi": [1.0, 1.0], "tli": [1.004, 1.002],
+        "rmsea": [0.0, 0.0], "rmsea_low": [0.0, 0.0], "rmsea_high": [0.016, 0.004], "srmr": [0.018, 0.022],
+        "beta bi~pe": [0.602, 0.619], "p bi~pe": [0.0000001, 0.0000002]})
+    table = estimators_table(comparison, cb, "en").set_index("Statistic")
+    assert list(table.columns) == ["ML, missing answers by FIML (the report's model)",
+                                   "DWLS on polychoric correlations (ordinal, WLSMV), complete answers"]
+    assert table.loc["N"].tolist() == ["478", "414"]
+    assert table.loc[f"β {cb.text('bi', 'en')} ← {cb.text('pe', 'en')}"].tolist() == ["0.602 (< .001)", "0.619 (< .001)"]
+
+
+def test_htmt_table_marks_values_above_the_threshold(cb):
+    matrix = pd.DataFrame([[None, None], [0.9, None]], index=["pe", "ee"], columns=["pe", "ee"], dtype=float)
+    table = htmt_table(matrix, cb, "en")
+    assert table.iloc[1, 1] == "0.900 !" and table.iloc[0, 1] == ""
+
+
+def test_ttest_table_shows_raw_and_holm_p_with_the_family_named(cb):
+    res = pd.DataFrame({"a": ["pro_time_saving"], "b": ["pro_data"], "n": [415], "mean_a": [4.3], "mean_b": [3.7],
+                        "t": [12.1], "dof": [414], "p": [0.02], "p_holm": [0.04], "d_z": [0.594]})
+    table = ttest_table(res, cb, "en")
+    assert table["p"].tolist() == [".020"] and table["p (Holm, family of 1 tests)"].tolist() == [".040"]
+
+
+def test_strata_display_names_a_stratum_without_respondents(cb):
+    from helpers.analysis.weighting import strata_table
+    table = strata_display(strata_table(pd.Series([1, 1, 1]), {1: 80, 2: 20}), cb, "gov_type", "en")
+    assert table["Status"].tolist() == ["kept", "no respondents: its population share goes to the other strata"]
+    assert table["% Population"].tolist() == [80.0, 20.0] and table["n"].tolist() == [3, 0]
+
+
+def test_ave_note_names_the_weak_factors_only(cb):
+    rel = pd.DataFrame({"factor": ["pe", "si"], "cr": [0.9, 0.7], "ave": [0.7, 0.45], "ave_below_50": [False, True]})
+    assert cb.text("si", "en") in ave_note(rel, cb, "en") and cb.text("pe", "en") not in ave_note(rel, cb, "en")
+    assert ave_note(rel.iloc[:1], cb, "en") == ""

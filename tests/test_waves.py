@@ -1,5 +1,6 @@
 """The wave comparison recovers the shifts planted in the synthetic second wave, and finds none where none
 was planted."""
+import pandas as pd
 import pytest
 
 from helpers.analysis.waves import compare_waves, mean_difference, share_difference
@@ -46,17 +47,33 @@ def test_no_shift_where_none_was_planted(comparison, indicator):
     assert abs(row["difference"]) < 0.05 and row["p"] > 0.05
 
 
-def test_share_difference_by_hand():
-    import pandas as pd
-    a, b = pd.Series([1] * 30 + [0] * 70), pd.Series([1] * 45 + [0] * 55)
-    row = share_difference(a, b, (1,))
-    assert (row["a"], row["b"], row["difference"]) == pytest.approx((30.0, 45.0, 15.0))
-    assert row["ci_low"] < 15 < row["ci_high"] and 0.01 < row["p"] < 0.05
+def test_share_difference_matches_the_published_score_interval_and_test():
+    """Fagerland, Lydersen & Laake (2015, Stat Methods Med Res 24:224), example 7/34 vs 1/34: the
+    Miettinen-Nurminen score interval for the difference, printed 0.028 to 0.34 (R PropCIs::diffscoreci:
+    0.0270 to 0.3453). The score test is Pearson's chi-square without continuity correction times
+    (N - 1) / N (Miettinen & Nurminen, 1985): scipy's contingency chi-square, rescaled."""
+    from scipy.stats import chi2, chi2_contingency
+    first, second = pd.Series([1] * 1 + [0] * 33), pd.Series([1] * 7 + [0] * 27)
+    row = share_difference(first, second, (1,))
+    assert row["difference"] == pytest.approx(100 * 6 / 34)
+    assert (round(row["ci_low"] / 100, 2), round(row["ci_high"] / 100, 2)) == (0.03, 0.34)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((2.70, 34.53), abs=0.2)
+    pearson = chi2_contingency([[7, 27], [1, 33]], correction=False).statistic
+    assert row["p"] == pytest.approx(chi2.sf(pearson * 67 / 68, 1))
 
 
-def test_mean_difference_matches_welch():
-    import pandas as pd
-    from scipy import stats
-    a, b = pd.Series([1.0, 2, 3, 4, 5]), pd.Series([2.0, 4, 6, 8])
-    row = mean_difference(a, b)
-    assert row["difference"] == pytest.approx(2.0) and row["p"] == pytest.approx(stats.ttest_ind(b, a, equal_var=False).pvalue)
+def test_mean_difference_matches_r_welch_on_the_sleep_data():
+    """R: t.test(extra ~ group, data = sleep): t = -1.8608, df = 17.776, p = 0.07939, 95% CI of
+    group 1 minus group 2 [-3.3654832, 0.2054832] (Student's sleep data, 1908)."""
+    g1 = pd.Series([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0])
+    g2 = pd.Series([1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4])
+    row = mean_difference(g1, g2)
+    assert row["difference"] == pytest.approx(1.58)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((-0.2054832, 3.3654832), abs=1e-6)
+    assert row["p"] == pytest.approx(0.07939, abs=5e-6)
+
+
+def test_the_family_carries_benjamini_hochberg_adjusted_p(comparison):
+    table = comparison[0]
+    assert (table["p_adj"] >= table["p"]).all() and table["family"].nunique() == 1
+    assert table.loc["use_work_weekly", "p_adj"] < 0.05 and table.loc["ee", "p_adj"] > 0.05

@@ -6,10 +6,19 @@ second to import, and a report's kernel pays that for every notebook that never 
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
 from helpers.ingest.codebook import Codebook
+
+# Significance thresholds, declared once per notebook (e.g. `alpha = stats.ALPHA_REPORT`): the report states
+# its claims as p < .001; ALPHA is the conventional default where it states none.
+ALPHA = 0.05
+ALPHA_REPORT = 0.001
+# Multiple testing: Holm's step-down (familywise, confirmatory families such as the report's paired tests)
+# or Benjamini-Hochberg (false discovery rate, exploratory families such as the waves' indicators).
+CONFIRMATORY, EXPLORATORY = "holm", "fdr_bh"
 
 
 def frequency_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str = "nl", drop_empty: bool = False) -> pd.DataFrame:
@@ -64,6 +73,38 @@ def share(series: pd.Series, codes) -> float:
     """Percentage of the answered cases whose code is in `codes`."""
     answered = series.dropna()
     return float(100 * answered.isin(list(codes)).mean()) if len(answered) else float("nan")
+
+
+def share_ci(series: pd.Series, codes, level: float = 0.95) -> pd.DataFrame:
+    """Percentage of the answered cases whose code is in `codes`, with its Wilson score interval
+    (Wilson, 1927; statsmodels proportion_confint(method="wilson")): the one interval for a proportion
+    used throughout, good at small n and near 0 or 100%.
+
+    >>> share_ci(pd.Series([1, 1, 0, 0]), (1,))   # doctest: +SKIP
+       n  k  percent  ci_low  ci_high
+    0  4  2     50.0   15.0    85.0
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    answered = series.dropna()
+    k, n = int(answered.isin(list(codes)).sum()), len(answered)
+    low, high = proportion_confint(k, n, alpha=1 - level, method="wilson") if n else (float("nan"),) * 2
+    return pd.DataFrame({"n": [n], "k": [k], "percent": [100 * k / n if n else float("nan")],
+                         "ci_low": [100 * low], "ci_high": [100 * high]})
+
+
+def adjust_p(p, method: str = CONFIRMATORY):
+    """p values adjusted for multiple testing within one family (statsmodels multipletests): Holm's
+    step-down ("holm", Holm 1979) or Benjamini-Hochberg ("fdr_bh", 1995). NaN p values stay NaN and do
+    not count in the family."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    known = ~np.isnan(p)
+    if known.any():
+        out[known] = multipletests(p[known], method=method)[1]
+    return out
 
 
 def likert_summary(df: pd.DataFrame, items: list[str], top: tuple[int, ...] = (4, 5)) -> pd.DataFrame:
@@ -145,8 +186,8 @@ def stuart_maxwell(df: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 
 def paired_ttests(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
-    """Paired t-tests (pingouin.ttest, paired=True) for each pair, Holm-corrected across the pairs
-    (pingouin.multicomp), with Cohen's d_z = mean difference / SD of the differences (Lakens, 2013;
+    """Paired t-tests (pingouin.ttest, paired=True) for each pair, Holm-corrected across the pairs (the
+    family: the pairs given, a confirmatory set; `adjust_p`), with Cohen's d_z = mean difference / SD of the differences (Lakens, 2013;
     pingouin's paired cohen_d is d_av, not d_z)."""
     import pingouin as pg
 
@@ -161,7 +202,7 @@ def paired_ttests(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFram
             row |= {"t": res["T"].iloc[0], "dof": res["dof"].iloc[0], "p": res["p_val"].iloc[0], "d_z": diff.mean() / diff.std()}
         rows.append(row)
     table = pd.DataFrame(rows)
-    table["p_holm"] = pg.multicomp(table["p"].to_numpy(), method="holm")[1]
+    table["p_holm"] = adjust_p(table["p"], CONFIRMATORY)
     return table
 
 

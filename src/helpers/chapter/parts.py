@@ -192,14 +192,14 @@ class Intention(Chapter):
         return self.fitted(sem.model_text(self.factors, "bi", list(reproduction.UTAUT)))
 
     def fitted(self, description: str):
-        """The model fitted, when the data hold at least five complete cases per free parameter (Bentler &
-        Chou, 1987); otherwise a ValueError saying how many there are and how many it needs."""
+        """The model fitted (ML with FIML), when the data hold at least five respondents per free parameter
+        (Bentler & Chou, 1987); otherwise a ValueError saying how many there are and how many it needs."""
         model = semopy.Model(description)
-        complete = self.data[model.vars["observed"]].astype(float).dropna()
-        model.load(complete)
+        answering = self.data[model.vars["observed"]].astype(float).dropna(how="all")   # FIML uses every answer
+        model.load(answering.fillna(answering.mean()))
         need = CASES_PER_PARAMETER * len(model.param_vals)
-        if len(complete) < need:
-            n = len(complete) if len(complete) >= self.min_cell else f"< {self.min_cell}"   # never a small count
+        if len(answering) < need:
+            n = len(answering) if len(answering) >= self.min_cell else f"< {self.min_cell}"   # never a small count
             raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
         return sem.fit(description, self.data)
 

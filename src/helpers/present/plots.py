@@ -10,6 +10,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from helpers.analysis.stats import ALPHA, ALPHA_REPORT
 from helpers.disclosure import HIDDEN, share_hidden, split_runs, suppress
 
 matplotlib.rcParams.update({"svg.hashsalt": "genai-survey", "font.size": 10, "figure.dpi": 110})  # SVG output stable run to run
@@ -177,13 +178,13 @@ def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: float, title: 
     target = (7.8, (len(paths) - 1) / 2)
     for y, row in zip(range(len(paths))[::-1], paths.itertuples()):
         start = (2.2, y)
-        significant = row.p < 0.05
+        significant = row.p < ALPHA
         ax.add_patch(matplotlib.patches.Ellipse(start, 3.4, 0.7, facecolor="white", edgecolor=MAIN))
         ax.text(*start, _wrap(labels[row.predictor], 22), ha="center", va="center", fontsize=8)
         ax.annotate("", xy=(target[0] - 1.3, target[1]), xytext=(start[0] + 1.7, y),
                     arrowprops={"arrowstyle": "-|>", "color": MAIN if significant else "grey",
                                 "linestyle": "-" if significant else "--", "linewidth": 1.6 if significant else 1})
-        stars = "**" if row.p < 0.001 else "*" if significant else " (ns)"
+        stars = "**" if row.p < ALPHA_REPORT else "*" if significant else " (ns)"
         mid = ((start[0] + 1.7 + target[0] - 1.3) / 2, (y + target[1]) / 2)
         ax.text(*mid, f"β = {row.std:.2f}{stars}", ha="center", va="bottom", fontsize=8,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})

@@ -9,6 +9,8 @@ from pandas.io.formats.style import Styler
 
 from helpers.analysis.reproduction import HEADLINE_SHARES
 from helpers.analysis.stats import (
+    ALPHA,
+    ALPHA_REPORT,
     chi2_homogeneity,
     cronbach_alpha,
     frequency_table,
@@ -35,6 +37,12 @@ from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.text import format_p, t
 
+# One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, test statistics (t, chi-square)
+# to 2, coefficients (loadings, betas, correlations, effect sizes, fit indices, reliabilities) to 3, p values
+# APA style (text.format_p). Every table below rounds through these.
+DECIMALS = {"percent": 1, "mean": 2, "statistic": 2, "coefficient": 3}
+PCT, MEAN, STAT, COEF = DECIMALS["percent"], DECIMALS["mean"], DECIMALS["statistic"], DECIMALS["coefficient"]
+
 
 def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """Table 1-3 layout: category, n and % of respondents, hidden cells marked, total (computed) last."""
@@ -43,10 +51,10 @@ def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell:
     table = pd.DataFrame({
         t("col_category", lang): freq["label"],
         t("col_n", lang): shown_counts(freq["n"], hidden, min_cell),
-        t("col_percent", lang): freq["percent"].round(1).astype(object).mask(hidden, HIDDEN),
+        t("col_percent", lang): freq["percent"].round(PCT).astype(object).mask(hidden, HIDDEN),
     })
     total = pd.DataFrame({t("col_category", lang): [t("total", lang)], t("col_n", lang): [str(int(freq["n"].sum()))],
-                          t("col_percent", lang): [round(freq["percent"].sum(), 1)]})
+                          t("col_percent", lang): [round(freq["percent"].sum(), PCT)]})
     return pd.concat([table, total], ignore_index=True)
 
 
@@ -95,23 +103,25 @@ def start_year_groups(df: pd.DataFrame, after: int, min_cell: int, lang: str, si
     return pd.DataFrame({
         t("chart_1_axis", lang): order,
         t("col_n", lang): counts.where(shown).to_numpy(),
-        t("col_percent", lang): (100 * counts / counts.sum()).where(shown).round(1).to_numpy(),
+        t("col_percent", lang): (100 * counts / counts.sum()).where(shown).round(PCT).to_numpy(),
     })
 
 
 def describe_numeric(df: pd.DataFrame, name: str, lang: str) -> pd.DataFrame:
     """N, mean, SD and median of a numeric variable (no minimum or maximum: they single people out)."""
     x = df[name].dropna().astype(float)
-    stats = {"stat_n": f"{len(x)}", "stat_mean": f"{x.mean():.1f}", "stat_sd": f"{x.std():.1f}", "stat_median": f"{x.median():.1f}"}
+    stats = {"stat_n": f"{len(x)}", "stat_mean": f"{x.mean():.{MEAN}f}", "stat_sd": f"{x.std():.{MEAN}f}",
+             "stat_median": f"{x.median():.{MEAN}f}"}
     return pd.DataFrame({t("col_statistic", lang): [t(k, lang) for k in stats], t("col_value", lang): list(stats.values())})
 
 
-def styled(table: pd.DataFrame, caption: str, decimals: int = 1) -> Styler:
-    """A table as the report shows it: caption above, no index, numbers to `decimals` places
-    (percentage columns, named '%…', always to one); every text, header and caption HTML-escaped."""
+def styled(table: pd.DataFrame, caption: str, decimals: int = PCT) -> Styler:
+    """A table as the report shows it: caption above, no index, numbers to `decimals` places (pass the
+    table's kind from DECIMALS: MEAN, COEF, ...; percentage columns, named '%…', always to PCT); every
+    text, header and caption HTML-escaped."""
     percent = [c for c in table.columns if str(c).startswith("%")]
     return (table.style.hide(axis="index").set_caption(html.escape(caption))
-            .format(precision=decimals, na_rep="—", escape="html").format(precision=1, na_rep="—", subset=percent, escape="html")
+            .format(precision=decimals, na_rep="—", escape="html").format(precision=PCT, na_rep="—", subset=percent, escape="html")
             .format_index(escape="html", axis=1))
 
 
@@ -209,8 +219,8 @@ def likert_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str, mi
     enough = mean_shown(summary["n"].to_numpy(), min_cell)
     table = pd.DataFrame({
         t("col_item", lang): [cb.text(i, lang) for i in items], "N": summary["n"].to_numpy(),
-        "M": summary["mean"].round(2).astype(object).where(enough, HIDDEN).to_numpy(),
-        "SD": summary["sd"].round(2).astype(object).where(enough, HIDDEN).to_numpy(),
+        "M": summary["mean"].round(MEAN).astype(object).where(enough, HIDDEN).to_numpy(),
+        "SD": summary["sd"].round(MEAN).astype(object).where(enough, HIDDEN).to_numpy(),
     })
     frequency_scale = cb[items[0]].values == cb.value_sets["task_frequency"]
     shares = ((("share_often", (4,)), ("share_often_always", (4, 5)), ("share_rarely_never", (1, 2))) if frequency_scale
@@ -231,11 +241,13 @@ def protected_share(answers: pd.Series, codes: tuple[int, ...], labels: dict[int
 
 
 def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Paired t-tests as the report's footnotes state them, with Holm-corrected p and Cohen's d_z."""
+    """Paired t-tests as the report's footnotes state them: raw p beside the Holm-adjusted p (the family:
+    the comparisons in the table, named in its column) and Cohen's d_z."""
     return pd.DataFrame({
         t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
-        "N": res["n"], "M1": res["mean_a"].round(2), "M2": res["mean_b"].round(2), "t": res["t"].round(2),
-        "df": res["dof"].round().astype("Int64"), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
+        "N": res["n"], "M1": res["mean_a"].round(MEAN), "M2": res["mean_b"].round(MEAN),
+        "t": res["t"].round(STAT), "df": res["dof"].round().astype("Int64"), "p": res["p"].map(format_p),
+        t("col_p_holm", lang, k=len(res)): res["p_holm"].map(format_p), "d_z": res["d_z"].round(COEF),
     })
 
 
@@ -253,10 +265,10 @@ def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFr
     chi2, rho = chi2_homogeneity(df, a, b).iloc[0], spearman(df, a, b).iloc[0]
     wil, sm = wilcoxon_paired(df, a, b).iloc[0], stuart_maxwell(df, a, b).iloc[0]
     rows = [
-        (t("test_chi2", lang), f"χ²({chi2['dof']:.0f}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
-        (t("test_spearman", lang), f"ρ = {rho['rho']:.2f}", rho["p"], f"95% CI [{rho['ci_low']:.2f}, {rho['ci_high']:.2f}]", int(rho["n"])),
-        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.2f}", int(wil["n"])),
-        (t("test_stuart_maxwell", lang), f"χ²({sm['dof']:.0f}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
+        (t("test_chi2", lang), f"χ²({chi2['dof']:.0f}) = {chi2['chi2']:.{STAT}f}", chi2["p"], "", int(chi2["n"])),
+        (t("test_spearman", lang), f"ρ = {rho['rho']:.{COEF}f}", rho["p"], f"95% CI [{rho['ci_low']:.{COEF}f}, {rho['ci_high']:.{COEF}f}]", int(rho["n"])),
+        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.{COEF}f}", int(wil["n"])),
+        (t("test_stuart_maxwell", lang), f"χ²({sm['dof']:.0f}) = {sm['chi2']:.{STAT}f}", sm["p"], "", int(sm["n"])),
     ]
     return pd.DataFrame({t("col_test", lang): [r[0] for r in rows], t("col_statistic", lang): [r[1] for r in rows],
                          "p": [format_p(r[2]) for r in rows], t("col_effect", lang): [r[3] for r in rows],
@@ -291,7 +303,7 @@ def agree_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> 
     """Single agree statements: N and % (helemaal) eens (4-5)."""
     return pd.DataFrame({t("col_item", lang): [cb.text(i, lang) for i in items],
                          "N": [int(df[i].notna().sum()) for i in items],
-                         "% 4–5": [round(share(df[i], (4, 5)), 1) for i in items]})
+                         "% 4–5": [round(share(df[i], (4, 5)), PCT) for i in items]})
 
 
 def sorted_by_mean(df: pd.DataFrame, items: list[str]) -> list[str]:
@@ -316,8 +328,8 @@ def appendix_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str)
         res = item_analysis(df, cb.scale_items(scale))
         parts.append(pd.DataFrame({
             t("col_scale", lang): cb.text(scale, lang), t("col_item", lang): [cb.text(i, lang) for i in res["item"]],
-            "N": res["n"], "M": res["mean"].round(2), "SD": res["sd"].round(2),
-            "r_it": res["r_item_total"].round(2), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(2)}))
+            "N": res["n"], "M": res["mean"].round(MEAN), "SD": res["sd"].round(MEAN),
+            "r_it": res["r_item_total"].round(COEF), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(COEF)}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -360,13 +372,13 @@ def scale_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str) ->
     res = scale_summary(df, {s: cb.scale_items(s) for s in scales})
     return pd.DataFrame({
         t("col_scale", lang): [cb.text(s, lang) for s in res["scale"]], "k": res["k"], "N": res["n"],
-        "M": res["mean"].round(2), "SD": res["sd"].round(2), "α": res["alpha"].round(2),
-        "95% CI α": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(res["alpha_low"], res["alpha_high"])]})
+        "M": res["mean"].round(MEAN), "SD": res["sd"].round(MEAN), "α": res["alpha"].round(COEF),
+        "95% CI α": [f"[{lo:.{COEF}f}, {hi:.{COEF}f}]" for lo, hi in zip(res["alpha_low"], res["alpha_high"])]})
 
 
 def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """The report's layout: rows y, columns x, cells 'r**' (p < .001), 'r*' (p < .05) or 'ns'."""
-    cell = [("ns" if p >= 0.05 else f"{r:.3f}".replace("0.", ".", 1) + ("**" if p < 0.001 else "*"))
+    cell = [("ns" if p >= ALPHA else f"{r:.{COEF}f}".replace("0.", ".", 1) + ("**" if p < ALPHA_REPORT else "*"))
             for r, p in zip(tidy["r"], tidy["p"])]
     wide = tidy.assign(cell=cell).pivot(index="y", columns="x", values="cell")
     wide = wide.loc[list(dict.fromkeys(tidy["y"])), list(dict.fromkeys(tidy["x"]))]
@@ -378,15 +390,16 @@ def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
 def correlation_detail(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """Every correlation with its exact p and N."""
     return pd.DataFrame({"x": [cb.text(x, lang) for x in tidy["x"]], "y": [cb.text(y, lang) for y in tidy["y"]],
-                         "N": tidy["n"], "r": tidy["r"].round(3), "p": tidy["p"].map(format_p)})
+                         "N": tidy["n"], "r": tidy["r"].round(COEF), "p": tidy["p"].map(format_p)})
 
 
 def fit_table(fit: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Fit indices as survey papers report them."""
+    """Fit indices as survey papers report them, with the estimator and how missing answers were handled."""
     f = fit.iloc[0]
-    values = {"χ²": f"{f['chi2']:.2f}", "df": f"{int(f['df'])}", "p": format_p(f["p"]), "CFI": f"{f['cfi']:.3f}",
-              "TLI": f"{f['tli']:.3f}", "RMSEA [90% CI]": f"{f['rmsea']:.3f} [{f['rmsea_low']:.3f}, {f['rmsea_high']:.3f}]",
-              "SRMR": f"{f['srmr']:.3f}", "N": f"{int(f['n'])}"}
+    values = {t("col_estimator", lang): t(f"estimator_{f['estimator']}_{f['missing']}", lang), "χ²": f"{f['chi2']:.{STAT}f}", "df": f"{int(f['df'])}", "p": format_p(f["p"]),
+              "CFI": f"{f['cfi']:.{COEF}f}", "TLI": f"{f['tli']:.{COEF}f}",
+              "RMSEA [90% CI]": f"{f['rmsea']:.{COEF}f} [{f['rmsea_low']:.{COEF}f}, {f['rmsea_high']:.{COEF}f}]",
+              "SRMR": f"{f['srmr']:.{COEF}f}", "N": f"{int(f['n'])}"}
     return pd.DataFrame({t("col_statistic", lang): list(values), t("col_value", lang): list(values.values())})
 
 
@@ -394,20 +407,28 @@ def loadings_table(loadings: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
     """Measurement model: item, unstandardized loading (SE), p and standardized loading."""
     return pd.DataFrame({
         t("col_scale", lang): [cb.text(f, lang) for f in loadings["factor"]], t("col_item", lang): [cb.text(i, lang) for i in loadings["item"]],
-        "B": loadings["est"].round(3), "SE": loadings["se"].round(3), "p": loadings["p"].map(lambda p: "" if pd.isna(p) else format_p(p)),
-        "λ (std)": loadings["std"].round(3)})
+        "B": loadings["est"].round(COEF), "SE": loadings["se"].round(COEF), "p": loadings["p"].map(lambda p: "" if pd.isna(p) else format_p(p)),
+        "λ (std)": loadings["std"].round(COEF)})
 
 
 def validity_table(reliability: pd.DataFrame, df: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Per factor: Cronbach's alpha, composite reliability and average variance extracted."""
+    """Per factor: Cronbach's alpha, composite reliability, average variance extracted and whether it is
+    below .50 (see `ave_note` for the sentence that comments it)."""
     alphas = [cronbach_alpha(df, cb.scale_items(f))["alpha"].iloc[0] for f in reliability["factor"]]
-    return pd.DataFrame({t("col_scale", lang): [cb.text(f, lang) for f in reliability["factor"]], "α": [round(a, 3) for a in alphas],
-                         "CR": reliability["cr"].round(3), "AVE": reliability["ave"].round(3)})
+    return pd.DataFrame({t("col_scale", lang): [cb.text(f, lang) for f in reliability["factor"]], "α": [round(a, COEF) for a in alphas],
+                         "CR": reliability["cr"].round(COEF), "AVE": reliability["ave"].round(COEF),
+                         t("col_ave_low", lang): [t("answer_yes" if low else "answer_no", lang) for low in reliability["ave_below_50"]]})
+
+
+def ave_note(reliability: pd.DataFrame, cb: Codebook, lang: str) -> str:
+    """The sentence that comments an AVE below .50 (empty when every factor reaches it)."""
+    low = reliability.loc[reliability["ave_below_50"], "factor"]
+    return t("ave_note", lang, factors=", ".join(cb.text(f, lang) for f in low)) if len(low) else ""
 
 
 def labelled_matrix(matrix: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """A factor x factor matrix with the factors' names, lower triangle only."""
-    out = matrix.round(3).astype(object).where(matrix.notna(), "")
+    out = matrix.round(COEF).astype(object).where(matrix.notna(), "")
     out.index = [cb.text(f, lang) for f in matrix.index]
     out.columns = [cb.text(f, lang) for f in matrix.columns]
     return out.rename_axis(t("col_scale", lang)).reset_index()
@@ -418,24 +439,25 @@ def paths_table(paths: pd.DataFrame, r2: pd.DataFrame, cb: Codebook, lang: str) 
     r2 = r2.set_index("variable")["r2"]
     return pd.DataFrame({
         t("col_path", lang): [f"{cb.text(o, lang)} ← {cb.text(p, lang)}" for o, p in zip(paths["outcome"], paths["predictor"])],
-        "β": paths["std"].round(3), "B": paths["est"].round(3), "SE": paths["se"].round(3), "p": paths["p"].map(format_p),
-        "R²": [round(r2.get(o, float("nan")), 3) for o in paths["outcome"]]})
+        "β": paths["std"].round(COEF), "B": paths["est"].round(COEF), "SE": paths["se"].round(COEF), "p": paths["p"].map(format_p),
+        "R²": [round(r2.get(o, float("nan")), COEF) for o in paths["outcome"]]})
 
 
 def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """Regression on scale scores with HC3 standard errors: standardized beta, 95% CI, p."""
     return pd.DataFrame({
-        t("col_predictor", lang): [cb.text(p, lang) for p in res["predictor"]], "β": res["beta"].round(3),
-        "SE (HC3)": res["se"].round(3), "95% CI": [f"[{lo:.2f}, {hi:.2f}]" for lo, hi in zip(res["ci_low"], res["ci_high"])],
-        "p": res["p"].map(format_p), "N": res["n"], "R²": res["r2"].round(3)})
+        t("col_predictor", lang): [cb.text(p, lang) for p in res["predictor"]], "β": res["beta"].round(COEF),
+        "SE (HC3)": res["se"].round(COEF), "95% CI": [f"[{lo:.{COEF}f}, {hi:.{COEF}f}]" for lo, hi in zip(res["ci_low"], res["ci_high"])],
+        "p": res["p"].map(format_p), "N": res["n"], "R²": res["r2"].round(COEF)})
 
 
 
 
 def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
-    """Headline indicators unweighted and weighted side by side, with n and Kish's effective n. A share
-    whose count or complement among its n is small is hidden, weighted and unweighted alike."""
-    digits = headline["kind"].map({"%": 1, "M": 2})
+    """Headline indicators unweighted and weighted side by side, the weighted one with its design-based
+    95% CI, with n and Kish's effective n. A share whose count or complement among its n is small is
+    hidden, weighted, unweighted and its interval alike."""
+    digits = headline["kind"].map({"%": PCT, "M": MEAN})
     count = (headline["unweighted"] * headline["n"] / 100).round()
     hidden = (headline["kind"] == "%") & share_hidden(count, headline["n"], min_cell) | ~mean_shown(headline["n"], min_cell)
 
@@ -445,6 +467,8 @@ def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str, min_cell: in
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in headline["id"]], "": headline["kind"],
         "n": headline["n"], t("col_unweighted", lang): values("unweighted"), t("col_weighted", lang): values("weighted"),
+        t("col_ci95", lang): [HIDDEN if h else f"[{lo:.{d}f}, {hi:.{d}f}]"
+                              for lo, hi, d, h in zip(headline["ci_low"], headline["ci_high"], digits, hidden)],
         t("col_ess", lang): headline["ess"].astype(float).round(0).astype("Int64")})
 
 
@@ -483,10 +507,11 @@ def waves_table(comparison: pd.DataFrame, names: tuple[str, str], cb: Codebook, 
     """The comparison as a report table: indicator, both values, difference [95% CI], p."""
     return pd.DataFrame({
         t("col_indicator", lang): [headline_label(i, cb, lang) for i in comparison["id"]], "": comparison["kind"],
-        f"{names[0]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["a"], comparison["n_a"], comparison["kind"])],
-        f"{names[1]} (N)": [f"{v:.2f} ({n})" if k == "M" else f"{v:.1f} ({n})" for v, n, k in zip(comparison["b"], comparison["n_b"], comparison["kind"])],
-        t("col_difference", lang) + " [95% CI]": [f"{d:+.2f} [{lo:+.2f}, {hi:+.2f}]" for d, lo, hi in zip(comparison["difference"], comparison["ci_low"], comparison["ci_high"])],
-        "p": comparison["p"].map(format_p)})
+        f"{names[0]} (N)": [f"{v:.{MEAN if k == 'M' else PCT}f} ({n})" for v, n, k in zip(comparison["a"], comparison["n_a"], comparison["kind"])],
+        f"{names[1]} (N)": [f"{v:.{MEAN if k == 'M' else PCT}f} ({n})" for v, n, k in zip(comparison["b"], comparison["n_b"], comparison["kind"])],
+        t("col_difference", lang) + " [95% CI]": [f"{d:+.{MEAN if k == 'M' else PCT}f} [{lo:+.{MEAN if k == 'M' else PCT}f}, {hi:+.{MEAN if k == 'M' else PCT}f}]"
+                                                  for d, lo, hi, k in zip(comparison["difference"], comparison["ci_low"], comparison["ci_high"], comparison["kind"])],
+        "p": comparison["p"].map(format_p), t("col_p_bh", lang, k=len(comparison)): comparison["p_adj"].map(format_p)})
 
 
 def waves_chart_data(comparison: pd.DataFrame, kind: str, names: tuple[str, str], cb: Codebook, lang: str) -> pd.DataFrame:
@@ -501,3 +526,43 @@ def headline_label(fid: str, cb, lang: str) -> str:
     variable = dict((f, v) for f, v, _ in HEADLINE_SHARES).get(fid, fid)
     group = {"use_work_weekly": "group_weekly_plus", "use_free_weekly": "group_weekly_plus", "use_work_daily": "group_daily"}
     return cb.text(variable, lang) + (f": {t(group[fid], lang)}" if fid in group else "")
+
+
+def estimators_table(comparison: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """sem.compare_estimators side by side: one column per estimator, rows N, χ² (df), scaling factor,
+    CFI, TLI, RMSEA [90% CI], SRMR and each path's standardized β (p)."""
+    rows = {"N": [str(int(n)) for n in comparison["n"]],
+            "χ² (df)": [f"{c:.{STAT}f} ({int(df)})" for c, df in zip(comparison["chi2"], comparison["df"])],
+            "p (χ²)": comparison["p"].map(format_p).tolist(),
+            t("stat_scaling", lang): ["" if pd.isna(c) else f"{c:.{COEF}f}" for c in comparison["scaling"]],
+            "CFI": [f"{v:.{COEF}f}" for v in comparison["cfi"]], "TLI": [f"{v:.{COEF}f}" for v in comparison["tli"]],
+            "RMSEA [90% CI]": [f"{v:.{COEF}f} [{lo:.{COEF}f}, {hi:.{COEF}f}]" for v, lo, hi in zip(comparison["rmsea"], comparison["rmsea_low"], comparison["rmsea_high"])],
+            "SRMR": [f"{v:.{COEF}f}" for v in comparison["srmr"]]}
+    for column in [c for c in comparison.columns if c.startswith("beta ")]:
+        outcome, predictor = column.removeprefix("beta ").split("~")
+        rows[f"β {cb.text(outcome, lang)} ← {cb.text(predictor, lang)}"] = [
+            f"{b:.{COEF}f} ({format_p(p)})" for b, p in zip(comparison[column], comparison[f"p {outcome}~{predictor}"])]
+    names = [t(f"estimator_{e}_{m}", lang) for e, m in zip(comparison["estimator"], comparison["missing"])]
+    return pd.DataFrame(rows, index=names).T.rename_axis(t("col_statistic", lang)).reset_index()
+
+
+def htmt_table(matrix: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
+    """sem.htmt as the factor x factor lower triangle with the factors' names, values above HTMT_MAX
+    (.85) marked '!'."""
+    from helpers.analysis.sem import HTMT_MAX
+
+    out = matrix.map(lambda v: "" if pd.isna(v) else f"{v:.{COEF}f}" + (" !" if v > HTMT_MAX else ""))
+    out.index = [cb.text(f, lang) for f in matrix.index]
+    out.columns = [cb.text(f, lang) for f in matrix.columns]
+    return out.rename_axis(t("col_scale", lang)).reset_index()
+
+
+def strata_display(strata: pd.DataFrame, cb: Codebook, name: str, lang: str) -> pd.DataFrame:
+    """weighting.strata_table for the reader: stratum label, population and sample shares (%), n, the
+    weight and what happened to the stratum."""
+    labels = cb.labels(name, lang)
+    return pd.DataFrame({
+        t("col_stratum", lang): [labels.get(s, str(s)) for s in strata["stratum"]],
+        f"% {t('col_population', lang)}": (100 * strata["population_share"]).round(PCT).to_numpy(), "n": strata["n"].to_numpy(),
+        "% n": (100 * strata["sample_share"]).round(PCT).to_numpy(), t("col_weight", lang): strata["weight"].round(COEF).to_numpy(),
+        t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in strata["status"]]})
