@@ -205,15 +205,18 @@ class Intention(Chapter):
 
     @estimable
     def measurement_model(self) -> Block:
-        """The five factors, all correlated: fit, loadings, reliability and validity, Fornell-Larcker."""
+        """The five factors, all correlated: fit, loadings, reliability and convergent validity (AVE below .50
+        commented), discriminant validity by Fornell-Larcker and HTMT."""
         return Block(
             self.table(tables.fit_table(sem.fit_indices(self.cfa), self.lang), self.t("cfa_fit_title"), "cfa_fit"),
             self.table(tables.loadings_table(sem.loadings(self.cfa), self.cb, self.lang), self.t("cfa_loadings_title"),
                        "cfa_loadings", decimals=3),
             self.table(tables.validity_table(sem.reliability(self.cfa), self.data, self.cb, self.lang), self.t("validity_title"),
-                       "cfa_validity", decimals=3),
+                       "cfa_validity", decimals=tables.COEF),
+            Markdown(tables.ave_note(sem.reliability(self.cfa), self.cb, self.lang)),
             self.table(tables.labelled_matrix(sem.fornell_larcker(self.cfa), self.cb, self.lang), self.t("fornell_larcker_title"),
-                       "fornell_larcker", decimals=3))
+                       "fornell_larcker", decimals=tables.COEF),
+            self.table(tables.htmt_table(sem.htmt(self.data, self.factors), self.cb, self.lang), self.t("htmt_title"), "htmt"))
 
     @estimable
     def structural_model(self) -> Block:
@@ -227,10 +230,19 @@ class Intention(Chapter):
             self.figure(diagram, "path_diagram"))
 
     @estimable
+    def estimators(self) -> Block:
+        """The structural model under ML with FIML (the report's), ML on complete answers, MLR and DWLS on
+        polychoric correlations (the items are ordinal): N, fit and paths side by side."""
+        description = sem.model_text(self.factors, "bi", list(reproduction.UTAUT))
+        comparison = sem.compare_estimators(description, self.data, fitted=self.model)
+        return Block(self.table(tables.estimators_table(comparison, self.cb, self.lang), self.t("estimators_title"), "estimators"),
+                     Markdown(self.t("estimators_note")))
+
+    @estimable
     def robustness(self) -> Styler:
         """Intention's scale score on the four scale scores, standardized, HC3 standard errors."""
         res = stats.robust_regression(self.data, "bi", list(reproduction.UTAUT))
-        return self.table(tables.robust_table(res, self.cb, self.lang), self.t("robust_title"), "robust_regression", decimals=3)
+        return self.table(tables.robust_table(res, self.cb, self.lang), self.t("robust_title"), "robust_regression", decimals=tables.COEF)
 
     def published_figures(self) -> dict[str, float]:
         try:
@@ -352,13 +364,24 @@ class Context(Chapter):
 
     @cached_property
     def headline(self) -> pd.DataFrame:
-        return weighting.weighted_headline(self.data, self.weights, reproduction.HEADLINE_SHARES, reproduction.HEADLINE_MEANS)
+        by = self.weight_by if not self.weights.attrs.get("unweightable") else None
+        return weighting.weighted_headline(self.data, self.weights, reproduction.HEADLINE_SHARES, reproduction.HEADLINE_MEANS, by=by)
 
     @guarded
     def weighting_note(self) -> Markdown:
         label = self.label(self.weight_by) if self.weight_by else ""
         source = weighting.load_population()[self.weight_by]["source"] if self.weight_by else ""
         return report.weighting_note(self.weights, self.weight_by, label, source, self.lang)
+
+    @guarded
+    def strata(self) -> Styler | Markdown:
+        """Per stratum of the weighting: population and sample shares, n, the weight, what happened to it."""
+        if not self.weight_by or self.weights.attrs.get("unweightable"):
+            return self.weighting_note()
+        population = weighting.load_population()[self.weight_by]["counts"]
+        frame = tables.strata_display(weighting.strata_table(self.data[self.weight_by], population), self.cb, self.weight_by,
+                                      self.lang, self.min_cell)
+        return self.table(frame, self.t("strata_title"), "strata")
 
     @guarded
     def weighted(self) -> Styler:

@@ -557,12 +557,14 @@ def htmt_table(matrix: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     return out.rename_axis(t("col_scale", lang)).reset_index()
 
 
-def strata_display(strata: pd.DataFrame, cb: Codebook, name: str, lang: str) -> pd.DataFrame:
+def strata_display(strata: pd.DataFrame, cb: Codebook, name: str, lang: str, min_cell: int) -> pd.DataFrame:
     """weighting.strata_table for the reader: stratum label, population and sample shares (%), n, the
-    weight and what happened to the stratum."""
+    weight and what happened to the stratum; the strata's counts protected as one set (they add up to N)."""
     labels = cb.labels(name, lang)
+    hidden = suppress(strata["n"], min_cell)
     return pd.DataFrame({
         t("col_stratum", lang): [labels.get(s, str(s)) for s in strata["stratum"]],
-        f"% {t('col_population', lang)}": (100 * strata["population_share"]).round(PCT).to_numpy(), "n": strata["n"].to_numpy(),
-        "% n": (100 * strata["sample_share"]).round(PCT).to_numpy(), t("col_weight", lang): strata["weight"].round(COEF).to_numpy(),
+        f"% {t('col_population', lang)}": (100 * strata["population_share"]).round(PCT).to_numpy(),
+        "n": shown_counts(strata["n"], hidden, min_cell).to_numpy(), "% n": hidden_as_mark(100 * strata["sample_share"], hidden),
+        t("col_weight", lang): strata["weight"].round(COEF).astype(object).mask(hidden.to_numpy(), HIDDEN).to_numpy(),
         t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in strata["status"]]})
