@@ -84,9 +84,9 @@ def test_ttest_table_shows_raw_and_holm_p_with_the_family_named(cb):
 
 def test_strata_display_names_a_stratum_without_respondents(cb):
     from helpers.analysis.weighting import strata_table
-    table = strata_display(strata_table(pd.Series([1, 1, 1]), {1: 80, 2: 20}), cb, "gov_type", "en")
+    table = strata_display(strata_table(pd.Series([1, 1, 1]), {1: 80, 2: 20}), cb, "gov_type", "en", min_cell=1)
     assert table["Status"].tolist() == ["kept", "no respondents: its population share goes to the other strata"]
-    assert table["% Population"].tolist() == [80.0, 20.0] and table["n"].tolist() == [3, 0]
+    assert table["% Population"].tolist() == [80.0, 20.0] and table["n"].tolist() == ["3", "0"]
 
 
 def test_ave_note_names_the_weak_factors_only(cb):
