@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ from helpers.disclosure import (
 from helpers.ingest.codebook import Codebook
 from helpers.prepare.cleaning import RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
-from helpers.present.text import format_p, t
+from helpers.present.text import format_p, localise, number, t
 
 
 def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
@@ -100,13 +101,40 @@ def describe_numeric(df: pd.DataFrame, name: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_statistic", lang): [t(k, lang) for k in stats], t("col_value", lang): list(stats.values())})
 
 
-def styled(table: pd.DataFrame, caption: str, decimals: int = 1) -> Styler:
-    """A table as the report shows it: caption above, no index, numbers to `decimals` places
-    (percentage columns, named '%…', always to one); every text, header and caption HTML-escaped."""
-    percent = [c for c in table.columns if str(c).startswith("%")]
+def styled(table: pd.DataFrame, caption: str, decimals: int = 1, lang: str = "nl") -> Styler:
+    """A table as the report shows it: caption above, no index, numbers to `decimals` places (percentage
+    columns, named '%…', always to one) as the page's language writes them (text.number, text.localise),
+    text columns left-aligned; every text, header and caption HTML-escaped."""
+    words = text_columns(table)
+    numeric = [c for c in table.columns if c not in words]
+    percent = [c for c in numeric if str(c).startswith("%")]
     return (table.style.hide(axis="index").set_caption(html.escape(caption))
-            .format(precision=decimals, na_rep="—", escape="html").format(precision=1, na_rep="—", subset=percent, escape="html")
-            .format_index(escape="html", axis=1))
+            .format(na_rep="—", escape="html")
+            .format(cell_format(decimals, lang), subset=numeric, escape="html")
+            .format(cell_format(1, lang), subset=percent, escape="html")
+            .format_index(escape="html", axis=1)
+            .set_table_styles({c: [{"selector": "", "props": "text-align: left"}] for c in words}, overwrite=False))
+
+
+def text_columns(table: pd.DataFrame) -> list:
+    """Columns of words (labels, items, test names) rather than numbers: most of their values hold a word."""
+    def wordy(column: pd.Series) -> bool:
+        values = column.dropna().astype(str)
+        return len(values) > 0 and values.str.contains(r"[^\W\d_]{3}").mean() > 0.5
+    return [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c]) and wordy(table[c])]
+
+
+def cell_format(decimals: int, lang: str):
+    """How a table cell is written: a number by text.number, a text with numbers in it by text.localise."""
+    def written(value) -> str:
+        if isinstance(value, str):
+            return localise(value, lang)
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return "—"
+        if isinstance(value, (bool, np.bool_)):
+            return str(value)
+        return number(value, 0 if isinstance(value, (int, np.integer)) else decimals, lang)
+    return written
 
 
 def source_table(provenance: dict, lang: str) -> pd.DataFrame:
@@ -123,6 +151,11 @@ def source_table(provenance: dict, lang: str) -> pd.DataFrame:
 def with_n(title: str, n: int) -> str:
     """A title with its base, as the report writes it: 'Title (N=415)'."""
     return f"{title} (N={n})"
+
+
+def bases(table: pd.DataFrame) -> str:
+    """The bases named in a table's headers ('… (N=415)'; see with_n), each once, in order: '415 / 411'."""
+    return " / ".join(dict.fromkeys(n for c in table.columns for n in re.findall(r"\(N=(\d+)\)", str(c))))
 
 
 def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
