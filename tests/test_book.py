@@ -62,9 +62,11 @@ def charts():
     }
 
 
+@pytest.mark.parametrize("dpi", [110, 150])   # as the page shows it, as NAME_files/ keeps it
 @pytest.mark.parametrize("kind", list(charts()))
-def test_title_and_footer_fit_the_figure_and_cover_nothing(kind):
+def test_title_and_footer_fit_the_figure_and_cover_nothing(kind, dpi):
     fig = plots.finish(charts()[kind], FOOTER, "nl")
+    fig.set_dpi(dpi)
     fig.draw_without_rendering()
     width = fig.bbox.width
     title, footer = fig._suptitle.get_window_extent(), fig._supxlabel.get_window_extent()
@@ -157,3 +159,12 @@ def test_a_rendered_page_speaks_one_language_and_has_the_frame(rendered, lang, f
                  'href="02_usage_files/usage_frequency.csv"', 'aria-current="page"'):
         assert link in source, link
     assert (rendered / other / "02_usage.html").is_file()
+
+
+@pytest.mark.parametrize("lang, run_name, other", [("nl", "wave2", "../wave2_en/index.html"), ("en", "wave2_en", "../wave2/index.html")])
+def test_begin_here_speaks_the_runs_language_and_links_the_other(lang, run_name, other):
+    section = book.begin_here(lang, run_name)
+    page = Visible()
+    page.feed(section)
+    words = [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", " ".join(page.text))]
+    assert not words and f"href='{other}'" in section

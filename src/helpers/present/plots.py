@@ -175,7 +175,7 @@ def _fitted(place, fig: Figure, text: str, **style) -> None:
     chars = int(fig.get_figwidth() * 72 / (style["fontsize"] * 0.5))
     while True:
         artist = place(_wrap(text, chars), x=0.01, ha="left", **style)
-        if chars <= 20 or artist.get_window_extent().x1 <= 0.99 * fig.bbox.width:
+        if chars <= 20 or artist.get_window_extent().x1 <= 0.95 * fig.bbox.width:   # room for hinting at other dpi
             return
         chars -= 4
 
@@ -261,7 +261,7 @@ def bubble_map(shapes: dict, places: pd.DataFrame, title: str, pooled_label: str
     the axes cropped to them): a municipality as a circle (area proportional to n), places pooled into an
     arrondissement or province as that area, hatched; labels largest first, none over another.
     `shapes`: helpers.prepare.geo.boundaries(); `pooled_label` names the hatched areas in the legend."""
-    fig = Figure(figsize=(8.0, 4.8), layout="constrained")
+    fig = Figure(figsize=(8.0, 4.4), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
     regions, provinces = shapes["region"], shapes["province"]

@@ -111,7 +111,8 @@ def count_warnings(nb) -> int:
 @lru_cache(maxsize=4)
 def exporter(reviewer: bool, lang: str = "nl"):
     """nbconvert's HTML exporter (the lab template without CDN scripts, images embedded); the reviewer's
-    leaves out the code. Narrative cells tagged for another language (lang-en, lang-nl) are left out.
+    leaves out the code and the cells tagged full-only (what speaks of parameters and code). Narrative cells
+    tagged for another language (lang-en, lang-nl) are left out.
     Made once per process: loading the template is the slow part."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -120,7 +121,8 @@ def exporter(reviewer: bool, lang: str = "nl"):
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", *(f"lang-{other}" for other in LANGS if other != lang)}
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", *(f"lang-{other}" for other in LANGS if other != lang),
+                                                     *(["full-only"] if reviewer else [])}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     return HTMLExporter(config=config, template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                         embed_images=True, exclude_input=reviewer,
@@ -275,10 +277,13 @@ def study_header(lang: str) -> str:
 
 
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
-    """The run's landing page: the study, then the run (source, checksum, date, a card per report)."""
+    """The run's landing page: the study, where to begin (helpers.present.book.begin_here), then the run
+    (source, checksum, date, a card per report)."""
+    from helpers.present.book import begin_here
     from helpers.present.text import t
 
     body = (f"<main>{study_header(lang)}<p><a href='../index.html'>{html.escape(t('all_runs', lang))}</a></p>"
+            f"{begin_here(lang, run_dir.name)}"
             f"<h2>{html.escape(t('reports_title', lang))}</h2>{run_section(manifest, lang)}</main>")
     title = html.escape(f"{t('study_title', lang)}: {run_dir.name}")
     (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=title, body=body), encoding="utf-8")
