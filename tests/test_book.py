@@ -16,6 +16,7 @@ LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve A
         "voor een opleiding rond generatieve AI?")
 FOOTER = "Basis: N = 478. Bron: bevraging Generatieve AI bij lokale en Vlaamse overheden (Digitaal Vlaanderen, VVSG); " * 2
 DUTCH_DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+NEGATIVE_ZERO = re.compile(r"[-−]0,0+(?![0-9]*[1-9])")
 
 
 @pytest.mark.parametrize("value, decimals, lang, written", [
@@ -59,6 +60,10 @@ def charts():
         "flow": plots.flow_chart(["Antwoorden", "Geen toestemming", "Steekproef"], pd.Series([576, 500, 478]),
                                  pd.Series([0, 76, 22]), LONG, "n"),
         "profile": plots.profile_chart(profile, ["Technisch", "Ethisch"], LONG, "1-5"),
+        "paths": plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee"], "outcome": "bi", "std": [0.6, -0.004],
+                                                  "p": [0.0001, 0.9]}),
+                                    {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie"},
+                                    0.37, LONG),
     }
 
 
@@ -81,7 +86,8 @@ def test_chart_numbers_are_dutch_on_a_dutch_page(kind):
     fig = plots.finish(charts()[kind], "Bron", "nl")
     fig.draw_without_rendering()
     texts = [t.get_text() for t in fig.findobj(plots.matplotlib.text.Text)] + [fig.alt]
-    assert not [t for t in texts if DUTCH_DECIMAL_POINT.search(t) or "-" in re.sub(r"\d-\d|\w-\w", "", t)], kind
+    assert not [t for t in texts if DUTCH_DECIMAL_POINT.search(t) or NEGATIVE_ZERO.search(t)
+                or "-" in re.sub(r"\d-\d|\w-\w", "", t)], kind
 
 
 def test_likert_middle_answer_is_grey_and_shares_are_printed():
@@ -152,7 +158,7 @@ def test_a_rendered_page_speaks_one_language_and_has_the_frame(rendered, lang, f
     text = re.split(r"(?:Referenties|References) ¶", re.sub(r"\s+", " ", " ".join(page.text)))[0]   # cited titles as written
     assert not [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
     if lang == "nl":
-        assert not [c for c in page.cells + page.alts if DUTCH_DECIMAL_POINT.search(c) or re.search(r"[-−]0,0+(?!\d*[1-9])", c)]
+        assert not [c for c in page.cells + page.alts if DUTCH_DECIMAL_POINT.search(c) or NEGATIVE_ZERO.search(c)]
         assert any("," in c for c in page.cells)
     other = "synthetic_default_en" if lang == "nl" else "synthetic_default"
     for link in ('href="01_cleaning.html" rel="prev"', 'href="02_usage.full.html"', f'href="../{other}/02_usage.html"',

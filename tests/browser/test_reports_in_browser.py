@@ -54,6 +54,11 @@ def test_page_in_a_real_browser(browser, page_path):
     files = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') && !h.includes('://'))")
     broken = [f for f in files if not (page_path.parent / f.split("#")[0]).exists()]
     assert not broken, f"links to missing files: {broken}"
+    if re.match(r"\d\d_", page_path.name):   # a chapter: the book's frame, its links among those resolved above
+        frame = page.evaluate("({language: document.querySelectorAll('header a[hreflang]').length,"
+                              " pager: document.querySelectorAll('a[rel=prev], a[rel=next]').length,"
+                              " current: document.querySelectorAll('nav a[aria-current=page]').length})")
+        assert frame == {"language": 1, "pager": frame["pager"] or 1, "current": 1} and frame["pager"], frame
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                                ".filter(v => ['serious', 'critical'].includes(v.impact))"

@@ -261,7 +261,7 @@ def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
         "N": res["n"], "M1": res["mean_a"].round(2), "M2": res["mean_b"].round(2), "t": res["t"].round(2),
-        "df": res["dof"].astype(int), "p (Holm)": res["p_holm"].map(format_p), "d_z": res["d_z"].round(2),
+        "df": res["dof"].astype(int), "p (Holm)": res["p_holm"].map(format_p), t("col_dz", lang): res["d_z"].round(2),
     })
 
 
@@ -281,7 +281,7 @@ def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFr
     rows = [
         (t("test_chi2", lang), f"χ²({int(chi2['dof'])}) = {chi2['chi2']:.2f}", chi2["p"], "", int(chi2["n"])),
         (t("test_spearman", lang), f"ρ = {rho['rho']:.2f}", rho["p"], f"95% CI [{rho['ci_low']:.2f}, {rho['ci_high']:.2f}]", int(rho["n"])),
-        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.2f}", int(wil["n"])),
+        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], t("rank_biserial", lang, r=f"{wil['rank_biserial']:.2f}"), int(wil["n"])),
         (t("test_stuart_maxwell", lang), f"χ²({int(sm['dof'])}) = {sm['chi2']:.2f}", sm["p"], "", int(sm["n"])),
     ]
     return pd.DataFrame({t("col_test", lang): [r[0] for r in rows], t("col_statistic", lang): [r[1] for r in rows],
@@ -343,7 +343,7 @@ def appendix_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str)
         parts.append(pd.DataFrame({
             t("col_scale", lang): cb.text(scale, lang), t("col_item", lang): [cb.text(i, lang) for i in res["item"]],
             "N": res["n"], "M": res["mean"].round(2), "SD": res["sd"].round(2),
-            "r_it": res["r_item_total"].round(2), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(2)}))
+            t("col_r_it", lang): res["r_item_total"].round(2), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(2)}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -369,7 +369,8 @@ def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
 
 def correlation_detail(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """Every correlation with its exact p and N."""
-    return pd.DataFrame({"x": [cb.text(x, lang) for x in tidy["x"]], "y": [cb.text(y, lang) for y in tidy["y"]],
+    return pd.DataFrame({t("col_first_scale", lang): [cb.text(x, lang) for x in tidy["x"]],
+                         t("col_second_scale", lang): [cb.text(y, lang) for y in tidy["y"]],
                          "N": tidy["n"], "r": tidy["r"].round(3), "p": tidy["p"].map(format_p)})
 
 
