@@ -285,7 +285,8 @@ def bubble_map(shapes: dict, places: pd.DataFrame, title: str, pooled_label: str
     ax.scatter(towns["x"], towns["y"], s=towns["n"] * scale, color=EXCLUDED, alpha=0.6, edgecolor="white", linewidth=0.6)
     handles = [ax.scatter([], [], s=n * scale, color=EXCLUDED, alpha=0.6, edgecolor="white") for n in size_legend]
     handles.append(matplotlib.patches.Patch(facecolor="none", edgecolor=EXCLUDED, hatch="///"))
-    _legend(fig, ax, handles, [f"n = {size_legend[0]}", *map(str, size_legend[1:]), pooled_label], ncol=len(handles))
+    _legend(fig, ax, handles, [f"n = {size_legend[0]}", *map(str, size_legend[1:]), pooled_label], ncol=len(handles),
+            handleheight=3.6)
     place_labels(fig, ax, places[places["level"] != "region"].dropna(subset=["x"]))
     _title(fig, title)
     largest = places.dropna(subset=["x"]).nlargest(10, "n")
