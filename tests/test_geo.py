@@ -80,8 +80,23 @@ def test_no_socket_is_opened(monkeypatch):
     geo.boundaries.cache_clear()
     places = geo.lookup(pd.Series(["1000"] * 6 + ["9000"] * 5))
     shapes = geo.boundaries()
-    fig = plots.bubble_map(shapes["province"], shapes["region"], geo.bubbles(places, 5), "t", "n", "02000", "04000")
+    fig = plots.bubble_map(shapes, geo.bubbles(places, 5), "t", "pooled", "02000", "04000")
     assert fig.axes
+
+
+def test_the_map_shows_flanders_and_brussels_with_labels_that_never_overlap():
+    """Cropped to the two regions (Wallonia's south is outside), pooled places as hatched areas, no label over another."""
+    brussels = [code for code in ("1030", "1040", "1050", "1060", "1070") for _ in range(5)]   # neighbours: labels would collide
+    places = geo.lookup(pd.Series(["1000"] * 6 + ["9000"] * 5 + ["8400"] * 2 + ["8500"] * 3 + ["2000"] * 5 + brussels))
+    shapes = geo.boundaries()
+    fig = plots.bubble_map(shapes, geo.bubbles(places, 5), "t", "pooled", "02000", "04000")
+    ax = fig.axes[0]
+    wallonia = shapes["region"].set_index("region_id").loc[["03000"]].total_bounds
+    assert ax.get_ylim()[0] > wallonia[1] + 50_000   # at least 50 km of Wallonia's south left out
+    assert any(patch.get_hatch() for patch in ax.collections)
+    fig.draw_without_rendering()
+    extents = [text.get_window_extent() for text in ax.texts]
+    assert len(extents) >= 3 and not any(a.overlaps(b) for i, a in enumerate(extents) for b in extents[i + 1:])
 
 
 def test_synthetic_default_largest_bubbles(export_csv, cb):

@@ -54,7 +54,12 @@ def test_page_in_a_real_browser(browser, page_path):
     files = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')).filter(h => !h.startsWith('#') && !h.includes('://'))")
     broken = [f for f in files if not (page_path.parent / f.split("#")[0]).exists()]
     assert not broken, f"links to missing files: {broken}"
-    page.add_script_tag(path=str(AXE))
+    if re.match(r"\d\d_", page_path.name):   # a chapter: the book's frame, its links among those resolved above
+        frame = page.evaluate("({language: document.querySelectorAll('header a[hreflang]').length,"
+                              " pager: document.querySelectorAll('a[rel=prev], a[rel=next]').length,"
+                              " current: document.querySelectorAll('nav a[aria-current=page]').length})")
+        assert frame == {"language": 1, "pager": frame["pager"] or 1, "current": 1} and frame["pager"], frame
+    page.evaluate(AXE.read_text(encoding="utf-8"))   # through the debugging protocol: the page's policy forbids scripts
     violations = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                                ".filter(v => ['serious', 'critical'].includes(v.impact))"
                                ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target.join(' ')}`)")

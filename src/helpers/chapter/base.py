@@ -21,11 +21,12 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from helpers.analysis import reproduction, stats
+from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest import io
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.present import findings, plots, published, report, tables
-from helpers.present.text import t
+from helpers.present.text import number, t
 
 
 class Block:
@@ -107,16 +108,23 @@ class Chapter:
     def label(self, name: str) -> str:
         return self.cb.text(name, self.lang)
 
-    def table(self, frame: pd.DataFrame, title: str, name: str, decimals: int = 1) -> Styler:
+    def table(self, frame: pd.DataFrame, title: str, name: str, decimals: int = tables.PCT) -> Styler:
         """A numbered, captioned table, kept as `name`.csv."""
         self.counts["table"] += 1
         caption = f"{self.t('table_label')} {self.number}.{self.counts['table']}. {title}"
-        return report.keep(tables.styled(frame, caption, decimals), name, self.artifacts)
+        return report.keep(tables.styled(frame, caption, decimals, self.lang), name, self.artifacts)
 
-    def figure(self, fig: Figure, name: str) -> report.Chart:
-        """A numbered figure (its title drawn in the chart), kept as `name`.png and .svg."""
+    def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "") -> report.Chart:
+        """A numbered figure (its title drawn in the chart), with its base (`n`, default the chapter's
+        respondents), source and `note` under it and its numbers in the page's language; kept as
+        `name`.png and .svg."""
         self.counts["figure"] += 1
-        chart = report.keep(fig, name, self.artifacts)
+        n = len(self.base()) if n is None else n
+        n = HIDDEN if isinstance(n, int) and is_small(n, self.min_cell) else n   # never a small base
+        synthetic = self.data.attrs.get("provenance", {}).get("synthetic", True)
+        footer = self.t("chart_footer", note=note, n=number(n, 0, self.lang) if isinstance(n, int) else n,
+                        data=self.t("chart_data_synthetic" if synthetic else "chart_data_real"))
+        chart = report.keep(plots.finish(fig, footer.strip(), self.lang), name, self.artifacts)
         chart.caption = f"{self.t('figure_label')} {self.number}.{self.counts['figure']}"
         return chart
 
@@ -135,7 +143,7 @@ class Chapter:
         heading = tables.with_n(self.t(title), int(df[name].notna().sum()), self.min_cell)
         body = frame.iloc[:-1]
         figure = self.figure(plots.grouped_bars(body, body.columns[0], [body.columns[2]], heading, self.t("axis_percent")),
-                             name) if chart else None
+                             name, n=int(df[name].notna().sum())) if chart else None
         return Block(self.table(frame, heading, name), figure)
 
     @guarded
@@ -150,7 +158,7 @@ class Chapter:
         shown = tables.top_options(frame, tables.percent_columns(frame), k=top) if top else frame
         chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top else self.t(title)
         figure = self.figure(plots.grouped_bars(shown, shown.columns[0], tables.percent_columns(shown), chart_title,
-                                                self.t("axis_percent")), block) if chart else None
+                                                self.t("axis_percent")), block, n=tables.bases(shown) or None) if chart else None
         return Block(self.table(frame, self.t(title), block), figure)
 
     @guarded
@@ -227,7 +235,8 @@ class Chapter:
     def free_text(self, column: str, show: bool) -> Styler:
         """Open answers: how many were given; the texts only when the `show` parameter asks for them."""
         context = self.t("context_work" if column.endswith("work_other_text") else "context_free")
-        return tables.styled(tables.free_text(self.data, column, self.lang, show, self.min_cell), f"{self.t('free_text_title')} ({context})")
+        return tables.styled(tables.free_text(self.data, column, self.lang, show, self.min_cell), f"{self.t('free_text_title')} ({context})",
+                             lang=self.lang)
 
     # --- Ends of every chapter ---------------------------------------------------------------
 
@@ -263,6 +272,5 @@ class Chapter:
         """The chapter's headline, its first finding, kept for the run's landing page."""
         return report.key_figure(self.finding_sentences()[0], self.artifacts)
 
-    @staticmethod
-    def versions() -> Styler:
-        return report.versions()
+    def versions(self) -> Styler:
+        return report.versions(self.lang)

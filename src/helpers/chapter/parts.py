@@ -47,7 +47,7 @@ class Cleaning(Chapter):
 
     def source(self) -> Styler:
         """The data source: file, rows, checksum, synthetic or not."""
-        return tables.styled(tables.source_table(self.data.attrs["provenance"], self.lang), self.t("source_title"))
+        return tables.styled(tables.source_table(self.data.attrs["provenance"], self.lang), self.t("source_title"), lang=self.lang)
 
     def flow_title(self) -> str:
         return self.t("flow_title", n_in=self.data.attrs["provenance"]["rows_in"], n_out=len(self.data))
@@ -57,7 +57,7 @@ class Cleaning(Chapter):
         flow = tables.flow_table(self.result, self.lang, self.min_cell)
         steps = flow.iloc[:-1].replace("", "0").apply(pd.to_numeric, errors="coerce")   # a hidden count (the mark) is NaN
         chart = plots.flow_chart(flow.iloc[:-1, 0].tolist(), steps.iloc[:, 2], steps.iloc[:, 1], self.flow_title(), self.t("flow_axis"))
-        return Block(self.table(flow, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow"))
+        return Block(self.table(flow, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow", n=len(self.export)))
 
     def speeder_note(self) -> Markdown:
         return self.note("speeder_note", threshold=self.result.speeder_threshold_s, share=self.speeder_share_of_median)
@@ -135,7 +135,7 @@ class Usage(Chapter):
         """The report's chart: use at work vs free time, % of users."""
         shares = tables.users_shares(self.data, self.cb, self.lang, self.min_cell)
         return self.figure(plots.grouped_bars(shares, shares.columns[0], list(shares.columns[1:]), self.t("usage_chart_title"),
-                                              self.t("axis_percent")), "usage_work_vs_free")
+                                              self.t("axis_percent")), "usage_work_vs_free", n=tables.bases(shares) or None)
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.usage_figures(self.data)
@@ -287,11 +287,10 @@ class Places(Chapter):
     @guarded
     def map(self) -> report.Chart:
         """Circles of respondents per place; small places pooled into wider areas."""
-        shapes = geo.boundaries()
         drawn = self.bubbles[self.bubbles["level"] != "hidden"]
-        fig = plots.bubble_map(shapes["province"], shapes["region"], drawn, self.t("map_title", n=int(drawn["n"].sum())),
-                               self.t("map_note", min_cell=self.min_cell), highlight_region="02000", outline_region="04000")
-        return self.figure(fig, "map")
+        fig = plots.bubble_map(geo.boundaries(), drawn, self.t("map_title", n=int(drawn["n"].sum())),
+                               self.t("map_pooled"), highlight_region="02000", outline_region="04000")
+        return self.figure(fig, "map", n=int(drawn["n"].sum()), note=self.t("map_note", min_cell=self.min_cell))
 
     @guarded
     def place_table(self) -> Styler:
@@ -315,7 +314,7 @@ class Places(Chapter):
             return Block(shown)
         chart = plots.grouped_bars(counts.assign(n=disclosure.without_small(counts["n"], self.min_cell)), counts.columns[0], ["n"],
                                    title, "n", decimals=0)
-        return Block(shown, self.figure(chart, name))
+        return Block(shown, self.figure(chart, name, n=int(counts["n"].sum())))
 
     def finding_sentences(self) -> list[str]:
         return findings.places(self.bubbles, self.places, self.lang, self.min_cell)
@@ -339,7 +338,7 @@ class Waves(Chapter):
     def indicators(self) -> Block:
         """Every headline indicator in both waves, the difference with its 95% CI and p; shares and means charted."""
         charts = [self.figure(plots.grouped_bars(data, data.columns[0], list(self.names), self.t(title), kind,
-                                                 decimals=2 if kind == "M" else 1), name)
+                                                 decimals=2 if kind == "M" else 1), name, n=f"{len(self.first)} / {len(self.data)}")
                   for kind, title, name in (("%", "waves_shares_title", "waves_shares"), ("M", "waves_means_title", "waves_means"))
                   for data in [tables.waves_chart_data(self.comparison, kind, self.names, self.cb, self.lang)]]
         return Block(self.table(tables.waves_table(self.comparison, self.names, self.cb, self.lang), self.t("waves_title"), "waves"),

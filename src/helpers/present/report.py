@@ -110,13 +110,14 @@ def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, 
                       ess=kish_ess(weights), n=len(weights)))
 
 
-def versions() -> Styler:
+def versions(lang: str = "nl") -> Styler:
     """Versions of the packages that produced the report (a watermark for reviewers)."""
     def installed(name: str) -> str:
         try:
             return version(name)
         except PackageNotFoundError:
-            return "not installed"
+            return t("not_installed", lang)
 
-    table = pd.DataFrame({"package": WATERMARK_PACKAGES, "version": [installed(p) for p in WATERMARK_PACKAGES]})
-    return table.style.hide(axis="index").set_caption("Versions")
+    table = pd.DataFrame({t("col_package", lang): WATERMARK_PACKAGES,
+                          t("col_version", lang): [installed(p) for p in WATERMARK_PACKAGES]})
+    return table.style.hide(axis="index").set_caption(t("versions_title", lang))

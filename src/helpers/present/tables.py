@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ from helpers.disclosure import (
 from helpers.ingest.codebook import Codebook
 from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
-from helpers.present.text import format_p, t
+from helpers.present.text import format_p, localise, number, t
 
 # One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, test statistics (t, chi-square)
 # to 2, coefficients (loadings, betas, correlations, effect sizes, fit indices, reliabilities) to 3, p values
@@ -115,14 +116,40 @@ def describe_numeric(df: pd.DataFrame, name: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_statistic", lang): [t(k, lang) for k in stats], t("col_value", lang): list(stats.values())})
 
 
-def styled(table: pd.DataFrame, caption: str, decimals: int = PCT) -> Styler:
-    """A table as the report shows it: caption above, no index, numbers to `decimals` places (pass the
-    table's kind from DECIMALS: MEAN, COEF, ...; percentage columns, named '%…', always to PCT); every
-    text, header and caption HTML-escaped."""
-    percent = [c for c in table.columns if str(c).startswith("%")]
+def styled(table: pd.DataFrame, caption: str, decimals: int = PCT, lang: str = "nl") -> Styler:
+    """A table as the report shows it: caption above, no index, numbers to `decimals` places (the table's
+    kind from DECIMALS; percentage columns, named '%…', always to PCT) as the page's language writes them (text.number, text.localise),
+    text columns left-aligned; every text, header and caption HTML-escaped."""
+    words = text_columns(table)
+    numeric = [c for c in table.columns if c not in words]
+    percent = [c for c in numeric if str(c).startswith("%")]
     return (table.style.hide(axis="index").set_caption(html.escape(caption))
-            .format(precision=decimals, na_rep="—", escape="html").format(precision=PCT, na_rep="—", subset=percent, escape="html")
-            .format_index(escape="html", axis=1))
+            .format(na_rep="—", escape="html")
+            .format(cell_format(decimals, lang), subset=numeric, escape="html")
+            .format(cell_format(PCT, lang), subset=percent, escape="html")
+            .format_index(escape="html", axis=1)
+            .set_table_styles({c: [{"selector": "", "props": "text-align: left"}] for c in words}, overwrite=False))
+
+
+def text_columns(table: pd.DataFrame) -> list:
+    """Columns of words (labels, items, test names) rather than numbers: most of their values hold a word."""
+    def wordy(column: pd.Series) -> bool:
+        values = column.dropna().astype(str)
+        return len(values) > 0 and values.str.contains(r"[^\W\d_]{3}").mean() > 0.5
+    return [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c]) and wordy(table[c])]
+
+
+def cell_format(decimals: int, lang: str):
+    """How a table cell is written: a number by text.number, a text with numbers in it by text.localise."""
+    def written(value) -> str:
+        if isinstance(value, str):
+            return localise(value, lang)
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return "—"
+        if isinstance(value, (bool, np.bool_)):
+            return str(value)
+        return number(value, 0 if isinstance(value, (int, np.integer)) else decimals, lang)
+    return written
 
 
 def source_table(provenance: dict, lang: str) -> pd.DataFrame:
@@ -139,6 +166,11 @@ def source_table(provenance: dict, lang: str) -> pd.DataFrame:
 def with_n(title: str, n: int, min_cell: int) -> str:
     """A title with its base, as the report writes it: 'Title (N=415)'; a small base is not given."""
     return f"{title} (N={HIDDEN if is_small(n, min_cell) else n})"
+
+
+def bases(table: pd.DataFrame) -> str:
+    """The bases named in a table's headers ('… (N=415)'; see with_n), each once, in order: '415 / 411'."""
+    return " / ".join(dict.fromkeys(n for c in table.columns for n in re.findall(r"\(N=(\d+)\)", str(c))))
 
 
 def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
@@ -247,7 +279,7 @@ def ttest_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
         t("col_comparison", lang): [f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])],
         "N": res["n"], "M1": res["mean_a"].round(MEAN), "M2": res["mean_b"].round(MEAN),
         "t": res["t"].round(STAT), "df": res["dof"].round().astype("Int64"), "p": res["p"].map(format_p),
-        t("col_p_holm", lang, k=len(res)): res["p_holm"].map(format_p), "d_z": res["d_z"].round(COEF),
+        t("col_p_holm", lang, k=len(res)): res["p_holm"].map(format_p), t("col_dz", lang): res["d_z"].round(COEF),
     })
 
 
@@ -267,7 +299,7 @@ def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFr
     rows = [
         (t("test_chi2", lang), f"χ²({chi2['dof']:.0f}) = {chi2['chi2']:.{STAT}f}", chi2["p"], "", int(chi2["n"])),
         (t("test_spearman", lang), f"ρ = {rho['rho']:.{COEF}f}", rho["p"], f"95% CI [{rho['ci_low']:.{COEF}f}, {rho['ci_high']:.{COEF}f}]", int(rho["n"])),
-        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], f"r_rb = {wil['rank_biserial']:.{COEF}f}", int(wil["n"])),
+        (t("test_wilcoxon", lang), f"W = {wil['W']:.0f}", wil["p"], t("rank_biserial", lang, r=f"{wil['rank_biserial']:.{COEF}f}"), int(wil["n"])),
         (t("test_stuart_maxwell", lang), f"χ²({sm['dof']:.0f}) = {sm['chi2']:.{STAT}f}", sm["p"], "", int(sm["n"])),
     ]
     return pd.DataFrame({t("col_test", lang): [r[0] for r in rows], t("col_statistic", lang): [r[1] for r in rows],
@@ -329,7 +361,7 @@ def appendix_table(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str)
         parts.append(pd.DataFrame({
             t("col_scale", lang): cb.text(scale, lang), t("col_item", lang): [cb.text(i, lang) for i in res["item"]],
             "N": res["n"], "M": res["mean"].round(MEAN), "SD": res["sd"].round(MEAN),
-            "r_it": res["r_item_total"].round(COEF), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(COEF)}))
+            t("col_r_it", lang): res["r_item_total"].round(COEF), t("col_alpha_if_deleted", lang): res["alpha_if_deleted"].round(COEF)}))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -389,7 +421,8 @@ def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
 
 def correlation_detail(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
     """Every correlation with its exact p and N."""
-    return pd.DataFrame({"x": [cb.text(x, lang) for x in tidy["x"]], "y": [cb.text(y, lang) for y in tidy["y"]],
+    return pd.DataFrame({t("col_first_scale", lang): [cb.text(x, lang) for x in tidy["x"]],
+                         t("col_second_scale", lang): [cb.text(y, lang) for y in tidy["y"]],
                          "N": tidy["n"], "r": tidy["r"].round(COEF), "p": tidy["p"].map(format_p)})
 
 

@@ -6,6 +6,7 @@
 'Van 576 antwoorden naar 478 respondenten'
 """
 import html
+import re
 from functools import lru_cache
 
 import yaml
@@ -51,3 +52,41 @@ def banner(provenance: dict, lang: str) -> str:
         return t("banner_synthetic", lang, file=file, seed=provenance.get("seed", "?"), commit=commit)
     return t("banner_real", lang, file=file, rows=provenance.get("rows", "?"), sha256_short=provenance["sha256"][:12],
              commit=commit)
+
+
+MINUS = "\u2212"
+SEPARATORS = {"nl": (",", "\u00a0", 10_000), "en": (".", ",", 1_000)}   # decimal mark, thousands mark, from
+NUMBER = re.compile(r"(?<![\w.,])[-\u2212]?(?:\d+\.\d+|\.\d+|\d+)(?![\w]|\.\d)")
+INTERVAL = re.compile(r"\[([^\[\],]+), ([^\[\],]+)\]")
+
+
+def number(value: float, decimals: int = 1, lang: str = "nl") -> str:
+    """A number as the page's language writes it: Dutch with a decimal comma and, from 10 000 on, a
+    no-break space between thousands (as CBS and ISO 80000 write them); English with a point and commas;
+    a real minus sign, and never a negative zero (what rounds to zero is 0).
+
+    >>> number(-1234.567, 2, "nl"), number(-0.001, 2, "nl"), number(12345, 0, "nl"), number(12345.6, 1, "en")
+    ('−1234,57', '0,00', '12\\xa0345', '12,345.6')
+    """
+    decimal, thousands, from_ = SEPARATORS[lang]
+    rounded = round(float(value), decimals) + 0.0   # + 0.0 turns -0.0 into 0.0
+    whole, _, fraction = f"{abs(rounded):,.{decimals}f}".partition(".")
+    whole = whole.replace(",", thousands if abs(rounded) >= from_ else "")
+    return (MINUS if rounded < 0 else "") + whole + (decimal + fraction if fraction else "")
+
+
+def localise(text: str, lang: str = "nl") -> str:
+    """The numbers inside a text written as `number` writes them (decimal mark, real minus, no negative
+    zero; the digits as given), and in Dutch an interval's comma a semicolon ('[0,12; 0,34]').
+
+    >>> localise("M = 3.58, d = -0.00, p < .001, 95% CI [-0.12, 0.34]", "nl")
+    'M = 3,58, d = 0,00, p < ,001, 95% CI [−0,12; 0,34]'
+    """
+    def rewrite(match: re.Match) -> str:
+        token = match.group(0)
+        negative = token[0] in "-\u2212" and any(c in "123456789" for c in token)
+        digits = token.lstrip("-\u2212")
+        return (MINUS if negative else "") + (digits.replace(".", SEPARATORS[lang][0]))
+
+    text = INTERVAL.sub(r"[\1; \2]", text) if lang == "nl" else text
+    return NUMBER.sub(rewrite, text)

@@ -111,7 +111,8 @@ def count_warnings(nb) -> int:
 @lru_cache(maxsize=4)
 def exporter(reviewer: bool, lang: str = "nl"):
     """nbconvert's HTML exporter (the lab template without CDN scripts, images embedded); the reviewer's
-    leaves out the code. Narrative cells tagged for another language (lang-en, lang-nl) are left out.
+    leaves out the code and the cells tagged full-only (what speaks of parameters and code). Narrative cells
+    tagged for another language (lang-en, lang-nl) are left out.
     Made once per process: loading the template is the slow part."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -120,7 +121,8 @@ def exporter(reviewer: bool, lang: str = "nl"):
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", *(f"lang-{other}" for other in LANGS if other != lang)}
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", *(f"lang-{other}" for other in LANGS if other != lang),
+                                                     *(["full-only"] if reviewer else [])}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input"}
     return HTMLExporter(config=config, template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)],
                         embed_images=True, exclude_input=reviewer,
@@ -135,8 +137,9 @@ def contents(nb, lang: str) -> str:
     return f"**{t('contents', lang)}:** " + " · ".join(f"[{h}](#{h.replace(' ', '-')})" for h in headings)
 
 
-def render(executed, target: Path, reviewer: bool, first_lines: str, title: str, lang: str) -> None:
-    """One self-contained HTML file in the report's language: the data banner first, then the contents."""
+def render(executed, target: Path, reviewer: bool, first_lines: str, title: str, lang: str, book: dict | None = None) -> None:
+    """One self-contained HTML file in the report's language: the data banner first, then the contents;
+    framed by the book (helpers.present.book.frame: chapters, previous/next, languages, downloads)."""
     import nbformat
 
     nb = nbformat.from_dict(executed)
@@ -144,8 +147,16 @@ def render(executed, target: Path, reviewer: bool, first_lines: str, title: str,
     title_cell = next((c for c in narrative(nb, lang) if c.source.startswith("# ")), None)
     heading = nb.cells.index(title_cell) if title_cell is not None else 0
     nb.cells.insert(heading + 1, nbformat.v4.new_markdown_cell(contents(nb, lang)))
-    body, _ = exporter(reviewer, lang).from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = exporter(reviewer, lang).from_notebook_node(nb, resources={"metadata": {"name": title}, "book": book})
     target.write_text(body, encoding="utf-8")
+
+
+@lru_cache(maxsize=2)
+def chapters(lang: str, compare: bool) -> list[tuple[str, str]]:
+    """Every chapter of the run in order, (file stem, title in `lang`), for the book's navigation."""
+    import nbformat
+
+    return [(nb.stem, title_of(nbformat.read(nb, as_version=4), lang) or nb.stem) for nb in notebooks(compare=compare)]
 
 
 def warm_up() -> None:
@@ -161,6 +172,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     import nbformat
     import papermill
 
+    from helpers.present.book import frame
     from helpers.present.text import banner, t
 
     print(f"  ▶ {nb_path.stem} running", file=sys.stderr, flush=True)
@@ -187,8 +199,10 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     title = title_of(executed, lang)
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang) + "\n\n" + t("small_cell_note", lang,
                                                                                               min_cell=offered["min_cell"])
+    files = [p.name for p in (staging / f"{nb_path.stem}_files").glob("*")]
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
-        render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang)
+        book = frame(chapters(lang, "compare_with" in offered), nb_path.stem, lang, staging.name, files, reviewer)
+        render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
     key_figure = staging / f"{nb_path.stem}_files" / "key_figure.txt"
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
                    key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "")
@@ -263,10 +277,13 @@ def study_header(lang: str) -> str:
 
 
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
-    """The run's landing page: the study, then the run (source, checksum, date, a card per report)."""
+    """The run's landing page: the study, where to begin (helpers.present.book.begin_here), then the run
+    (source, checksum, date, a card per report)."""
+    from helpers.present.book import begin_here
     from helpers.present.text import t
 
     body = (f"<main>{study_header(lang)}<p><a href='../index.html'>{html.escape(t('all_runs', lang))}</a></p>"
+            f"{begin_here(lang, run_dir.name)}"
             f"<h2>{html.escape(t('reports_title', lang))}</h2>{run_section(manifest, lang)}</main>")
     title = html.escape(f"{t('study_title', lang)}: {run_dir.name}")
     (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=title, body=body), encoding="utf-8")

@@ -1,0 +1,60 @@
+"""The book: what every report page shares besides its content (the study's title, every chapter in
+order, previous and next, the same page in the other language and in the other version, the chapter's
+downloads). The runner passes `frame(...)` to nbconvert as resources["book"]; the template
+(templates/offline/index.html.j2) draws it in plain HTML and CSS.
+
+>>> book = frame([("01_cleaning", "01 · Cleaning"), ("02_usage", "02 · Use")], "02_usage", "en", "wave2_en", ["a.csv"], True)
+>>> book["previous"]["href"], book["next"], book["language"]["href"], book["downloads"][0]["href"]
+('01_cleaning.html', None, '../wave2/02_usage.html', '02_usage_files/a.csv')
+"""
+from __future__ import annotations
+
+import html
+
+from helpers.present.text import LANGS, t
+
+DOWNLOADS = (".csv", ".png", ".svg")
+LABELS = ("chapters", "previous", "next", "downloads", "overview")
+
+
+def other_language(run: str, lang: str) -> tuple[str, str]:
+    """The other language and the folder of its run: a run is <export> in Dutch, <export>_en in English."""
+    other = next(code for code in LANGS if code != lang)
+    return other, run.removesuffix(f"_{lang}") + ("" if other == "nl" else f"_{other}")
+
+
+def frame(chapters: list[tuple[str, str]], stem: str, lang: str, run: str, files: list[str], reviewer: bool) -> dict:
+    """What the template needs for the page of chapter `stem` (of `chapters`, (file stem, title) in
+    order) in run folder `run`: links within this version (reviewer or full), the twin page in the
+    other language's run and in the other version, and the chapter's `files` (names in NAME_files/)."""
+    suffix = ".html" if reviewer else ".full.html"
+    stems = [s for s, _ in chapters]
+    here = stems.index(stem)
+
+    def link(position: int) -> dict | None:
+        inside = 0 <= position < len(chapters)
+        return {"href": f"{stems[position]}{suffix}", "title": chapters[position][1]} if inside else None
+
+    other, folder = other_language(run, lang)
+    return {
+        "title": t("study_title", lang),
+        "chapters": [{**link(i), "current": i == here} for i in range(len(chapters))],
+        "previous": link(here - 1), "next": link(here + 1),
+        "language": {"href": f"../{folder}/{stem}{suffix}", "label": t("book_in_language", other), "lang": other},
+        "version": {"href": f"{stem}{'.full.html' if reviewer else '.html'}",
+                    "label": t("book_with_code" if reviewer else "book_without_code", lang)},
+        "downloads": [{"href": f"{stem}_files/{name}", "label": name} for name in sorted(files)
+                      if name.endswith(DOWNLOADS)],
+        "labels": {key: t(f"book_{key}", lang) for key in LABELS},
+    }
+
+
+def begin_here(lang: str, run: str) -> str:
+    """The run's landing section in its language: how to read the reports, the method in a paragraph, and
+    the same page in the other language (HTML; every text from the message catalogue)."""
+    other, folder = other_language(run, lang)
+    return (f"<section class='begin'><h2>{html.escape(t('begin_title', lang))}</h2>"
+            f"<p>{html.escape(t('begin_read', lang))}</p><h3>{html.escape(t('begin_method_title', lang))}</h3>"
+            f"<p>{html.escape(t('begin_method', lang))}</p>"
+            f"<p><a href='../{folder}/index.html' hreflang='{other}' lang='{other}'>{html.escape(t('book_in_language', other))}</a>"
+            f"</p></section>")

@@ -1,0 +1,176 @@
+"""The publication: numbers as the page's language writes them, chart titles and sources never cut off or
+covered, one frame on every page (chapters, previous/next, the other language, downloads), and no word
+of the other language on a rendered page."""
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.present import book, plots, tables
+from helpers.present.text import localise, number
+from helpers.runner import run
+
+LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve AI, en welke locatie verkiest u "
+        "voor een opleiding rond generatieve AI?")
+FOOTER = "Basis: N = 478. Bron: bevraging Generatieve AI bij lokale en Vlaamse overheden (Digitaal Vlaanderen, VVSG); " * 2
+DUTCH_DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+NEGATIVE_ZERO = re.compile(r"[-−]0,0+(?![0-9]*[1-9])")
+
+
+@pytest.mark.parametrize("value, decimals, lang, written", [
+    (-1234.567, 2, "nl", "−1234,57"), (-0.001, 2, "nl", "0,00"), (-0.004, 2, "en", "0.00"), (12345, 0, "nl", "12\u00a0345"),
+    (12345.6, 1, "en", "12,345.6"), (0.5, 1, "nl", "0,5"), (-3, 0, "en", "−3")])
+def test_a_number_as_the_language_writes_it(value, decimals, lang, written):
+    assert number(value, decimals, lang) == written
+
+
+def test_numbers_inside_a_text_are_localised_but_names_and_years_are_not():
+    assert localise("d = -0.00, p < .001, 95% CI [-0.12, 0.34]", "nl") == "d = 0,00, p < ,001, 95% CI [−0,12; 0,34]"
+    assert localise("2015-2020, Q1_2, 1.2.3, 4-5", "nl") == "2015-2020, Q1_2, 1.2.3, 4-5"
+    assert localise("r = -0.25", "en") == "r = −0.25"
+
+
+def test_a_dutch_table_writes_dutch_numbers_and_aligns_words_left():
+    frame = pd.DataFrame({"Item": ["Een lang item", "Nog een item"], "M": [3.456, -0.001], "% 4–5": [12.34, "[c]"],
+                          "p": ["< .001", ".032"], "N": [12345, 7]})
+    html = tables.styled(frame, "Tabel 2.1. Titel", decimals=2, lang="nl").to_html()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert cells == ["Een lang item", "3,46", "12,3", "&lt; ,001", "12\u00a0345", "Nog een item", "0,00", "[c]", ",032", "7"]
+    assert re.search(r"\.col0 \{\s*text-align: left", html) and not re.search(r"\.col1 \{\s*text-align: left", html)
+
+
+def likert_data() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({f"item_{i}": rng.integers(1, 6, 200) for i in range(4)})
+
+
+def charts():
+    """One chart of each kind the report draws from tables, each with a long title and long labels."""
+    table = pd.DataFrame({"Categorie": ["Gebrek aan vaardigheden of kennis om het te gebruiken", "Andere"],
+                          "Werk (N=415)": [12.5, 3.25], "Vrije tijd (N=411)": [40.0, 7.75]})
+    scale = {1: "Helemaal oneens", 2: "Oneens", 3: "Neutraal", 4: "Eens", 5: "Helemaal eens"}
+    profile = pd.DataFrame({"mean": [3.14, 3.52], "ci_low": [3.0, 3.4], "ci_high": [3.3, 3.6]})
+    return {
+        "bars": plots.bar_chart(pd.DataFrame({"Jaar": ["<2010", "2010", "2011"], "n": [40.0, 12.5, 3.0]}), "Jaar", "n", LONG),
+        "grouped": plots.grouped_bars(table, "Categorie", ["Werk (N=415)", "Vrije tijd (N=411)"], LONG, "%"),
+        "likert": plots.diverging_bars(likert_data(), [f"item_{i}" for i in range(4)], ["Een item met een lange tekst"] * 4,
+                                       scale, LONG, 5),
+        "flow": plots.flow_chart(["Antwoorden", "Geen toestemming", "Steekproef"], pd.Series([576, 500, 478]),
+                                 pd.Series([0, 76, 22]), LONG, "n"),
+        "profile": plots.profile_chart(profile, ["Technisch", "Ethisch"], LONG, "1-5"),
+        "paths": plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee"], "outcome": "bi", "std": [0.6, -0.004],
+                                                  "p": [0.0001, 0.9]}),
+                                    {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie"},
+                                    0.37, LONG),
+    }
+
+
+@pytest.mark.parametrize("dpi", [110, 150])   # as the page shows it, as NAME_files/ keeps it
+@pytest.mark.parametrize("kind", list(charts()))
+def test_title_and_footer_fit_the_figure_and_cover_nothing(kind, dpi):
+    fig = plots.finish(charts()[kind], FOOTER, "nl")
+    fig.set_dpi(dpi)
+    fig.draw_without_rendering()
+    width = fig.bbox.width
+    title, footer = fig._suptitle.get_window_extent(), fig._supxlabel.get_window_extent()
+    for extent in (title, footer):
+        assert 0 <= extent.x0 and extent.x1 <= width, (kind, extent, width)
+    others = [legend.get_window_extent() for legend in fig.legends] + [ax.get_tightbbox() for ax in fig.axes]
+    assert not any(title.overlaps(o) or footer.overlaps(o) for o in others), kind
+
+
+@pytest.mark.parametrize("kind", list(charts()))
+def test_chart_numbers_are_dutch_on_a_dutch_page(kind):
+    fig = plots.finish(charts()[kind], "Bron", "nl")
+    fig.draw_without_rendering()
+    texts = [t.get_text() for t in fig.findobj(plots.matplotlib.text.Text)] + [fig.alt]
+    assert not [t for t in texts if DUTCH_DECIMAL_POINT.search(t) or NEGATIVE_ZERO.search(t)
+                or "-" in re.sub(r"\d-\d|\w-\w", "", t)], kind
+
+
+def test_likert_middle_answer_is_grey_and_shares_are_printed():
+    fig = plots.diverging_bars(likert_data(), ["item_0"], ["Item"], {c: str(c) for c in range(1, 6)}, "Titel", 5)
+    ax = fig.axes[0]
+    assert plots.matplotlib.colors.to_hex(ax.patches[2].get_facecolor()) == plots.NEUTRAL
+    assert any(t.get_text().isdigit() for t in ax.texts)
+
+
+def test_frame_links_chapters_neighbours_the_other_language_and_downloads():
+    chapters = [("01_cleaning", "01 · Cleaning"), ("02_usage", "02 · Gebruik"), ("03_pros_cons", "03 · Voor- en nadelen")]
+    page = book.frame(chapters, "02_usage", "nl", "wave2", ["a.csv", "a.png", "key_figure.txt"], reviewer=False)
+    assert [c["href"] for c in page["chapters"]] == ["01_cleaning.full.html", "02_usage.full.html", "03_pros_cons.full.html"]
+    assert [c["current"] for c in page["chapters"]] == [False, True, False]
+    assert page["previous"]["href"] == "01_cleaning.full.html" and page["next"]["title"] == "03 · Voor- en nadelen"
+    assert page["language"] == {"href": "../wave2_en/02_usage.full.html", "label": "English", "lang": "en"}
+    assert page["version"]["href"] == "02_usage.html"
+    assert [d["href"] for d in page["downloads"]] == ["02_usage_files/a.csv", "02_usage_files/a.png"]
+    assert book.frame(chapters, "01_cleaning", "en", "wave2_en", [], True)["previous"] is None
+
+
+class Visible(HTMLParser):
+    """A page's visible text, the cells of its tables and the alt texts of its images."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.cells, self.alts, self._skip, self._cell = [], [], [], 0, None
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+        self._cell = [] if tag == "td" else self._cell
+        self.alts += [value for name, value in attrs if name == "alt"]
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script")
+        if tag == "td" and self._cell is not None:
+            self.cells.append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+            if self._cell is not None:
+                self._cell.append(data)
+
+
+OTHER_LANGUAGE = {"nl": ["the", "and", "with", "which", "Table", "Figure", "Previous", "Next", "Chapters", "respondents",
+                         "Versions", "Source", "Base", "users", "not shown"],
+                  "en": ["het", "een", "van de", "Tabel", "Figuur", "Vorige", "Volgende", "Hoofdstukken", "respondenten",
+                         "Bron", "Basis", "gebruikers", "niet getoond"]}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Chapter 02 (with 01) rendered in both languages on the synthetic default."""
+    out = tmp_path_factory.mktemp("reports")
+    for lang in ("nl", "en"):
+        assert run.main(["--out", str(out), "--only", "02", "--lang", lang]) == 0
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, folder", [("nl", "synthetic_default"), ("en", "synthetic_default_en")])
+def test_a_rendered_page_speaks_one_language_and_has_the_frame(rendered, lang, folder):
+    source = (rendered / folder / "02_usage.html").read_text(encoding="utf-8")
+    page = Visible()
+    page.feed(source)
+    text = re.split(r"(?:Referenties|References) ¶", re.sub(r"\s+", " ", " ".join(page.text)))[0]   # cited titles as written
+    assert not [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    if lang == "nl":
+        assert not [c for c in page.cells + page.alts if DUTCH_DECIMAL_POINT.search(c) or NEGATIVE_ZERO.search(c)]
+        assert any("," in c for c in page.cells)
+    other = "synthetic_default_en" if lang == "nl" else "synthetic_default"
+    for link in ('href="01_cleaning.html" rel="prev"', 'href="02_usage.full.html"', f'href="../{other}/02_usage.html"',
+                 'href="02_usage_files/usage_frequency.csv"', 'aria-current="page"'):
+        assert link in source, link
+    assert (rendered / other / "02_usage.html").is_file()
+
+
+@pytest.mark.parametrize("lang, run_name, other", [("nl", "wave2", "../wave2_en/index.html"), ("en", "wave2_en", "../wave2/index.html")])
+def test_begin_here_speaks_the_runs_language_and_links_the_other(lang, run_name, other):
+    section = book.begin_here(lang, run_name)
+    page = Visible()
+    page.feed(section)
+    words = [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", " ".join(page.text))]
+    assert not words and f"href='{other}'" in section
