@@ -45,10 +45,10 @@ waves: reports ## a synthetic second wave (semicolon CSV, decimal commas) compar
 bench: $(STAMP) ## the benchmark; writes BENCHMARK.md
 	$(PY) -m helpers.runner.bench
 
-test: $(STAMP) ## the tests
+test: $(STAMP) ## the tests (fast: without the slow end-to-end runs)
 	$(PY) -m pytest
 
-test-all: $(STAMP)
+test-all: $(STAMP) ## every test, with the slow end-to-end runs (synthetic default, edge exports, disclosure scans)
 	$(PY) -m pytest -m "slow or not slow"
 
 BROWSER_STAMP := $(VENV)/.browser-installed

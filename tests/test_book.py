@@ -56,7 +56,7 @@ def charts():
         "bars": plots.bar_chart(pd.DataFrame({"Jaar": ["<2010", "2010", "2011"], "n": [40.0, 12.5, 3.0]}), "Jaar", "n", LONG),
         "grouped": plots.grouped_bars(table, "Categorie", ["Werk (N=415)", "Vrije tijd (N=411)"], LONG, "%"),
         "likert": plots.diverging_bars(likert_data(), [f"item_{i}" for i in range(4)], ["Een item met een lange tekst"] * 4,
-                                       scale, LONG, 5),
+                                       scale, LONG, 5, "gearceerd: samengevoegd"),
         "flow": plots.flow_chart(["Antwoorden", "Geen toestemming", "Steekproef"], pd.Series([576, 500, 478]),
                                  pd.Series([0, 76, 22]), LONG, "n"),
         "profile": plots.profile_chart(profile, ["Technisch", "Ethisch"], LONG, "1-5"),
@@ -91,7 +91,7 @@ def test_chart_numbers_are_dutch_on_a_dutch_page(kind):
 
 
 def test_likert_middle_answer_is_grey_and_shares_are_printed():
-    fig = plots.diverging_bars(likert_data(), ["item_0"], ["Item"], {c: str(c) for c in range(1, 6)}, "Titel", 5)
+    fig = plots.diverging_bars(likert_data(), ["item_0"], ["Item"], {c: str(c) for c in range(1, 6)}, "Titel", 5, "gearceerd")
     ax = fig.axes[0]
     assert plots.matplotlib.colors.to_hex(ax.patches[2].get_facecolor()) == plots.NEUTRAL
     assert any(t.get_text().isdigit() for t in ax.texts)

@@ -112,7 +112,7 @@ def test_no_placeable_postcode_gives_an_empty_map_not_an_error():
     bubbles = geo.bubbles(places, 5)
     assert bubbles.empty and bubbles["n"].nlargest(3).empty   # typed columns: the key figure's nlargest works
     shapes = geo.boundaries()
-    assert plots.bubble_map(shapes["province"], shapes["region"], bubbles, "t", "n", "02000", "04000").axes
+    assert plots.bubble_map(shapes, bubbles, "t", "pooled", "02000", "04000").axes
     assert unknown_places(places, 0, "en", min_cell=1)["n"].tolist()[-1] == "4"   # the total row
 
 
