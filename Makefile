@@ -32,14 +32,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 reports: $(STAMP)
-	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
-		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING)) $(if $(COMPARE_WITH),--compare-with $(COMPARE_WITH))
+	$(PY) -m helpers.runner --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
+		$(if $(RAW),--raw "$(RAW)") $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(COMPARE_WITH),--compare-with "$(COMPARE_WITH)")
 
 WAVE2 := data/raw/synthetic_wave2.csv
 
 waves: reports
 	$(PY) -m helpers.synth generate --params data/synthetic/wave2.yaml --out $(WAVE2) --sep ';' --decimal ','
-	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
+	$(PY) -m helpers.runner --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
 
 bench: $(STAMP)
 	$(PY) -m helpers.runner.bench
@@ -56,9 +56,9 @@ $(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-
 	touch $@
 
 browser-test: $(BROWSER_STAMP)
-	$(PY) -m helpers.runner --out $(OUT) --lang nl
-	$(PY) -m helpers.runner --out $(OUT) --lang en
+	$(PY) -m helpers.runner --out "$(OUT)" --lang nl
+	$(PY) -m helpers.runner --out "$(OUT)" --lang en
 	$(PY) -m pytest -o addopts="-ra" tests/browser
 
 clean:
-	rm -rf build $(OUT)/*/ $(OUT)/index.html data/processed/*.parquet
+	rm -rf build "$(OUT)"/*/ "$(OUT)/index.html" data/processed/*.parquet

@@ -29,14 +29,17 @@ def worker_started(runner: int, runtime_dir: str) -> None:
 
 
 def stop_children(grace: float = 3.0) -> None:
-    """Kill every process this one started (workers, kernels), all at once, and wait for them briefly."""
+    """Kill every process this one started (workers, kernels), all at once, and wait for them briefly.
+    Python's own resource tracker is spared: it ends with the runner, and killing it makes Python warn."""
     import psutil
 
-    children = psutil.Process().children(recursive=True)
-    for child in children:
+    children = []
+    for child in psutil.Process().children(recursive=True):
         try:
-            child.kill()
-        except psutil.NoSuchProcess:
+            if "multiprocessing.resource_tracker" not in " ".join(child.cmdline()):
+                child.kill()
+                children.append(child)
+        except psutil.Error:   # ended meanwhile
             pass
     psutil.wait_procs(children, timeout=grace)
 

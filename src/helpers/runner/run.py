@@ -60,6 +60,7 @@ from helpers.runner.workspace import (
     UnsafeName,
     Workspace,
     checked_name,
+    clear_leftovers,
     default_name,
     fresh_staging,
     locked,
@@ -322,9 +323,11 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     run folder at a time: a second one waits for the lock."""
     default = raw is None
     raw = SYNTHETIC_DEFAULT_EXPORT if default else Path(raw)
-    ws = Workspace(checked_name(name, "--name") if name else default_name(raw, lang), Path(out), BUILD_DIR, PROCESSED_DIR)
+    ws = Workspace(checked_name(name, "--name") if name is not None else default_name(raw, lang), Path(out), BUILD_DIR,
+                   PROCESSED_DIR)
     other = Workspace(checked_name(compare_with, "--compare-with"), ws.out, ws.build, ws.published) if compare_with else None
     with locked(ws, say):
+        clear_leftovers(ws)
         if default and not synthetic_default_is_current():
             from helpers.synth import ensure_synthetic_default  # numpy and pandas only when it must be made
 

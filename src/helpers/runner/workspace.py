@@ -103,10 +103,14 @@ def remove(path: Path, folder: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def fresh_staging(ws: Workspace) -> Path:
-    """An empty staging folder for this process; staging left by runs that died is removed (the lock is held)."""
-    for left in ws.home.glob("staging.*"):
+def clear_leftovers(ws: Workspace) -> None:
+    """Remove what runs that died left behind (staging, kernel connection files); call with the lock held."""
+    for left in [*ws.home.glob("staging.*"), ws.home / "runtime"]:
         remove(left, ws.home)
+
+
+def fresh_staging(ws: Workspace) -> Path:
+    """An empty staging folder for this process."""
     for part in ("reports", "data"):
         (ws.staging / part).mkdir(parents=True)
     return ws.staging
