@@ -40,6 +40,12 @@ def shared_key(export_sha: str, options: dict) -> str:
     return sha256_text(environment(), sha256_files(code_inputs()), json.dumps(options, sort_keys=True), export_sha)
 
 
+def landing_key(out: Path) -> str:
+    """What the landing page (out/index.html) is made from: the code and every run's manifest."""
+    manifests = sorted(out.glob("*/manifest.json"))
+    return sha256_text(sha256_files(code_inputs()), *(f"{m.parent.name}:{sha256_file(m)}" for m in manifests))
+
+
 def notebook_keys(notebooks: list[Path], shared: str, processed_sha: str) -> dict[str, str]:
     """Each notebook's cache key: the shared inputs and the notebook; the analysis notebooks also the
     processed data they read (`processed_sha`, the hash of the cleaning notebook's output)."""

@@ -240,7 +240,7 @@ def rows_of(processed: str) -> int | str:
 # --- Indexes ---------------------------------------------------------------------------------
 
 PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="made-from" content="{key}"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;line-height:1.4}}
 table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}}
 .banner{{background:#fff3cd;padding:.6rem 1rem;border-left:4px solid #b58100}}
@@ -288,13 +288,17 @@ def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
     body = (f"<main>{study_header(lang)}<p><a href='../index.html'>{html.escape(t('all_runs', lang))}</a></p>"
             f"<h2>{html.escape(t('reports_title', lang))}</h2>{run_section(manifest, lang)}</main>")
     title = html.escape(f"{t('study_title', lang)}: {run_dir.name}")
-    page = PAGE.format(lang=lang, title=title, body=body)
+    page = PAGE.format(lang=lang, key=cache.sha256_text(json.dumps(manifest, sort_keys=True)), title=title, body=body)
     write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 def write_landing(out: Path) -> None:
     """reports/index.html, the landing page: the study, then every run in the folder (each in its own
-    language) with its data source, checksum, date and a card per report."""
+    language) with its data source, checksum, date and a card per report. Written only when what it is made
+    from changed (cache.landing_key), so a run with nothing to do stays light."""
+    key, landing = cache.landing_key(out), out / "index.html"
+    if landing.is_file() and f'content="{key}"' in landing.read_text(encoding="utf-8")[:400]:
+        return
     sections = []
     for manifest_file in sorted(out.glob("*/manifest.json")):
         manifest = read_manifest(manifest_file, say=lambda line: None)   # an unreadable one is left out
@@ -305,8 +309,8 @@ def write_landing(out: Path) -> None:
                         f"{run_section(manifest, lang, prefix=f'{name}/')}</section>")
     body = (f"<main>{study_header('en')}<p>One folder per export and language. Runs on synthetic data show figures "
             f"that test the analysis, not the study's results.</p>{''.join(sections)}</main>")
-    page = PAGE.format(lang="en", title="Generative AI in local and Flemish government: reports", body=body)
-    write_atomic(out / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    page = PAGE.format(lang="en", key=key, title="Generative AI in local and Flemish government: reports", body=body)
+    write_atomic(landing, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 # --- The run ---------------------------------------------------------------------------------
@@ -393,7 +397,7 @@ def up_to_date(ws: Workspace, manifest: dict, count: int) -> int:
         say(f"{ws.published / name}: restored from the run's own copy")
     if not (ws.run_dir / "index.html").is_file():
         write_run_index(ws.run_dir, manifest, manifest.get("lang", "nl"))
-    write_landing(ws.out)   # cheap; keeps the list of runs true if a run's folder was removed
+    write_landing(ws.out)   # when a run was added, removed or changed meanwhile
     say(f"{ws.run_dir}: all {count} reports are up to date; nothing to run")
     return 0
 
