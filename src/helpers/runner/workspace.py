@@ -149,7 +149,7 @@ def read_manifest(path: Path, say) -> dict:
         return {"reports": {}}
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        if all(isinstance(r, dict) for r in manifest["reports"].values()):
+        if all(isinstance(r, dict) and isinstance(r.get("outputs", {}), dict) for r in manifest["reports"].values()):
             return manifest
     except (ValueError, KeyError, TypeError, AttributeError):
         pass
