@@ -81,7 +81,7 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def wait_for(proc: subprocess.Popen, text: str, timeout: float = 60) -> None:
+def wait_for(proc: subprocess.Popen, text: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while not any(text in line for line in proc.lines):
         assert proc.poll() is None and time.monotonic() < deadline, f"no {text!r} in {''.join(proc.lines)}"
@@ -136,7 +136,7 @@ def test_two_runs_at_once_one_waits_and_the_result_is_intact(lab):
     first = lab.start("--force", sleep=2)
     wait_for(first, "to (re)build")
     second = lab.start()
-    assert first.wait(120) == 0 and second.wait(120) == 0, "".join(first.lines + second.lines)
+    assert first.wait(300) == 0 and second.wait(300) == 0, "".join(first.lines + second.lines)
     assert any(line.startswith("waiting: another run is building") for line in second.lines)
     assert "nothing to run" in second.lines[-1]   # the first run left everything up to date
     reports = lab.manifest["reports"]
