@@ -23,6 +23,7 @@ import pytest
 
 from helpers.paths import BUILD_DIR, DATA_DIR, ROOT
 from helpers.runner import cache, run
+from helpers.runner.processes import uninterrupted
 
 PARAMETERS = "raw = None\nprocessed = None\nlang = 'nl'\nmin_cell = 5\nartifacts = None"
 CLEANING = "import pyarrow.csv, pyarrow.parquet\npyarrow.parquet.write_table(pyarrow.csv.read_csv(raw), processed)"
@@ -249,6 +250,24 @@ def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_run_
     assert run.main(lab.args()) == 0   # the lock died with its holder; the reports were never touched
     assert "nothing to run" in capsys.readouterr().err
     assert not list((lab.build / "runs" / NAME).glob("staging.*"))
+
+
+def test_ctrl_c_while_publishing_lets_the_publication_finish_first():
+    published = []
+    with pytest.raises(KeyboardInterrupt):
+        with uninterrupted():
+            os.kill(os.getpid(), signal.SIGINT)
+            published.append("every file")
+    assert published == ["every file"]
+
+
+def test_the_landing_page_lists_only_readable_runs_with_safe_names(lab):
+    odd = lab.out / "<b>odd"
+    shutil.copytree(lab.out / NAME, odd)
+    (lab.out / "index.html").unlink()
+    run.write_landing(lab.out)
+    landing = (lab.out / "index.html").read_text(encoding="utf-8")
+    assert f"{NAME}/index.html" in landing and "odd" not in landing
 
 
 @pytest.mark.parametrize("name", ["..", "../x", "a/b", "x y", ""])

@@ -51,6 +51,7 @@ from helpers.paths import (
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
     REPORTS_DIR,
+    SAFE_NAME,
     SYNTHETIC_DEFAULT_EXPORT,
     TEMPLATES_DIR,
 )
@@ -301,10 +302,10 @@ def write_landing(out: Path) -> None:
         return
     sections = []
     for manifest_file in sorted(out.glob("*/manifest.json")):
-        manifest = read_manifest(manifest_file, say=lambda line: None)   # an unreadable one is left out
-        if "source" not in manifest:
+        manifest, name = read_manifest(manifest_file, say=lambda line: None), manifest_file.parent.name
+        if "source" not in manifest or not SAFE_NAME.fullmatch(name):   # unreadable, or not a run's folder
             continue
-        lang, name = manifest.get("lang", "nl"), manifest_file.parent.name
+        lang = manifest.get("lang", "nl")
         sections.append(f"<section lang='{lang}'><h2><a href='{name}/index.html'>{html.escape(name)}</a></h2>"
                         f"{run_section(manifest, lang, prefix=f'{name}/')}</section>")
     body = (f"<main>{study_header('en')}<p>One folder per export and language. Runs on synthetic data show figures "
