@@ -209,21 +209,23 @@ def test_an_edited_data_file_changes_the_key_of_the_notebook_that_reads_it(tmp_p
     assert keys()["09_context"] != before["09_context"]
 
 
-def descendants(proc: subprocess.Popen) -> list[psutil.Process]:
-    return psutil.Process(proc.pid).children(recursive=True)
-
-
-def kernels(processes: list[psutil.Process]) -> list[psutil.Process]:
-    return [p for p in processes if "ipykernel_launcher" in " ".join(p.cmdline())]
+def busy(runner: subprocess.Popen, timeout: float = 180) -> list[psutil.Process]:
+    """The runner's descendants once an analysis notebook's kernel runs (it then sleeps in the notebook)."""
+    wait_for(runner, "▶ 02_counts started")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = psutil.Process(runner.pid).children(recursive=True)
+        kernels = [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+        if kernels and all(k.create_time() < time.time() - 1 for k in kernels):
+            return children
+        time.sleep(0.2)
+    raise AssertionError("no kernel was running")
 
 
 def test_ctrl_c_stops_every_worker_within_5_s_and_leaves_reports_as_they_were(lab):
     before = snapshot(lab.out)
     runner = lab.start("--force", sleep=60)
-    wait_for(runner, "▶ 02_counts started")
-    time.sleep(2)   # the kernel is in the notebook's sleep
-    children = descendants(runner)
-    assert kernels(children), "no kernel was running"
+    children = busy(runner)
     runner.send_signal(signal.SIGINT)
     start = time.monotonic()
     assert runner.wait(10) == 130
@@ -239,10 +241,7 @@ def test_ctrl_c_stops_every_worker_within_5_s_and_leaves_reports_as_they_were(la
 
 def test_a_killed_runner_takes_its_workers_and_kernels_with_it_and_the_next_run_recovers(lab, capsys):
     runner = lab.start("--force", sleep=60)
-    wait_for(runner, "▶ 02_counts started")
-    time.sleep(2)
-    children = descendants(runner)
-    assert kernels(children), "no kernel was running"
+    children = busy(runner)
     runner.kill()
     runner.wait(5)
     assert gone(children, timeout=10), [p.cmdline() for p in children if p.is_running()]
