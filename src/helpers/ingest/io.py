@@ -12,9 +12,7 @@ format detail is read is in data/README.md.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -29,7 +27,8 @@ import pyreadstat
 import yaml
 
 from helpers.ingest.codebook import CODED_TYPES, Codebook, load_codebook
-from helpers.ingest.provenance import provenance
+from helpers.ingest.provenance import provenance, sha256_file, write_atomic
+from helpers.paths import PROCESSED_DEFAULT, PROCESSED_DIR, slug
 
 DELIMITERS = (",", ";", "\t")
 SEP_HINT = re.compile(r"sep=(.)")     # Excel's first line naming the delimiter
@@ -429,18 +428,17 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
 
 # --- Provenance and processed data -----------------------------------------------------------
 
-def write_atomic(path: str | Path, write) -> Path:
-    """Call write(tmp_path) and move the result into place, so no reader sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+def default_processed(raw: str | Path | None) -> Path:
+    """Where the cleaning notebook keeps the processed data when it is given no `processed` path: the
+    synthetic default's file, or for another export a file carrying that export's name and checksum, so a
+    notebook run by hand with `raw=` never overwrites the default's (or another export's) data.
+
+    >>> default_processed("data/raw/wave 2.csv").name   # doctest: +SKIP
+    'wave_2.3f1c0a9b7e2d.parquet'
+    """
+    if raw is None:
+        return PROCESSED_DEFAULT
+    return PROCESSED_DIR / f"{slug(Path(raw).stem)}.{sha256_file(raw)[:12]}.parquet"
 
 
 def save_processed(df: pd.DataFrame, path: str | Path) -> Path:

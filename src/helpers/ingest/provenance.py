@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 from helpers.paths import (
@@ -31,6 +33,20 @@ def sha256_files(paths: list[Path]) -> str:
         digest.update(str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path.name).encode())
         digest.update(sha256_file(path).encode())
     return digest.hexdigest()
+
+
+def write_atomic(path: str | Path, write) -> Path:
+    """Call write(tmp_path) and move the result into place, so no reader sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
 
 
 def synthetic_inputs(params: Path) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from helpers.ingest.io import write_atomic
+from helpers.ingest.provenance import write_atomic
 from helpers.paths import BUILD_DIR
 
 LAMBERT = "EPSG:31370"   # Belgian Lambert 72: metres, for drawing and centroids

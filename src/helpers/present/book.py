@@ -9,8 +9,6 @@ downloads). The runner passes `frame(...)` to nbconvert as resources["book"]; th
 """
 from __future__ import annotations
 
-import html
-
 from helpers.present.text import LANGS, t
 
 DOWNLOADS = (".csv", ".png", ".svg")
@@ -47,14 +45,3 @@ def frame(chapters: list[tuple[str, str]], stem: str, lang: str, run: str, files
                       if name.endswith(DOWNLOADS)],
         "labels": {key: t(f"book_{key}", lang) for key in LABELS},
     }
-
-
-def begin_here(lang: str, run: str) -> str:
-    """The run's landing section in its language: how to read the reports, the method in a paragraph, and
-    the same page in the other language (HTML; every text from the message catalogue)."""
-    other, folder = other_language(run, lang)
-    return (f"<section class='begin'><h2>{html.escape(t('begin_title', lang))}</h2>"
-            f"<p>{html.escape(t('begin_read', lang))}</p><h3>{html.escape(t('begin_method_title', lang))}</h3>"
-            f"<p>{html.escape(t('begin_method', lang))}</p>"
-            f"<p><a href='../{folder}/index.html' hreflang='{other}' lang='{other}'>{html.escape(t('book_in_language', other))}</a>"
-            f"</p></section>")

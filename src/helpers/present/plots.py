@@ -117,7 +117,7 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     legend = dict(zip(labels, handles))   # one entry per answer
     if any(pooled for _, pooled in protected.values()):
         legend[pooled_label] = matplotlib.patches.Patch(facecolor="white", edgecolor="grey", hatch="////")
-    _legend(fig, ax, list(legend.values()), list(legend.keys()), ncol=len(legend), fontsize=8, handlelength=1, columnspacing=1)
+    _legend(fig, ax, list(legend.values()), list(legend.keys()), ncol=len(codes), fontsize=8, handlelength=1, columnspacing=1)
     low, high = codes[:middle], codes[middle + 1:]
     return described(fig, title, [f"{label}: " + (HIDDEN if shares.loc[item].isna().all() else
                                   f"{shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "

@@ -7,10 +7,11 @@
 (d) N = 200,000 (generated first, timed apart): the full pipeline's wall time and peak memory;
 (e) the size of every report.
 Peak memory is the largest sum of the resident set sizes (RSS) of the run's whole process tree (runner,
-workers, kernels), sampled every 0.1 s from /proc. Results go to BENCHMARK.md.
+workers, kernels), sampled every 0.1 s (psutil). Results go to BENCHMARK.md.
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
@@ -30,22 +31,20 @@ TARGETS = {"ratio": 0.35, "noop_s": 2.0, "scale_ratio": 3.0, "rss_gb": 3.0, "rep
 
 
 def tree_rss(root: int) -> int:
-    """Resident memory (bytes) of a process and all its descendants, from /proc."""
-    parents, rss = {}, {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                parents[int(entry.name)] = int(fields[1])
-                rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-            except (OSError, IndexError, ValueError):
-                continue
-    tree, frontier = {root}, [root]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        tree.update(children)
-        frontier = children
-    return sum(rss.get(pid, 0) for pid in tree)
+    """Resident memory (bytes) of a process and all its descendants."""
+    import psutil
+
+    try:
+        tree = [psutil.Process(root), *psutil.Process(root).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in tree:
+        try:
+            total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total
 
 
 def timed(command: list[str], log: Path) -> tuple[float, int]:
@@ -99,7 +98,9 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory / 2**20:.1f} GiB memory, Python {platform.python_version()}, {platform.platform()}"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(prog="python -m helpers.runner.bench", description=__doc__,
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     from helpers.synth import ensure_synthetic_default
 
     shutil.rmtree(WORK, ignore_errors=True)

@@ -1,11 +1,12 @@
-"""Content hashes of a run's inputs, and which notebooks they make stale. Light: standard library only,
-so a run with nothing to do answers in well under a second.
+"""Content hashes of a run's inputs and outputs, and which notebooks they make stale. Light: standard library
+only, so a run with nothing to do answers in well under a second.
 
-A notebook's key hashes everything its report depends on: the environment (Python, requirements.txt),
-the shared code, templates and data files (src/helpers, data/*.yaml), the run's
-options, the export, and the notebook itself. Analysis notebooks also depend on the cleaning
-notebook's key (its processed data), so a new export re-runs everything, a changed analysis notebook
-only itself. Inputs are recognised by content, never by file time.
+A notebook's key hashes everything it reads: the environment (Python, requirements.txt), the shared code,
+templates and data files (src/helpers, data/*.yaml), the run's options, the export, the notebook itself,
+and, for the analysis notebooks, the processed data they read (its own hash). A notebook is stale when its
+key differs from its last successful run's, or when one of the outputs recorded then (with their hashes)
+is missing or changed. When the cleaning notebook runs, everything after it runs too. Inputs and outputs
+are recognised by content, never by file time.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def sha256_text(*parts: str) -> str:
 
 
 def code_inputs() -> list[Path]:
-    """The shared code and data every report depends on."""
+    """The shared code, templates and data files every report depends on."""
     code = [f for f in HELPERS_DIR.rglob("*") if f.is_file() and "__pycache__" not in f.parts]
     return [*code, *DATA_DIR.glob("*.yaml")]
 
@@ -34,16 +35,44 @@ def environment() -> str:
     return sha256_text(sys.version, sha256_file(ROOT / "requirements.txt"))
 
 
-def notebook_keys(notebooks: list[Path], export_sha: str, options: dict) -> dict[str, str]:
-    """Each notebook's cache key (see the module docstring)."""
-    shared = sha256_text(environment(), sha256_files(code_inputs()), json.dumps(options, sort_keys=True), export_sha)
-    keys = {nb.stem: sha256_text(shared, sha256_file(nb)) for nb in notebooks}
-    cleaning = keys.get(CLEANING, shared)
-    return {stem: key if stem == CLEANING else sha256_text(cleaning, key) for stem, key in keys.items()}
+def shared_key(export_sha: str, options: dict) -> str:
+    """What every notebook of a run reads: environment, code, templates, data files, options, export."""
+    return sha256_text(environment(), sha256_files(code_inputs()), json.dumps(options, sort_keys=True), export_sha)
 
 
-def stale(keys: dict[str, str], done: dict[str, str], present: set[str]) -> list[str]:
-    """Notebooks to run: their key differs from the last successful run's, or their report is missing.
+def landing_key(out: Path) -> str:
+    """What the landing page (out/index.html) is made from: the code and every run's manifest."""
+    manifests = sorted(out.glob("*/manifest.json"))
+    return sha256_text(sha256_files(code_inputs()), *(f"{m.parent.name}:{sha256_file(m)}" for m in manifests))
+
+
+def notebook_keys(notebooks: list[Path], shared: str, processed_sha: str) -> dict[str, str]:
+    """Each notebook's cache key: the shared inputs and the notebook; the analysis notebooks also the
+    processed data they read (`processed_sha`, the hash of the cleaning notebook's output)."""
+    return {nb.stem: sha256_text(shared, sha256_file(nb), "" if nb.stem == CLEANING else processed_sha)
+            for nb in notebooks}
+
+
+def folder_hash(folder: Path) -> str:
+    """One hash over the names (relative to the folder) and contents of its files; '' when it has none."""
+    files = sorted(f for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else []
+    return sha256_text(*(f"{f.relative_to(folder).as_posix()}:{sha256_file(f)}" for f in files)) if files else ""
+
+
+def outputs_of(run_dir: Path, stem: str) -> dict[str, str]:
+    """The files of a notebook's report (paths relative to the run's folder) with their hashes."""
+    files = [run_dir / f"{stem}.html", run_dir / f"{stem}.full.html", *sorted((run_dir / f"{stem}_files").rglob("*"))]
+    return {f.relative_to(run_dir).as_posix(): sha256_file(f) for f in files if f.is_file()}
+
+
+def intact(run_dir: Path, recorded: dict[str, str]) -> bool:
+    """Whether every output recorded for a report is in place with the content it had."""
+    return bool(recorded) and all((run_dir / name).is_file() and sha256_file(run_dir / name) == sha
+                                  for name, sha in recorded.items())
+
+
+def stale(keys: dict[str, str], done: dict[str, str], whole: set[str]) -> list[str]:
+    """Notebooks to run: their key differs from the last successful run's, or their report is not whole.
     When the cleaning notebook runs, everything after it runs too (its processed data is rewritten)."""
-    todo = [stem for stem, key in keys.items() if done.get(stem) != key or stem not in present]
+    todo = [stem for stem, key in keys.items() if done.get(stem) != key or stem not in whole]
     return list(keys) if CLEANING in todo else todo

@@ -6,26 +6,30 @@
 Each export gets its own folder, reports/<export name>/: per notebook NAME.html for reviewers (no code),
 NAME.full.html (with code) and NAME_files/ with its figures (PNG, SVG) and tables (CSV); index.html lists
 the run's reports with status, run time and data source (file, rows, SHA-256). reports/index.html lists
-every run. Other runs are never touched.
+every run. Other runs are never touched; the run's name is a safe slug (helpers.runner.workspace).
 
-- Incremental: a notebook runs only when its inputs changed (export, notebook, helpers code and data,
-  options, environment; recognised by content hash, helpers.runner.cache). Nothing to do: it says so and stops.
+- Incremental: a notebook runs only when what it reads changed (export, processed data, notebook, helpers
+  code, templates and data files, options, environment) or one of its outputs is missing or changed
+  (content hashes, helpers.runner.cache). Nothing to do: it says so and stops.
 - Parallel: after 01_cleaning the analysis notebooks are independent and run in separate processes
-  (default: one per core), each line of the progress display saying what changed state.
-- Atomic: reports are built in build/staging/<run> and moved into place only when every notebook
-  succeeded.
+  (default: one per core); the progress display counts what is done, failed and still to go.
+- Atomic and alone: one run per run folder at a time (a lock); reports and processed data are built in
+  the run's own staging folder and published only when every notebook succeeded.
+- Interruptible: Ctrl-C (or SIGTERM) stops every worker and kernel at once and exits 130, leaving the
+  published reports as they were; a runner killed outright takes its workers with it
+  (helpers.runner.processes).
 
-Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/failed/); 2 the export is
-unusable (the error names file, column, row and value).
+Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/runs/<run>/failed/); 2 the
+export is unusable (the error names file, column, row and value) or the run name is unsafe; 130 interrupted.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import html
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -40,16 +44,33 @@ from helpers.ingest.provenance import (
     provenance,
     sha256_file,
     synthetic_default_is_current,
+    write_atomic,
 )
 from helpers.paths import (
     BUILD_DIR,
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
     REPORTS_DIR,
+    SAFE_NAME,
     SYNTHETIC_DEFAULT_EXPORT,
     TEMPLATES_DIR,
 )
 from helpers.runner import cache
+from helpers.runner.processes import interrupted, uninterrupted, worker_started
+from helpers.runner.workspace import (
+    UnsafeName,
+    Workspace,
+    checked_name,
+    clear_leftovers,
+    default_name,
+    fresh_staging,
+    locked,
+    publish,
+    publish_processed,
+    read_manifest,
+    remove,
+    write_manifest,
+)
 
 KERNEL = "genai-survey"
 COMPARISON = "08_waves"   # runs only when a run is compared with another (--compare-with)
@@ -166,19 +187,20 @@ def warm_up() -> None:
     exporter(True), exporter(False)   # (the default language; others load on first use)
 
 
-def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict, source: dict, lang: str) -> Outcome:
-    """Execute one notebook with the parameters it declares, then render both HTML versions.
-    Runs in a worker process: everything it needs comes in its arguments."""
+def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, source: dict, lang: str) -> Outcome:
+    """Execute one notebook with the parameters it declares, then render both HTML versions into `reports`
+    (the run's staging); executed copies go to the run's build folder `home`. Runs in a worker process:
+    everything it needs comes in its arguments."""
     import nbformat
     import papermill
 
     from helpers.present.book import frame
     from helpers.present.text import banner, t
 
-    print(f"  ▶ {nb_path.stem} running", file=sys.stderr, flush=True)
+    say(f"  ▶ {nb_path.stem} started")
     declared = papermill.inspect_notebook(str(nb_path))
-    parameters = {k: v for k, v in {**offered, "artifacts": str(staging / f"{nb_path.stem}_files")}.items() if k in declared}
-    executed_path = build / "executed" / staging.name / nb_path.name
+    parameters = {k: v for k, v in {**offered, "artifacts": str(reports / f"{nb_path.stem}_files")}.items() if k in declared}
+    executed_path = home / "executed" / nb_path.name
     executed_path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
@@ -188,7 +210,7 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     except papermill.PapermillExecutionError as err:
         if err.ename == "ExportError":
             raise ExportRejected(err.evalue) from None
-        kept = build / "failed" / nb_path.name
+        kept = home / "failed" / nb_path.name
         kept.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(executed_path, kept)
         return Outcome(nb_path.stem, nb_path.stem, time.perf_counter() - start, 0,
@@ -199,11 +221,11 @@ def execute_and_render(nb_path: Path, staging: Path, build: Path, offered: dict,
     title = title_of(executed, lang)
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang) + "\n\n" + t("small_cell_note", lang,
                                                                                               min_cell=offered["min_cell"])
-    files = [p.name for p in (staging / f"{nb_path.stem}_files").glob("*")]
+    files = [p.name for p in (reports / f"{nb_path.stem}_files").glob("*")]
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
-        book = frame(chapters(lang, "compare_with" in offered), nb_path.stem, lang, staging.name, files, reviewer)
-        render(executed, staging / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
-    key_figure = staging / f"{nb_path.stem}_files" / "key_figure.txt"
+        book = frame(chapters(lang, "compare_with" in offered), nb_path.stem, lang, home.name, files, reviewer)
+        render(executed, reports / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
+    key_figure = reports / f"{nb_path.stem}_files" / "key_figure.txt"
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
                    key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "")
 
@@ -234,184 +256,182 @@ def rows_of(processed: str) -> int | str:
 
 # --- Indexes ---------------------------------------------------------------------------------
 
-PAGE = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;line-height:1.4}}
-table{{border-collapse:collapse;margin-bottom:1rem}}td,th{{border-bottom:1px solid #ccc;padding:.3rem .8rem;text-align:left}}
-.banner{{background:#fff3cd;padding:.6rem 1rem;border-left:4px solid #b58100}}
-.cards{{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:1rem}}
-.card{{border:1px solid #ccc;border-radius:6px;padding:.2rem 1rem}}.card h3{{font-size:1.05rem}}
-.key{{font-size:1.05rem}}.meta{{color:#444;font-size:.9rem}}</style></head>
-<body>{body}</body></html>
-"""
-
-
-def run_section(manifest: dict, lang: str, prefix: str = "") -> str:
-    """A run as HTML: the data banner, the source with its checksum and the run's date, one card per report
-    (key figure, status, run time, links; `prefix` leads the links from another folder)."""
-    from helpers.present.text import banner, t
-
-    source = manifest["source"]
-
-    def card(o: dict) -> str:
-        status = f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok"
-        return (f"<article class='card'><h3><a href='{prefix}{o['notebook']}.html'>{html.escape(o['title'])}</a></h3>"
-                f"<p class='key'>{html.escape(o.get('key_figure', ''))}</p>"
-                f"<p class='meta'>{status} · {o['seconds']:.1f} s · <a href='{prefix}{o['notebook']}.full.html'>"
-                f"{html.escape(t('with_code', lang))}</a></p></article>")
-
-    return f"""<p class="banner">{html.escape(banner(source, lang)).replace('**', '')}</p>
-<table><caption>{html.escape(t('source_title', lang))}</caption>
-<tr><th scope="row">{t('source_file', lang)}</th><td>{html.escape(source['file'])}</td></tr>
-<tr><th scope="row">{t('source_rows', lang)}</th><td>{source['rows']}</td></tr>
-<tr><th scope="row">SHA-256</th><td><code>{source['sha256']}</code></td></tr>
-<tr><th scope="row">{t('source_synthetic', lang)}</th><td>{t('answer_yes' if source['synthetic'] else 'answer_no', lang)}</td></tr>
-<tr><th scope="row">{t('run_date', lang)}</th><td>{manifest['finished']}</td></tr></table>
-<div class="cards">{''.join(card(o) for o in manifest['reports'].values())}</div>"""
-
-
-def study_header(lang: str) -> str:
-    from helpers.present.text import t
-
-    return f"<h1>{html.escape(t('study_title', lang))}</h1>\n<p>{html.escape(t('study_intro', lang))}</p>"
-
-
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
-    """The run's landing page: the study, where to begin (helpers.present.book.begin_here), then the run
-    (source, checksum, date, a card per report)."""
-    from helpers.present.book import begin_here
-    from helpers.present.text import t
+    """The run's landing page (helpers.present.landing): the study, where to begin, the data source, a
+    card per report."""
+    from helpers.present.landing import run_index
 
-    body = (f"<main>{study_header(lang)}<p><a href='../index.html'>{html.escape(t('all_runs', lang))}</a></p>"
-            f"{begin_here(lang, run_dir.name)}"
-            f"<h2>{html.escape(t('reports_title', lang))}</h2>{run_section(manifest, lang)}</main>")
-    title = html.escape(f"{t('study_title', lang)}: {run_dir.name}")
-    (run_dir / "index.html").write_text(PAGE.format(lang=lang, title=title, body=body), encoding="utf-8")
+    page = run_index(run_dir.name, {**manifest, "lang": lang}, cache.sha256_text(json.dumps(manifest, sort_keys=True)))
+    write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 
 def write_landing(out: Path) -> None:
     """reports/index.html, the landing page: the study, then every run in the folder (each in its own
-    language) with its data source, checksum, date and a card per report."""
-    sections = []
-    for manifest_file in sorted(out.glob("*/manifest.json")):
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        lang, name = manifest.get("lang", "nl"), manifest_file.parent.name
-        sections.append(f"<section lang='{lang}'><h2><a href='{name}/index.html'>{html.escape(name)}</a></h2>"
-                        f"{run_section(manifest, lang, prefix=f'{name}/')}</section>")
-    body = (f"<main>{study_header('en')}<p>One folder per export and language. Runs on synthetic data show figures "
-            f"that test the analysis, not the study's results.</p>{''.join(sections)}</main>")
-    (out / "index.html").write_text(PAGE.format(lang="en", title="Generative AI in local and Flemish government: reports",
-                                                body=body), encoding="utf-8")
+    language) with its data source, checksum, date and a card per report. Written only when what it is made
+    from changed (cache.landing_key), so a run with nothing to do stays light."""
+    key, landing = cache.landing_key(out), out / "index.html"
+    if landing.is_file() and f'content="{key}"' in landing.read_text(encoding="utf-8")[:400]:
+        return
+    from helpers.present.landing import all_runs
 
+    runs = {}
+    for manifest_file in sorted(out.glob("*/manifest.json")):
+        manifest, name = read_manifest(manifest_file, say=lambda line: None), manifest_file.parent.name
+        if "source" in manifest and SAFE_NAME.fullmatch(name):   # readable, and a run's folder
+            runs[name] = manifest
+    page = all_runs(runs, key)
+    write_atomic(landing, lambda tmp: tmp.write_text(page, encoding="utf-8"))
 
 # --- The run ---------------------------------------------------------------------------------
 
+def say(line: str) -> None:
+    """One line of the progress display, written at once (the workers write to the same terminal)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: int, only: list[str] | None = None,
         compare_with: str | None = None, jobs: int | None = None, name: str | None = None, force: bool = False) -> int:
-    """Bring the export's reports up to date (all of them with `force`); returns the exit code."""
-    if raw is None:
-        raw = SYNTHETIC_DEFAULT_EXPORT
-        if not synthetic_default_is_current():
+    """Bring the export's reports up to date (all of them with `force`); returns the exit code. One run per
+    run folder at a time: a second one waits for the lock."""
+    default = raw is None
+    raw = SYNTHETIC_DEFAULT_EXPORT if default else Path(raw)
+    ws = Workspace(checked_name(name, "--name") if name is not None else default_name(raw, lang), Path(out), BUILD_DIR,
+                   PROCESSED_DIR)
+    other = Workspace(checked_name(compare_with, "--compare-with"), ws.out, ws.build, ws.published) if compare_with else None
+    with locked(ws, say):
+        clear_leftovers(ws)
+        if default and not synthetic_default_is_current():
             from helpers.synth import (
                 ensure_synthetic_default,  # numpy and pandas only when it must be made
             )
 
             ensure_synthetic_default()
-    raw = Path(raw)
-    if not raw.is_file():
-        print(f"error: {raw}: no such file", file=sys.stderr)
-        return 2
-    name = name or (raw.stem if lang == "nl" else f"{raw.stem}_{lang}")   # each language its own folder
-    run_dir, staging = out / name, BUILD_DIR / "staging" / name
-    processed = PROCESSED_DIR / f"{name}.parquet"
-    offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
-               "processed": str(processed), "lang": lang, "min_cell": min_cell}
-    options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None}
-    if compare_with:
-        other = PROCESSED_DIR / f"{compare_with}.parquet"
-        if not other.is_file():
-            print(f"error: --compare-with {compare_with}: no processed data at {other}; run that export first", file=sys.stderr)
+        if not raw.is_file():
+            say(f"error: {raw}: no such file")
             return 2
-        offered["compare_with"] = str(other)
-        options["compare_with"] = sha256_file(other)
-    source = {**provenance(raw), "commit": code_commit()}
-    todo_books = notebooks(only, compare=bool(compare_with))
-    keys = cache.notebook_keys(todo_books, source["sha256"], options)
-    manifest_file = run_dir / "manifest.json"
-    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) if manifest_file.exists() else {"reports": {}}
-    present = {stem for stem in keys if (run_dir / f"{stem}.html").exists() and processed.exists()}
-    done = {} if force else {s: r["key"] for s, r in manifest["reports"].items()}
-    todo = cache.stale(keys, done, present)
+        offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
+                   "lang": lang, "min_cell": min_cell}
+        options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None}
+        if other:
+            if not other.processed.is_file():
+                say(f"error: --compare-with {compare_with}: no processed data at {other.processed}; run that export first")
+                return 2
+            offered["compare_with"], options["compare_with"] = str(other.processed), sha256_file(other.processed)
+        return update(ws, {**provenance(raw), "commit": code_commit()}, notebooks(only, compare=bool(other)), offered, options, force, jobs)
+
+
+def update(ws: Workspace, source: dict, books: list[Path], offered: dict, options: dict, force: bool,
+           jobs: int | None) -> int:
+    """Rebuild the reports that are stale (key changed, outputs missing or changed), in staging, and
+    publish them only when every notebook succeeded."""
+    shared, processed_sha = cache.shared_key(source["sha256"], options), cache.folder_hash(ws.data)
+    keys = cache.notebook_keys(books, shared, processed_sha)
+    manifest = read_manifest(ws.manifest, say)
+    whole = {stem for stem, r in manifest["reports"].items() if cache.intact(ws.run_dir, r.get("outputs", {}))}
+    if manifest.get("processed_sha256") != processed_sha:
+        whole.discard(cache.CLEANING)   # the run's processed data is gone or was changed
+    todo = cache.stale(keys, {} if force else {s: r.get("key") for s, r in manifest["reports"].items()}, whole)
     if not todo:
-        write_landing(out)   # cheap; keeps the list of runs true if a run's folder was removed
-        print(f"{run_dir}: all {len(keys)} reports are up to date; nothing to run", file=sys.stderr)
-        return 0
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    print(f"{run_dir}: {len(todo)} of {len(keys)} reports to (re)build: {', '.join(todo)}", file=sys.stderr)
-    outcomes = execute_all([nb for nb in todo_books if nb.stem in todo], staging, offered, source, lang, jobs)
-    if isinstance(outcomes, int):
-        return outcomes
-    source["rows"] = rows_of(str(processed))
-    reports = {**manifest["reports"], **{o.notebook: {**asdict(o), "key": keys[o.notebook]} for o in outcomes}}
-    manifest = {"source": source, "lang": lang, "finished": dt.datetime.now().isoformat(timespec="seconds"),
-                "reports": dict(sorted(reports.items()))}
-    publish(staging, run_dir)
-    manifest_file.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    write_run_index(run_dir, manifest, lang)
-    write_landing(out)
-    print(f"reports written to {run_dir}/ (index.html; all runs: {out / 'index.html'})", file=sys.stderr)
+        return up_to_date(ws, manifest, len(keys))
+    say(f"{ws.run_dir}: {len(todo)} of {len(keys)} reports to (re)build: {', '.join(todo)}")
+    staging = fresh_staging(ws)
+    processed = staging / "data" / ws.processed.name if cache.CLEANING in todo else ws.processed
+    try:
+        outcomes = execute_all([nb for nb in books if nb.stem in todo], ws, {**offered, "processed": str(processed)},
+                               source, jobs)
+        if isinstance(outcomes, int):
+            say(f"nothing published: {ws.run_dir} is as it was")
+            return outcomes
+        processed_sha = cache.folder_hash(processed.parent)
+        keys = cache.notebook_keys(books, shared, processed_sha)   # the keys of what the notebooks read
+        built = {o.notebook: {**asdict(o), "key": keys[o.notebook], "outputs": cache.outputs_of(staging / "reports", o.notebook)}
+                 for o in outcomes}
+        manifest = {"source": {**source, "rows": rows_of(str(processed))}, "lang": offered["lang"],
+                    "finished": dt.datetime.now().isoformat(timespec="seconds"), "processed_sha256": processed_sha,
+                    "reports": dict(sorted({**manifest["reports"], **built}.items()))}
+        with uninterrupted():
+            publish(ws)
+            write_manifest(ws.manifest, manifest)
+            publish_processed(ws)
+            write_run_index(ws.run_dir, manifest, offered["lang"])
+            write_landing(ws.out)
+    finally:
+        remove(ws.staging, ws.home)
+    say(f"reports written to {ws.run_dir}/ (index.html; all runs: {ws.out / 'index.html'})")
     return 0
 
 
-def execute_all(books: list[Path], staging: Path, offered: dict, source: dict, lang: str, jobs: int | None) -> list[Outcome] | int:
-    """Every notebook in a worker process: cleaning first (the other workers warm up meanwhile), then
-    the analysis notebooks in parallel. Reports go to build/staging/<run>."""
-    build = staging.parent.parent
+def up_to_date(ws: Workspace, manifest: dict, count: int) -> int:
+    """Nothing to run: restore what is cheap to restore (the published processed data, the indexes)."""
+    for name in publish_processed(ws):
+        say(f"{ws.published / name}: restored from the run's own copy")
+    if not (ws.run_dir / "index.html").is_file():
+        write_run_index(ws.run_dir, manifest, manifest.get("lang", "nl"))
+    write_landing(ws.out)   # when a run was added, removed or changed meanwhile
+    say(f"{ws.run_dir}: all {count} reports are up to date; nothing to run")
+    return 0
+
+
+class Progress:
+    """Progress lines that count what is done, failed and still to go, and time each notebook."""
+
+    def __init__(self, total: int):
+        self.total, self.done, self.failed, self.start = total, 0, 0, time.perf_counter()
+
+    def finished(self, outcome: Outcome) -> Outcome:
+        self.done, self.failed = self.done + (not outcome.error), self.failed + bool(outcome.error)
+        warn = f", {outcome.warnings} warning output(s)" if outcome.warnings else ""
+        state = (f"✗ {outcome.notebook} FAILED after {outcome.seconds:.1f} s" if outcome.error
+                 else f"✓ {outcome.notebook} done in {outcome.seconds:.1f} s{warn}")
+        failed = f", {self.failed} failed" if self.failed else ""
+        say(f"  {state}  [{self.done} done{failed}, {self.total - self.done - self.failed} to go; "
+            f"{time.perf_counter() - self.start:.0f} s elapsed]")
+        return outcome
+
+    def not_run(self, stems: list[str], because: str) -> None:
+        if stems:
+            self.total -= len(stems)
+            say(f"  ✗ not run ({because}): {', '.join(stems)}")
+
+
+def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, jobs: int | None) -> list[Outcome] | int:
+    """Every notebook in a worker process: cleaning first (the other workers warm up meanwhile), then the
+    analysis notebooks in parallel. Ctrl-C stops every worker and kernel at once."""
     cleaning, books = (books[:1], books[1:]) if books and books[0].stem == cache.CLEANING else ([], books)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
-    outcomes, start = [], time.perf_counter()
+    progress = Progress(len(cleaning) + len(books))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_started,
+                               initargs=(os.getpid(), str(ws.home / "runtime")))
+    task = (ws.staging / "reports", ws.home, offered, source, offered["lang"])
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for nb in cleaning:
-                first = pool.submit(execute_and_render, nb, staging, build, offered, source, lang)
-                for _ in range(workers - 1):
-                    pool.submit(warm_up)
-                outcomes.append(report_outcome(first.result(), start))
-            if any(o.error for o in outcomes):
-                books = []   # no processed data: nothing else can run
-            pending = {pool.submit(execute_and_render, nb, staging, build, offered, source, lang): nb for nb in books}
-            if pending:
-                print(f"  … {len(pending)} notebooks queued on {workers} worker(s)", file=sys.stderr, flush=True)
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    pending.pop(future)
-                    outcomes.append(report_outcome(future.result(), start, len(pending)))
+        outcomes = []
+        for nb in cleaning:
+            first = pool.submit(execute_and_render, nb, *task)
+            for _ in range(workers - 1):
+                pool.submit(warm_up)
+            outcomes.append(progress.finished(first.result()))
+        if any(o.error for o in outcomes):
+            progress.not_run([nb.stem for nb in books], "the cleaning notebook failed")
+            books = []
+        pending = {pool.submit(execute_and_render, nb, *task) for nb in books}
+        if pending:
+            say(f"  … {len(pending)} notebooks queued on {workers} worker(s)")
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            outcomes += [progress.finished(future.result()) for future in finished]
     except ExportRejected as err:
-        print(f"error: {err}", file=sys.stderr)
+        say(f"error: {err}")
         return 2
+    except KeyboardInterrupt:
+        interrupted()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     failed = [o for o in outcomes if o.error]
     for o in failed:
-        print(f"error: {o.error}", file=sys.stderr)
+        say(f"error: {o.error}")
     return 1 if failed else outcomes
-
-
-def report_outcome(outcome: Outcome, start: float, still_running: int = 0) -> Outcome:
-    state = "failed" if outcome.error else f"done in {outcome.seconds:.1f} s"
-    warn = f", {outcome.warnings} warning output(s)" if outcome.warnings else ""
-    print(f"  ✓ {outcome.notebook} {state}{warn} [{time.perf_counter() - start:.0f} s elapsed, {still_running} left]",
-          file=sys.stderr, flush=True)
-    return outcome
-
-
-def publish(staging: Path, run_dir: Path) -> None:
-    """Move what the run built into its folder, replacing only those files (and figure folders)."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for produced in sorted(staging.iterdir()):
-        if produced.is_dir():
-            shutil.rmtree(run_dir / produced.name, ignore_errors=True)
-        os.replace(produced, run_dir / produced.name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -419,8 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, help="the raw export (default: the synthetic default)")
     parser.add_argument("--mapping", type=Path, help="column-mapping file (data/README.md)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder of all runs (default: reports)")
-    parser.add_argument("--name", help="the run's folder name (default: the export's file name without extension, "
-                                       "plus _en for English)")
+    parser.add_argument("--name", help="the run's folder name: letters, digits, '-' and '_' (default: the export's "
+                                       "file name without extension, other characters made '_', plus _en for English)")
     parser.add_argument("--compare-with", help="name of an earlier run to compare this one with (notebook 08)")
     parser.add_argument("--lang", choices=["nl", "en"], default="nl")
     parser.add_argument("--min-cell", type=int, default=5, help="smallest cell shown (default 5)")
@@ -433,8 +453,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.install_kernel:
         install_kernel(args.user)
         return 0
-    return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
-               args.name, args.force)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)   # `kill` stops a run as Ctrl-C does
+    try:
+        return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
+                   args.name, args.force)
+    except UnsafeName as err:
+        say(f"error: {err}")
+        return 2
+    except KeyboardInterrupt:
+        interrupted()
+        say("interrupted: every worker stopped, nothing half-written; run again to continue")
+        return 130
 
 
 if __name__ == "__main__":

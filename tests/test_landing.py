@@ -1,0 +1,28 @@
+"""The landing pages: rendered from a template, in the run's language, every outside value escaped."""
+import re
+
+import pytest
+
+from helpers.present import landing
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def manifest(lang: str, file: str = "wave2.csv") -> dict:
+    report = {"notebook": "02_usage", "title": f"02 · {HOSTILE}", "seconds": 3.2, "warnings": 0, "key_figure": f"53% {HOSTILE}"}
+    return {"lang": lang, "finished": "2026-12-01T10:00:00", "reports": {"02_usage": report},
+            "source": {"file": file, "rows": 576, "sha256": "ab" * 32, "synthetic": True, "seed": 1, "commit": "abc1234"}}
+
+
+@pytest.mark.parametrize("lang, run, other", [("nl", "wave2", "../wave2_en/index.html"), ("en", "wave2_en", "../wave2/index.html")])
+def test_a_runs_page_speaks_its_language_and_links_the_other(lang, run, other):
+    page = landing.run_index(run, manifest(lang), key="k")
+    assert f'<html lang="{lang}">' in page and f'href="{other}"' in page
+    assert ("Begin hier" in page) == (lang == "nl") and ("Begin here" in page) == (lang == "en")
+
+
+def test_every_outside_value_is_text_and_no_script_may_run():
+    page = landing.all_runs({"wave2": manifest("nl", file=f"{HOSTILE}.csv")}, key="k")
+    assert "<img" not in page and "onerror=\"" not in page and page.count("&lt;img") == 4   # banner, source table, title, key figure
+    assert "&amp;lt;" not in page, "escaped twice"
+    assert re.search(r"Content-Security-Policy\" content=\"default-src 'none'", page)
