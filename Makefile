@@ -13,7 +13,7 @@ REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: help reports test test-all env waves bench browser-test notebooks-clean hooks clean
+.PHONY: help reports test test-slow test-all env waves bench browser-test notebooks-clean hooks clean
 .DEFAULT_GOAL := help
 
 # nbstripout as the git filter and the pre-commit hook use it (helpers.runner.notebook_format strips the same)
@@ -48,8 +48,10 @@ bench: $(STAMP) ## the benchmark; writes BENCHMARK.md
 test: $(STAMP) ## the tests (fast: without the slow end-to-end runs)
 	$(PY) -m pytest
 
-test-all: $(STAMP) ## every test, with the slow end-to-end runs (synthetic default, edge exports, disclosure scans)
-	$(PY) -m pytest -m "slow or not slow"
+test-slow: $(STAMP) ## only the slow end-to-end runs (synthetic default, edge exports, disclosure scans, hostile export)
+	$(PY) -m pytest -m slow
+
+test-all: test test-slow ## every test: the fast ones, then the slow ones
 
 BROWSER_STAMP := $(VENV)/.browser-installed
 

@@ -108,13 +108,6 @@ RENDERED = ["left_30", "left_3", "left_1", "one_government_type", "government_ty
             "every_postcode_invalid", "no_free_text", "every_item_of_a_scale_missing", "nobody_uses_generative_ai"]
 # Cases a notebook still fails on (exit 1) until the notebooks show "too few respondents" sections: notebook
 # 05 fits the model without asking helpers.analysis.sem.estimable, notebook 06 takes float() of a hidden share.
-NOTEBOOK_CRASHES = {
-    "left_3": "05_intent_sem: sem.fit: too few respondents for the model; 06_needs: float('·') in the key figure",
-    "left_1": "05_intent_sem: sem.fit: too few respondents for the model; 06_needs: float('·') in the key figure",
-    "every_item_of_a_scale_missing": "05_intent_sem: sem.fit: too few respondents for the model (0 complete cases)",
-}
-
-
 def snapshot(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -161,8 +154,7 @@ def test_a_refused_export_exits_2_with_the_account_and_touches_nothing(name, pip
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(name in NOTEBOOK_CRASHES, reason=NOTEBOOK_CRASHES.get(name, ""),
-                                                                              strict=True)) for name in RENDERED])
+@pytest.mark.parametrize("name", RENDERED)
 def test_an_edge_export_renders_every_report_and_accounts_for_every_row(name, pipeline, tmp_path, capsys):
     code, raw, export = pipeline(name)
     err = capsys.readouterr().err

@@ -98,10 +98,10 @@ def install_kernel(user: bool = False) -> None:
     install(user=user, prefix=None if user else sys.prefix, kernel_name=KERNEL, display_name=f"Python ({KERNEL})")
 
 
-def notebooks(only: list[str] | None = None, compare: bool = False) -> list[Path]:
-    """The numbered notebooks in order (optionally those whose name starts with one of `only`); the
-    wave comparison only when there is something to compare with."""
-    found = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+def notebooks(only: list[str] | None = None, compare: bool = False, folder: Path | None = None) -> list[Path]:
+    """The numbered notebooks in order (of `folder`, default the project's; optionally those whose name
+    starts with one of `only`); the wave comparison only when there is something to compare with."""
+    found = sorted((folder or NOTEBOOKS_DIR).glob("[0-9][0-9]_*.ipynb"))
     found = [nb for nb in found if compare or nb.stem != COMPARISON]
     return [nb for nb in found if not only or nb.stem == cache.CLEANING or any(nb.stem.startswith(o) for o in only)]
 
@@ -173,11 +173,12 @@ def render(executed, target: Path, reviewer: bool, first_lines: str, title: str,
 
 
 @lru_cache(maxsize=2)
-def chapters(lang: str, compare: bool) -> list[tuple[str, str]]:
-    """Every chapter of the run in order, (file stem, title in `lang`), for the book's navigation."""
+def chapters(folder: Path, lang: str, compare: bool) -> list[tuple[str, str]]:
+    """Every chapter of the run in order (the notebooks of `folder`), (file stem, title in `lang`), for the
+    book's navigation."""
     import nbformat
 
-    return [(nb.stem, title_of(nbformat.read(nb, as_version=4), lang) or nb.stem) for nb in notebooks(compare=compare)]
+    return [(nb.stem, title_of(nbformat.read(nb, as_version=4), lang) or nb.stem) for nb in notebooks(compare=compare, folder=folder)]
 
 
 def warm_up() -> None:
@@ -223,7 +224,7 @@ def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, 
                                                                                               min_cell=offered["min_cell"])
     files = [p.name for p in (reports / f"{nb_path.stem}_files").glob("*")]
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
-        book = frame(chapters(lang, "compare_with" in offered), nb_path.stem, lang, home.name, files, reviewer)
+        book = frame(chapters(nb_path.parent, lang, "compare_with" in offered), nb_path.stem, lang, home.name, files, reviewer)
         render(executed, reports / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
     key_figure = reports / f"{nb_path.stem}_files" / "key_figure.txt"
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
