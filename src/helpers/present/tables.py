@@ -12,6 +12,7 @@ from helpers.analysis.reproduction import HEADLINE_SHARES
 from helpers.analysis.stats import (
     ALPHA,
     ALPHA_REPORT,
+    adjust_p,
     chi2_homogeneity,
     cronbach_alpha,
     frequency_table,
@@ -420,10 +421,12 @@ def correlation_layout(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFr
 
 
 def correlation_detail(tidy: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
-    """Every correlation with its exact p and N."""
+    """Every correlation with its exact p, and its p adjusted by Holm within the family of all the
+    correlations in the table (the report reads them as one pattern), and N."""
     return pd.DataFrame({t("col_first_scale", lang): [cb.text(x, lang) for x in tidy["x"]],
                          t("col_second_scale", lang): [cb.text(y, lang) for y in tidy["y"]],
-                         "N": tidy["n"], "r": tidy["r"].round(COEF), "p": tidy["p"].map(format_p)})
+                         "N": tidy["n"], "r": tidy["r"].round(COEF), "p": tidy["p"].map(format_p),
+                         t("col_p_holm", lang, k=len(tidy)): pd.Series(adjust_p(tidy["p"].to_numpy())).map(format_p).to_numpy()})
 
 
 def fit_table(fit: pd.DataFrame, lang: str) -> pd.DataFrame:
