@@ -20,7 +20,6 @@ from helpers.analysis.stats import (
     likert_summary,
     multi_response,
     scale_summary,
-    share,
     spearman,
     stuart_maxwell,
     wilcoxon_paired,
@@ -332,11 +331,6 @@ def free_text(df: pd.DataFrame, column: str, lang: str, show: bool, min_cell: in
     return pd.DataFrame({t("col_answers_given", lang): [HIDDEN if is_small(len(answers), min_cell) else len(answers)]})
 
 
-def agree_table(df: pd.DataFrame, items: list[str], cb: Codebook, lang: str) -> pd.DataFrame:
-    """Single agree statements: N and % (helemaal) eens (4-5)."""
-    return pd.DataFrame({t("col_item", lang): [cb.text(i, lang) for i in items],
-                         "N": [int(df[i].notna().sum()) for i in items],
-                         "% 4–5": [round(share(df[i], (4, 5)), PCT) for i in items]})
 
 
 def sorted_by_mean(df: pd.DataFrame, items: list[str]) -> list[str]:
