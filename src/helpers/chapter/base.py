@@ -43,6 +43,16 @@ class Block:
         return "".join(p._repr_html_() if hasattr(p, "_repr_html_") else html.escape(p.data) for p in self.parts)
 
 
+class Folded:
+    """A part shown folded (an HTML <details>), opened by the reader: long tables after their summary."""
+
+    def __init__(self, summary: str, part):
+        self.summary, self.part = summary, part
+
+    def _repr_html_(self) -> str:
+        return f"<details><summary>{html.escape(self.summary)}</summary>{self.part._repr_html_()}</details>"
+
+
 def guarded(block):
     """A block shown only when the respondents it describes number at least min_cell; otherwise an honest
     note that there are too few (their number is not given: it is a small cell)."""
@@ -150,10 +160,10 @@ class Chapter:
     def shares(self, block: str, title: str, among: str | None = None, top: int | None = None,
                chart: bool = True) -> Block:
         """A multiple-response question, at work and in free time where it was asked in both
-        (blocks `<block>_work`, `<block>_free`): n and % of cases per option; the chart shows the `top`
+        (blocks `<block>_work`, `<block>_free`; a block asked once is about work): n and % of cases per option; the chart shows the `top`
         options of each context (all without `top`)."""
         contexts = {self.t(f"context_{c}"): f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in self.cb.blocks}
-        frame = tables.multi_response_table(self.base(among), contexts or {self.label(block): block}, self.cb, self.lang,
+        frame = tables.multi_response_table(self.base(among), contexts or {self.t("context_work"): block}, self.cb, self.lang,
                                             self.min_cell)
         shown = tables.top_options(frame, tables.percent_columns(frame), k=top) if top else frame
         chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top else self.t(title)
@@ -250,12 +260,23 @@ class Chapter:
 
     @guarded
     def published(self) -> Block:
-        """Published versus reproduced: each claim of the report judged on this run's data, with the
+        """Published versus reproduced, differences first: how many claims have each status (claims, not
+        respondents: no small-cell rule applies), the claims that
+        differ (or where the report contradicts itself), then every claim by report section, folded; with the
         legend of the statuses and the tolerance regime (synthetic or real data)."""
         regime, computed = published.regime_of(self.data), self.published_figures()
         frame = published.compare(computed, self.lang, hidden=self.hidden_figures() | published.small_counts(computed, self.min_cell),
                                   regime=regime)
-        return Block(self.table(frame, self.t("published_title"), "published_vs_reproduced", decimals=2),
+        status = self.t("col_status")
+        counts = "; ".join(f"{label}: {n}" for label, n in published.status_counts(frame, self.lang).items())
+        notable = frame[frame[status].isin([self.t("published_status_differs"), self.t("published_status_inconsistent")])]
+        by_section = frame.assign(**{self.t("col_section"): published.load_published().loc[frame.index, "section"].to_numpy()})
+        by_section = by_section.sort_values(self.t("col_section"), kind="stable")
+        return Block(Markdown(self.t("published_counts", counts=counts, total=len(frame))),
+                     self.table(notable, self.t("published_notable_title"), "published_notable", decimals=2) if len(notable)
+                     else Markdown(self.t("published_none_notable")),
+                     Folded(self.t("published_all_title"),
+                            self.table(by_section, self.t("published_title"), "published_vs_reproduced", decimals=2)),
                      Markdown(published.legend(self.lang, regime)))
 
     def finding_sentences(self) -> list[str]:
