@@ -106,8 +106,8 @@ CASES = {
 REFUSED = ["left_0", "thousands_without_a_decimal_mark", "mapping_names_a_column_the_export_lacks"]
 RENDERED = ["left_30", "left_3", "left_1", "one_government_type", "government_type_without_population",
             "every_postcode_invalid", "no_free_text", "every_item_of_a_scale_missing", "nobody_uses_generative_ai"]
-# Cases a notebook still fails on (exit 1) until the notebooks show "too few respondents" sections: notebook
-# 05 fits the model without asking helpers.analysis.sem.estimable, notebook 06 takes float() of a hidden share.
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 

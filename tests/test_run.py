@@ -60,7 +60,9 @@ def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_copy(tmp_path, ea
 
 
 @pytest.mark.slow
-def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_csv):
+def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_csv, monkeypatch):
+    monkeypatch.setattr(run, "BUILD_DIR", tmp_path / "build")          # never the working tree
+    monkeypatch.setattr(run, "PROCESSED_DIR", tmp_path / "processed")
     out = tmp_path / "reports"
     assert run.main(["--raw", str(export_csv), "--out", str(out)]) == 0
     run_dir = out / "synthetic_default"

@@ -190,7 +190,8 @@ def _fit_fiml(description: str, x: pd.DataFrame) -> semopy.ModelMeans:
 
 def _minimize(fun, grad, x0: np.ndarray, bounds, scale: int, tol: float = 1e-6, restarts: int = 5):
     """L-BFGS-B, restarted from where it stopped until the largest gradient element per respondent is
-    below `tol` (its own stopping rules can fire on a flat stretch short of the optimum)."""
+    below `tol` (its own stopping rules can fire on a flat stretch short of the optimum); where it stays
+    stuck, a truncated-Newton search (TNC) from its last point, held to the same gradient rule."""
     for _ in range(restarts):
         result = optimize.minimize(fun, x0, jac=grad, method="L-BFGS-B", bounds=bounds,
                                    options={"maxiter": 10_000, "ftol": 1e-15, "gtol": 1e-9})
@@ -198,6 +199,10 @@ def _minimize(fun, grad, x0: np.ndarray, bounds, scale: int, tol: float = 1e-6, 
         if result.success:
             break
         x0 = result.x
+    if not result.success:
+        result = optimize.minimize(fun, x0, jac=grad, method="TNC", bounds=bounds,
+                                   options={"maxfun": 20_000, "ftol": 1e-14, "gtol": 1e-10})
+        result.success = bool(np.abs(grad(result.x)).max() / scale < tol)
     _check(result)
     return result
 

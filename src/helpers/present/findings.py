@@ -132,9 +132,11 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
     sentences = [t(f"finding_usage_{direction}", lang, work=weekly["a"], free=weekly["b"], diff=abs(weekly["difference"]),
                    low=weekly["ci_low"], high=weekly["ci_high"], p=p_text(weekly["p"]), n=weekly["n"])]
     rho = stats.spearman(df, "use_work", "use_free").iloc[0]
-    key = "finding_association" if significant(rho["p"], alpha) else "finding_no_association"
-    sentences.append(t(key, lang, rho=rho["rho"],
-                       strength=strength(rho["rho"], lang), p=p_text(rho["p"]), n=int(rho["n"])))
+    if pd.isna(rho["rho"]):   # too few answers, or answers that do not vary
+        sentences.append(untestable(t("finding_association_what", lang), lang))
+    else:
+        key = "finding_association" if significant(rho["p"], alpha) else "finding_no_association"
+        sentences.append(t(key, lang, rho=rho["rho"], strength=strength(rho["rho"], lang), p=p_text(rho["p"]), n=int(rho["n"])))
     sentences.append(never_users(df, lang, min_cell))
     users = df[df["use_work"] >= 2]
     if len(users) < min_cell:

@@ -144,7 +144,7 @@ def cell_format(decimals: int, lang: str):
     def written(value) -> str:
         if isinstance(value, str):
             return localise(value, lang)
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
             return "—"
         if isinstance(value, (bool, np.bool_)):
             return str(value)
