@@ -119,3 +119,12 @@ def test_narrative_states_findings_only_as_the_reports_quoted_claims(path):
     stated = [line for line in lines if CONCLUSION_WORDS.search(line) and not line.startswith(">")
               and not line.startswith(("Berekend uit", "Computed from"))]
     assert not stated, stated
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_language_has_one_title_and_no_heading_twice(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for lang in ("nl", "en"):
+        cells = ["".join(c["source"]) for c in nb["cells"] if f"lang-{lang}" in c.get("metadata", {}).get("tags", [])]
+        headings = [line for cell in cells for line in cell.splitlines() if line.startswith(("# ", "## "))]
+        assert sum(h.startswith("# ") for h in headings) == 1 and len(headings) == len(set(headings)), (lang, headings)
