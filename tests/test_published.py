@@ -96,7 +96,7 @@ def test_a_percentage_no_whole_count_gives_is_the_reports_inconsistency_not_the_
 
 
 @pytest.mark.parametrize("lang, places", [("en", ("3.58", "section 3", "appendix", "3.65")),
-                                          ("nl", ("3.58", "sectie 3", "appendix", "3.65"))])
+                                          ("nl", ("3,58", "sectie 3", "appendix", "3,65"))])   # as Dutch writes them
 def test_the_effort_expectancy_row_names_both_places(lang, places):
     row = compare({"utaut.ee.mean": 3.64}, lang, regime="real").iloc[0]
     assert row.iloc[-2] == {"en": "report inconsistent", "nl": "rapport inconsistent"}[lang]

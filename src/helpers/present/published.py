@@ -38,7 +38,7 @@ import yaml
 from helpers.analysis.reproduction import Effect
 from helpers.disclosure import is_small
 from helpers.paths import DATA_DIR
-from helpers.present.text import alpha_text, check_lang, p_text, t
+from helpers.present.text import alpha_text, check_lang, number, p_text, t
 
 VALUE_KINDS = ("count", "percent", "mean", "sd", "alpha", "r")
 DECIMALS = {"count": 0, "percent": 1, "more_than": 1, "mean": 2, "sd": 2, "alpha": 2, "r": 3}
@@ -112,9 +112,10 @@ def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
         if not grim_possible(float(row["value"]), decimals, base, unit):
             below, above = whole_counts(float(row["value"]), base, unit)
             sign = "%" if unit == 100 else ""
-            note = t("published_note_grim", lang, value=f"{row['value']:.{decimals}f}{sign}", section=row["section"], label=row[lang],
-                           n=base, place=load_source()["bases"][row["base"]][lang], below=below, above=above,
-                           below_value=f"{below * unit / base:.{decimals}f}{sign}", above_value=f"{above * unit / base:.{decimals}f}{sign}")
+            note = t("published_note_grim", lang, value=number(row["value"], decimals, lang) + sign, section=row["section"],
+                     label=row[lang], n=base, place=load_source()["bases"][row["base"]][lang], below=below, above=above,
+                     below_value=number(below * unit / base, decimals, lang) + sign,
+                     above_value=number(above * unit / base, decimals, lang) + sign)
             notes[fid] = (note, [below * unit / base, above * unit / base])
     for fid, row in table[table["kind"] == "mean"].iterrows():
         prefix = fid.removesuffix(".mean")
@@ -123,8 +124,8 @@ def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
             continue
         average = items["value"].astype(float).mean()
         if abs(float(row["value"]) - average) > 0.005 + 0.005 + SCALE_MARGIN:
-            notes[fid] = (t("published_note_scale", lang, label=row[lang], value=f"{row['value']:.2f}", section=row["section"],
-                            items=", ".join(f"{v:.2f}" for v in items["value"]), average=f"{average:.2f}"), [average])
+            notes[fid] = (t("published_note_scale", lang, label=row[lang], value=number(row["value"], 2, lang), section=row["section"],
+                            items="; ".join(number(v, 2, lang) for v in items["value"]), average=number(average, 2, lang)), [average])
     return notes
 
 
