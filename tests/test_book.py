@@ -15,7 +15,7 @@ from helpers.runner import run
 LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve AI, en welke locatie verkiest u "
         "voor een opleiding rond generatieve AI?")
 FOOTER = "Basis: N = 478. Bron: bevraging Generatieve AI bij lokale en Vlaamse overheden (Digitaal Vlaanderen, VVSG); " * 2
-DUTCH_DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+DUTCH_DECIMAL_POINT = re.compile(r"(?<!sectie )(?<!in )(?<![\w.])\d+\.\d+(?![\w.])")   # a report section (1.1) is no number
 NEGATIVE_ZERO = re.compile(r"[-−]0,0+(?![0-9]*[1-9])")
 
 
