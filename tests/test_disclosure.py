@@ -61,3 +61,10 @@ def test_a_likert_chart_pools_an_item_with_a_hidden_answer():
     assert shares[[2, 3, 4]].round(1).tolist() == [round(100 * 22 / 352, 1), round(100 * 30 / 352, 1), round(100 * 300 / 352, 1)]
     shares, pooled = protected_distribution(pd.Series([1] * 3 + [3] * 100), [1, 2, 3, 4, 5], 5)   # even pooled, 3 disagree
     assert shares.isna().all()
+
+
+def test_shown_counts_mark_hidden_cells_and_keep_zero():
+    from helpers.disclosure import shown_counts
+
+    counts = pd.Series([0, 1, 4, 5, 222])
+    assert shown_counts(counts, suppress(counts, 5), 5).tolist() == ["0", "[c]", "[c]", "5", "222"]

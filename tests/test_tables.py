@@ -1,7 +1,6 @@
 """Report tables: small cells hidden, Chart 1 grouping, sample tables."""
 import pandas as pd
 
-from helpers.disclosure import hide_small
 from helpers.present.tables import (
     ave_note,
     estimators_table,
@@ -11,10 +10,6 @@ from helpers.present.tables import (
     strata_display,
     ttest_table,
 )
-
-
-def test_small_cells_are_hidden_but_zero_is_shown():
-    assert hide_small(pd.Series([0, 1, 4, 5, 222]), 5).tolist() == ["0", "[c]", "[c]", "5", "222"]
 
 
 def test_sample_table_hides_small_cells_and_their_percentages(cb):

@@ -103,11 +103,6 @@ def split_runs(hidden: pd.Series, codes) -> bool:
     return any(0 < inside[run.to_numpy() == r].sum() < (run.to_numpy() == r).sum() for r in run.unique())
 
 
-def hide_small(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Counts as text with secondary suppression over the set (they add up to a shown total)."""
-    return shown_counts(counts, suppress(counts, min_cell), min_cell)
-
-
 def without_small(counts: pd.Series, min_cell: int) -> pd.Series:
     """Counts as numbers for a chart, hidden cells left out (NaN), secondary suppression included."""
     return counts.where(~suppress(counts, min_cell))
