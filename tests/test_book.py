@@ -141,14 +141,15 @@ OTHER_LANGUAGE = {"nl": ["the", "and", "with", "which", "Table", "Figure", "Prev
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """Chapter 02 (with 01) rendered in both languages on the synthetic default, outside the working tree."""
+def rendered(tmp_path_factory, export_csv):
+    """Chapter 02 (with 01) rendered in both languages on the synthetic default (a copy of it: the runner would
+    otherwise write the default export into data/raw/), outside the working tree."""
     out = tmp_path_factory.mktemp("reports")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(run, "BUILD_DIR", out.parent / "build")
         patch.setattr(run, "PROCESSED_DIR", out.parent / "processed")
         for lang in ("nl", "en"):
-            assert run.main(["--out", str(out), "--only", "02", "--lang", lang]) == 0
+            assert run.main(["--raw", str(export_csv), "--out", str(out), "--only", "02", "--lang", lang]) == 0
     return out
 
 
