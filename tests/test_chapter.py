@@ -12,7 +12,7 @@ from helpers.paths import NOTEBOOKS_DIR
 from helpers.prepare.cleaning import clean
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.key_figure()", "ch.versions()"}   # the one call every chapter ends with
+CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.versions()"}   # the one call every chapter ends with
 THREADED = re.compile(r"\b(lang|min_cell|artifacts|cb|df)\b")
 
 

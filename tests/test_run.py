@@ -80,6 +80,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index and ">576<" in index
     assert "warnings" not in index, "a notebook wrote to stderr (a warning cell)"
+    assert index.count('<p class="key">') == len(stems) and '<p class="key"></p>' not in index   # each headline kept
     assert "synthetic_default/index.html" in (out / "index.html").read_text(encoding="utf-8")
     kept = {p.name for p in (run_dir / "02_usage_files").iterdir()}
     assert {"usage_work_vs_free.png", "usage_work_vs_free.svg", "usage_frequency.csv"} <= kept

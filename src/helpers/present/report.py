@@ -88,13 +88,12 @@ def inert(table: pd.DataFrame) -> pd.DataFrame:
     return table.map(safe).rename(columns=safe)
 
 
-def key_figure(sentence: str, folder: str | Path | None) -> Markdown:
-    """The chapter's headline (its first computed finding): shown in the report and, with `folder`, kept
-    as key_figure.txt (plain text) for the run's landing page."""
+def keep_key_figure(sentence: str, folder: str | Path | None) -> None:
+    """The chapter's headline (its first computed finding), kept with `folder` as key_figure.txt (plain
+    text) for the run's landing page."""
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / "key_figure.txt").write_text(sentence.replace("**", ""), encoding="utf-8")
-    return Markdown(f"**{sentence.replace('**', '')}**")
 
 
 def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, lang: str) -> Markdown:
