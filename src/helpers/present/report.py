@@ -15,7 +15,7 @@ from pandas.io.formats.style import Styler
 
 from helpers.analysis.weighting import kish_ess
 from helpers.ingest.codebook import load_codebook
-from helpers.present.text import t
+from helpers.present.text import localise, t
 
 WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
                       "seaborn", "geopandas", "papermill", "nbconvert", "genai-overheid-helpers")
@@ -29,8 +29,8 @@ def setup_notebook() -> None:
 
 
 def note(key: str, lang: str, **values) -> Markdown:
-    """A catalogue message shown as a paragraph of the report."""
-    return Markdown(t(key, lang, **values))
+    """A catalogue message shown as a paragraph of the report, its numbers written in `lang`."""
+    return Markdown(localise(t(key, lang, **values), lang))
 
 
 class Chart:
@@ -100,13 +100,13 @@ def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, 
     """Which weighting the report uses, with the range of the weights and Kish's effective sample size; when
     strata had no population count (weights.attrs['unweightable']), which, and that nothing is weighted."""
     if by is None:
-        return Markdown(t("weighting_none", lang))
+        return note("weighting_none", lang)
     if weights.attrs.get("unweightable"):
         names = load_codebook().labels(by, lang)
         strata = ", ".join(names.get(code, str(code)) for code in weights.attrs["unweightable"])
-        return Markdown(t("weighting_fallback", lang, variable=label, strata=strata))
-    return Markdown(t("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
-                      ess=kish_ess(weights), n=len(weights)))
+        return note("weighting_fallback", lang, variable=label, strata=strata)
+    return note("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
+                ess=kish_ess(weights), n=len(weights))
 
 
 def versions(lang: str = "nl") -> Styler:
