@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from helpers.paths import TEMPLATES_DIR
 from helpers.present.book import other_language
-from helpers.present.text import banner, t
+from helpers.present.text import banner, number, t
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +22,8 @@ def run_view(name: str, manifest: dict) -> dict:
     """What the template shows of one run. The banner is markdown whose one outside value (the file name)
     text.banner has escaped already: it is marked safe here, its emphasis dropped."""
     lang = manifest.get("lang", "nl")
-    reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok"} for o in manifest["reports"].values()]
+    reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok", "time": number(o["seconds"], 1, lang)}
+               for o in manifest["reports"].values()]
     return {"name": name, "lang": lang, "source": manifest["source"], "finished": manifest["finished"], "reports": reports,
             "banner": Markup(banner(manifest["source"], lang).replace("**", ""))}
 
