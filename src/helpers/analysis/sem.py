@@ -14,7 +14,10 @@ Estimators (`fit(..., estimator=)`), each tested against lavaan's published outp
   squares with the inverse asymptotic variances of the polychorics as weights, robust (sandwich)
   standard errors and the mean-and-variance adjusted (scaled-shifted) chi-square: lavaan's WLSMV. The
   asymptotic covariance of the polychorics is computed from their influence functions (two-step
-  estimator: thresholds from the margins, then the correlation; Muthen, 1984). Complete cases.
+  estimator: thresholds from the margins, then the correlation; Muthen, 1984). As lavaan for its
+  least-squares estimators, N - 1 where Mplus has N: the test statistic is (N - 1) F_DWLS and the
+  sandwich is divided by N - 1 (Mplus' WLSMV: chi-square and SEs larger by N / (N - 1), its square
+  root). Complete cases.
 
 Fit indices: chi-square = 2 (logL unrestricted - logL model), which is N x F_ML for complete data
 (lavaan's convention); the unrestricted model under missing answers by EM. RMSEA with N and its 90% CI
@@ -372,13 +375,16 @@ def _residual_variances(model: semopy.Model) -> np.ndarray:
     return ((free["op"] == "~~") & (free["lval"] == free["rval"]) & free["lval"].isin(observed)).to_numpy()
 
 
-def _scaled_shifted(stat: float, df: int, ug: np.ndarray) -> float:
-    """Mean-and-variance adjusted statistic a T + b (Asparouhov & Muthen, 2010; lavaan's WLSMV)."""
+def _scaled_shifted(stat: float, df: int, ug: np.ndarray) -> tuple[float, float]:
+    """Mean-and-variance adjusted statistic a T + b (Asparouhov & Muthen, 2010; lavaan's WLSMV) and
+    1 / a, lavaan's "scaling correction factor"."""
     a = np.sqrt(df / np.trace(ug @ ug))
-    return float(a * stat + df - a * np.trace(ug))
+    return float(a * stat + df - a * np.trace(ug)), float(1 / a)
 
 
 def _dwls_inference(model: semopy.Model, gamma: np.ndarray, off: list[tuple[int, int]], n: int) -> None:
+    """Sandwich SEs and the scaled-shifted test of the model and the independence model, with lavaan's
+    N - 1; the unscaled statistics (lavaan's "Standard" column) as chi2_standard, base_chi2_standard."""
     sigma, (m, c) = model.calc_sigma()
     upper = model.inds_triu_sigma
     rows = [k for k, _ in off]
@@ -387,7 +393,7 @@ def _dwls_inference(model: semopy.Model, gamma: np.ndarray, off: list[tuple[int,
     free = ~_residual_variances(model)
     delta = np.array([g[upper][rows] for g in model.calc_sigma_grad(m, c)]).T[:, free]
     bread = np.linalg.inv(delta.T @ w @ delta)
-    cov = bread @ delta.T @ w @ gamma @ w @ delta @ bread / n
+    cov = bread @ delta.T @ w @ gamma @ w @ delta @ bread / (n - 1)
     se = np.full(len(model.param_vals), np.nan)
     se[free] = np.sqrt(np.diag(cov))
     model.se = se
@@ -395,9 +401,12 @@ def _dwls_inference(model: semopy.Model, gamma: np.ndarray, off: list[tuple[int,
     u = w - w @ delta @ bread @ delta.T @ w
     df = len(rows) - int(free.sum())
     sample = model.mx_vech_s[rows]
-    model.test = {"chi2": _scaled_shifted(n * resid @ w @ resid, df, u @ gamma), "df": df,
-                  "base_chi2": _scaled_shifted(n * sample @ w @ sample, len(rows), w @ gamma), "base_df": len(rows),
-                  "scaling": np.nan, "base_scaling": np.nan, "observed_cov": model.mx_cov, "implied_cov": sigma}
+    stat, base_stat = (n - 1) * resid @ w @ resid, (n - 1) * sample @ w @ sample
+    chi2, scaling = _scaled_shifted(stat, df, u @ gamma)
+    base_chi2, base_scaling = _scaled_shifted(base_stat, len(rows), w @ gamma)
+    model.test = {"chi2": chi2, "df": df, "base_chi2": base_chi2, "base_df": len(rows), "scaling": scaling,
+                  "base_scaling": base_scaling, "chi2_standard": stat, "base_chi2_standard": base_stat,
+                  "observed_cov": model.mx_cov, "implied_cov": sigma}
 
 
 # ---------------------------------------------------------------- tidy tables
@@ -469,7 +478,8 @@ def srmr(model: semopy.Model) -> float:
 
 def fit_indices(model: semopy.Model) -> pd.DataFrame:
     """One row: estimator, missing, N, chi-square (MLR: Yuan-Bentler scaled; DWLS: scaled-shifted), df,
-    p, scaling factor, CFI, TLI, RMSEA with its 90% CI (MLR: the robust versions) and SRMR."""
+    p, scaling factor (MLR: Yuan-Bentler c; DWLS: lavaan's 1 / a), CFI, TLI, RMSEA with its 90% CI (MLR: the
+    robust versions) and SRMR."""
     t = model.test
     chi2, df, n, c = t["chi2"], t["df"], model.n_obs, t["scaling"]
     base_chi2, base_df, cb = t["base_chi2"], t["base_df"], t["base_scaling"]
