@@ -2,6 +2,8 @@
 MLR), against OLS where a model has only observed variables, against a second implementation (SciPy's
 normal distributions) or a closed form, and on data with planted parameters (structural paths under
 missing answers, ordinal items with known loadings)."""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +16,7 @@ from helpers.synth import empirical_normal
 
 HS = examples.holzinger39
 PD = examples.political_democracy
+REFERENCE = Path(__file__).parent / "reference"
 
 
 @pytest.fixture(scope="module")
@@ -277,6 +280,49 @@ def test_dwls_standard_errors_and_test_match_their_sampling_distribution():
         chi2.append(sem.fit_indices(model).iloc[0]["chi2"])
     assert np.mean(ses, axis=0) == pytest.approx(np.std(estimates, axis=0, ddof=1), rel=0.15)
     assert 7 < np.mean(chi2) < 9
+
+
+@pytest.fixture(scope="module")
+def mplus_ex52():
+    data = pd.read_csv(REFERENCE / "ex5.2.dat", sep=r"\s+", header=None, names=[f"u{i}" for i in range(1, 7)])
+    return sem.fit("f1 =~ u1 + u2 + u3\nf2 =~ u4 + u5 + u6", data, estimator="DWLS")
+
+
+def test_dwls_matches_lavaan_wlsmv_on_mplus_example_5_2(mplus_ex52):
+    """Mplus example 5.2 (500 respondents, six binary items, two factors; tests/reference/README.md) under
+    lavaan's sem(..., estimator = "WLSMV", ordered = ...), delta parameterisation, first loading fixed at 1:
+    lavaan 0.6-17 as printed in lucdw/lavaan-mplus (Categorical/ex5.2.WLSMV.out_mimlavaan.log) and the z
+    values of lavaan 0.6-14, each to its printed decimals. Loadings 1.067, 1.001, 1.109, 1.030 (SE .043,
+    .039, .054, .047; z 24.637, 25.887, 20.461, 21.966), std.all .895 .955 .895 .858 .952 .884; factor
+    variances .800 (.046, z 17.422) and .736 (.052, z 14.085), covariance -.021 (.049, z -.431), correlation
+    -.027; chi-square 2.454 (standard) and 5.474 scaled-shifted on 8 df with scaling factor .629; baseline
+    4319.297, scaled 2803.017, factor 1.544; CFI 1.000, TLI 1.002, RMSEA .000 (.000-.040), SRMR .024.
+    Mplus 8.2 on the same data prints the DWLS minimum as 0.24587142D-02 (F / 2); its chi-square (5.482)
+    and SEs use N where lavaan uses N - 1. Thresholds are not exposed (they are the margins' normal quantiles)."""
+    def near(value, printed):            # to the printed decimals: half a unit of the last one
+        decimals = len(str(printed).split(".")[1])
+        return value == pytest.approx(printed, abs=0.5 * 10**-decimals)
+
+    table = sem.loadings(mplus_ex52).set_index("item")
+    free = table.loc[["u2", "u3", "u5", "u6"]]
+    for column, printed in {"est": [1.067, 1.001, 1.109, 1.030], "se": [0.043, 0.039, 0.054, 0.047],
+                            "z": [24.637, 25.887, 20.461, 21.966]}.items():
+        assert all(near(v, p) for v, p in zip(free[column], printed)), column
+    assert all(near(v, p) for v, p in zip(table["std"], [0.895, 0.955, 0.895, 0.858, 0.952, 0.884]))
+    latent = sem.estimates(mplus_ex52).query("op == '~~' and lval in ['f1', 'f2'] and rval in ['f1', 'f2']")
+    printed = {("f1", "f1"): (0.800, 0.046, 17.422), ("f2", "f2"): (0.736, 0.052, 14.085), ("f1", "f2"): (-0.021, 0.049, -0.431)}
+    for row in latent.itertuples():
+        expected = printed[tuple(sorted((row.lval, row.rval)))]
+        assert all(near(v, p) for v, p in zip((row.est, row.se, row.z), expected)), (row.lval, row.rval)
+    assert near(sem.factor_correlations(mplus_ex52).loc["f1", "f2"], -0.027)
+    test = mplus_ex52.test
+    assert near(test["chi2_standard"], 2.454) and near(test["base_chi2_standard"], 4319.297)
+    assert near(test["base_chi2"], 2803.017) and near(test["base_scaling"], 1.544)
+    fit = sem.fit_indices(mplus_ex52).iloc[0]
+    assert near(fit["chi2"], 5.474) and fit["df"] == 8 and near(fit["scaling"], 0.629)
+    assert all(near(fit[k], p) for k, p in {"cfi": 1.000, "tli": 1.002, "rmsea": 0.000, "rmsea_low": 0.000,
+                                            "rmsea_high": 0.040, "srmr": 0.024}.items())
+    assert test["chi2_standard"] / (fit["n"] - 1) / 2 == pytest.approx(0.24587142e-2, rel=1e-6)   # Mplus' F / 2
 
 
 def test_compare_estimators_names_each_estimator_with_its_n():
