@@ -293,7 +293,9 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
     """Polychoric correlation of two ordinal variables (Olsson, 1979, two-step: thresholds from the
     margins, then the correlation by ML) and its influence function per case, so that the asymptotic
     covariance of several polychorics is the covariance of their influence functions / N (the
-    estimating-equation argument of Muthen, 1984)."""
+    estimating-equation argument of Muthen, 1984). The information in the influence function is the
+    observed one (the mean outer product of the casewise scores), as lavaan's muthen1984(): with more than
+    two categories the model does not fit the table exactly and the expected information differs."""
     xv, yv = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
     cx, ix = np.unique(xv, return_inverse=True)
     cy, iy = np.unique(yv, return_inverse=True)
@@ -315,7 +317,8 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
     d_rho = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]       # d Phi2 / d rho = phi2
     dh = stats.norm.pdf(tx)[:, None] * stats.norm.cdf((ty[None, :] - rho * tx[:, None]) / r)   # d Phi2 / dh
     dk = stats.norm.pdf(ty)[None, :] * stats.norm.cdf((tx[:, None] - rho * ty[None, :]) / r)   # d Phi2 / dk
-    influence = -d_rho[ix, iy] / pi[ix, iy]
+    score = d_rho / pi                                                           # d log pi / d rho, per cell
+    influence = score[ix, iy]
     for thresholds, grad_cdf, codes, axis in ((tx, dh, ix, 0), (ty, dk, iy, 1)):
         for c in range(1, len(thresholds) - 1):
             g = np.zeros_like(grad_cdf)
@@ -323,8 +326,8 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
             g[line] = grad_cdf[line]
             d_pi = g[1:, 1:] - g[:-1, 1:] - g[1:, :-1] + g[:-1, :-1]
             influence_tau = ((codes <= c - 1) - stats.norm.cdf(thresholds[c])) / stats.norm.pdf(thresholds[c])
-            influence += (d_rho * d_pi / pi).sum() * influence_tau
-    return float(rho), influence / -(d_rho**2 / pi).sum()
+            influence -= (counts * score * d_pi / pi).sum() / n * influence_tau
+    return float(rho), influence / ((counts * score**2).sum() / n)
 
 
 def _fit_dwls(description: str, x: pd.DataFrame) -> semopy.Model:
