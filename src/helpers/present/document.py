@@ -33,7 +33,7 @@ OPEN = re.compile(r"<details\b(?![^>]*\sopen[\s=>])")   # folded parts open: a p
 PAGE_LINK = re.compile(r"(\d\d_[\w-]+)\.html(?:#(.*))?")
 CHROMIUM = "chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-pdf-header-footer"]
+                  "--disable-component-update", "--disable-sync", "--no-pdf-header-footer", "--generate-pdf-document-outline"]
 
 
 def anchor(stem: str, fragment: str | None = None) -> str:
