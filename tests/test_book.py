@@ -10,7 +10,6 @@ import pytest
 
 from helpers.present import book, plots, tables
 from helpers.present.text import localise, number
-from helpers.runner import run
 
 LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve AI, en welke locatie verkiest u "
         "voor een opleiding rond generatieve AI?")
@@ -140,27 +139,21 @@ OTHER_LANGUAGE = {"nl": ["the", "and", "with", "which", "Table", "Figure", "Prev
                          "Bron", "Basis", "gebruikers", "niet getoond"]}
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, export_csv):
-    """Chapter 02 (with 01) rendered in both languages on the synthetic default (a copy of it: the runner would
-    otherwise write the default export into data/raw/), outside the working tree."""
-    out = tmp_path_factory.mktemp("reports")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(run, "BUILD_DIR", out.parent / "build")
-        patch.setattr(run, "PROCESSED_DIR", out.parent / "processed")
-        for lang in ("nl", "en"):
-            assert run.main(["--raw", str(export_csv), "--out", str(out), "--only", "02", "--lang", lang]) == 0
-    return out
+def foreign_words(source: str, lang: str) -> tuple[list[str], Visible]:
+    """The words of the other language in a page's visible text before its references (cited titles are as
+    written), and the page as read."""
+    page = Visible()
+    page.feed(source)
+    text = re.split(r"(?:Referenties|References) ¶", re.sub(r"\s+", " ", " ".join(page.text)))[0]
+    return [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)], page
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang, folder", [("nl", "synthetic_default"), ("en", "synthetic_default_en")])
 def test_a_rendered_page_speaks_one_language_and_has_the_frame(rendered, lang, folder):
     source = (rendered / folder / "02_usage.html").read_text(encoding="utf-8")
-    page = Visible()
-    page.feed(source)
-    text = re.split(r"(?:Referenties|References) ¶", re.sub(r"\s+", " ", " ".join(page.text)))[0]   # cited titles as written
-    assert not [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    foreign, page = foreign_words(source, lang)
+    assert not foreign
     if lang == "nl":
         assert not [c for c in page.cells + page.alts if DUTCH_DECIMAL_POINT.search(c) or NEGATIVE_ZERO.search(c)]
         assert any("," in c for c in page.cells)
