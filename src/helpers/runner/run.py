@@ -5,8 +5,9 @@
 
 Each export gets its own folder, reports/<export name>/: per notebook NAME.html for reviewers (no code),
 NAME.full.html (with code) and NAME_files/ with its figures (PNG, SVG) and tables (CSV); index.html lists
-the run's reports with status, run time and data source (file, rows, SHA-256). reports/index.html lists
-every run. Other runs are never touched; the run's name is a safe slug (helpers.runner.workspace).
+the run's reports with status, run time and data source (file, rows, SHA-256); book.html holds every reviewer
+page in one document (book.pdf too with --pdf; helpers.present.document). reports/index.html lists every
+run. Other runs are never touched; the run's name is a safe slug (helpers.runner.workspace).
 
 - Incremental: a notebook runs only when what it reads changed (export, processed data, notebook, helpers
   code, templates and data files, options, environment) or one of its outputs is missing or changed
