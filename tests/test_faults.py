@@ -252,13 +252,21 @@ def test_an_edited_data_file_changes_the_key_of_the_notebook_that_reads_it(tmp_p
     assert keys()["09_context"] != before["09_context"]
 
 
+def command_line(proc: psutil.Process) -> list[str]:
+    """A process's command line; none for one that ended meanwhile (a zombie's cannot be read)."""
+    try:
+        return proc.cmdline()
+    except psutil.Error:
+        return []
+
+
 def busy(runner: subprocess.Popen, timeout: float = 180) -> list[psutil.Process]:
     """The runner's descendants once an analysis notebook's kernel runs (it then sleeps in the notebook)."""
     wait_for(runner, "▶ 02_counts started")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         children = psutil.Process(runner.pid).children(recursive=True)
-        kernels = [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+        kernels = [p for p in children if "ipykernel_launcher" in " ".join(command_line(p))]
         if kernels and all(k.create_time() < time.time() - 1 for k in kernels):
             return children
         time.sleep(0.2)
