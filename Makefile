@@ -13,7 +13,7 @@ REPORT_LANG ?= nl
 MIN_CELL ?= 5
 OUT     ?= reports
 
-.PHONY: help reports test test-slow test-all env waves bench browser-test notebooks-clean hooks clean
+.PHONY: help reports book test test-slow test-all env waves bench browser-test notebooks-clean hooks clean
 .DEFAULT_GOAL := help
 
 # nbstripout as the git filter and the pre-commit hook use it (helpers.runner.notebook_format strips the same)
@@ -32,9 +32,17 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m helpers.runner --install-kernel
 	touch $(STAMP)
 
-reports: $(STAMP) ## every report into reports/<export>/ (synthetic default, or RAW=export; options below)
-	$(PY) -m helpers.runner --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
-		$(if $(RAW),--raw "$(RAW)") $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(COMPARE_WITH),--compare-with "$(COMPARE_WITH)")
+RUN_OPTIONS = --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
+	$(if $(RAW),--raw "$(RAW)") $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(COMPARE_WITH),--compare-with "$(COMPARE_WITH)")
+# Debian's Chromium, for the book's PDF and the browser tests: installed on first use
+CHROMIUM = command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+
+reports: $(STAMP) ## every report into reports/<export>/ (synthetic default, or RAW=export; options below), and book.html
+	$(PY) -m helpers.runner $(RUN_OPTIONS)
+
+book: $(STAMP) ## as make reports, and the combined document as PDF too (book.pdf; installs Chromium on first use)
+	$(CHROMIUM)
+	$(PY) -m helpers.runner $(RUN_OPTIONS) --pdf
 
 WAVE2 := data/raw/synthetic_wave2.csv
 
@@ -56,14 +64,14 @@ test-all: test test-slow ## every test: the fast ones, then the slow ones
 BROWSER_STAMP := $(VENV)/.browser-installed
 
 $(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-lock.json
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
+	$(CHROMIUM)
 	$(PY) -m pip install --quiet -r tests/browser/requirements.txt
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	touch $@
 
-browser-test: $(BROWSER_STAMP) ## both languages' reports in headless Chromium: errors, images, links, axe audit
-	$(PY) -m helpers.runner --out "$(OUT)" --lang nl
-	$(PY) -m helpers.runner --out "$(OUT)" --lang en
+browser-test: $(BROWSER_STAMP) ## both languages' reports and books in headless Chromium: errors, images, links, axe audit
+	$(PY) -m helpers.runner --out "$(OUT)" --lang nl --pdf
+	$(PY) -m helpers.runner --out "$(OUT)" --lang en --pdf
 	$(PY) -m pytest -o addopts="-ra" tests/browser
 
 notebooks-clean: $(STAMP) ## notebooks without outputs, in Jupyter's own format (content unchanged)

@@ -65,6 +65,21 @@ def export_csv(tmp_path_factory, export, params) -> Path:
     return write_export(export, tmp_path_factory.mktemp("raw") / "synthetic_default.csv", params)
 
 
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory, export_csv):
+    """Chapter 02 (with 01) rendered in both languages on the synthetic default (a copy of it: the runner would
+    otherwise write the default export into data/raw/), outside the working tree; with the combined document."""
+    from helpers.runner import run
+
+    out = tmp_path_factory.mktemp("reports")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "BUILD_DIR", out.parent / "build")
+        patch.setattr(run, "PROCESSED_DIR", out.parent / "processed")
+        for lang in ("nl", "en"):
+            assert run.main(["--raw", str(export_csv), "--out", str(out), "--only", "02", "--lang", lang]) == 0
+    return out
+
+
 def write_csv(df: pd.DataFrame, path: Path, sep: str = ",", decimal: str = ".", encoding: str = "utf-8") -> Path:
     df.to_csv(path, sep=sep, decimal=decimal, encoding=encoding, index=False, lineterminator="\r\n")
     return path

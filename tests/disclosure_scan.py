@@ -5,10 +5,11 @@ is 1..min_cell-1 respondents; a hidden cell is shown as "[c]" (helpers.disclosur
 or empty.
 
 What it reads: the reviewer pages (NAME.html: every table, the narrative text, every img alt text), the
-run's index.html, every CSV, SVG and key_figure.txt in NAME_files/. SVGs are read for <text>, <title> and
+combined reviewer document (book.html, read as a page: it holds every page's content again), the run's
+index.html, every CSV, SVG and key_figure.txt in NAME_files/. SVGs are read for <text>, <title> and
 <desc>; matplotlib writes text as paths (rcParams['svg.fonttype'] == 'path'), so today an SVG holds no
 readable text and a chart's labels are checked through its alt text. The .full.html pages show the same
-outputs as the reviewer pages and are not read. PNG pixels are not read.
+outputs as the reviewer pages and are not read, nor is book.pdf (printed from book.html). PNG pixels are not read.
 
 The rules, and exactly what each checks:
 (a) direct: a table cell in a count column (header "n", "N", "…: n", "… (N)" with "value (n)" cells,

@@ -9,7 +9,6 @@ import pytest
 
 from helpers.present import book, plots, tables
 from helpers.present.text import localise, number
-from helpers.runner import run
 from tests.page_language import DUTCH_DECIMAL_POINT, NEGATIVE_ZERO, foreign
 
 LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve AI, en welke locatie verkiest u "
@@ -107,17 +106,6 @@ def test_frame_links_chapters_neighbours_the_other_language_and_downloads():
     assert book.frame(chapters, "01_cleaning", "en", "wave2_en", [], True)["previous"] is None
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory, export_csv):
-    """Chapter 02 (with 01) rendered in both languages on the synthetic default (a copy of it: the runner would
-    otherwise write the default export into data/raw/), outside the working tree."""
-    out = tmp_path_factory.mktemp("reports")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(run, "BUILD_DIR", out.parent / "build")
-        patch.setattr(run, "PROCESSED_DIR", out.parent / "processed")
-        for lang in ("nl", "en"):
-            assert run.main(["--raw", str(export_csv), "--out", str(out), "--only", "02", "--lang", lang]) == 0
-    return out
 
 
 @pytest.mark.slow

@@ -67,6 +67,12 @@ def test_a_small_count_shown_directly_is_found_in_every_kind_of_artefact(tmp_pat
     assert not any("Missing" in c or "Limburg" in c for c in cells)
 
 
+def test_the_combined_document_is_read_too(tmp_path):
+    folder = plant(tmp_path, body=CLEAN)
+    (folder / "book.html").write_text(PAGE.format(text="Only a few (n = 3) said so.", body=CLEAN), encoding="utf-8")
+    assert [(f.file, f.cell) for f in scan_run(folder, 5)] == [("book.html", "n = 3")]
+
+
 def test_a_count_label_in_a_charts_alt_text_is_found(tmp_path):
     folder = plant(tmp_path, alt="Chart 1: start year. &lt;2010: 46; 2011: 3; 2012: 6")
     assert [f.cell for f in scan_run(folder, 5)] == ["2011: 3"]
@@ -148,5 +154,6 @@ def test_no_run_shows_or_implies_a_small_count(export_file, min_cell, tmp_path, 
     monkeypatch.setattr(run, "PROCESSED_DIR", tmp_path / "processed")
     out = tmp_path / "reports"
     assert run.main(["--raw", str(export_file), "--out", str(out), "--min-cell", str(min_cell), "--name", "scan"]) == 0
+    assert (out / "scan" / "book.html").is_file()   # the combined document is scanned with the pages
     findings = scan_run(out / "scan", min_cell)
     assert not findings, f"{len(findings)} finding(s):\n" + "\n".join(map(str, findings))

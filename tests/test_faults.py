@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -22,6 +23,7 @@ import psutil
 import pytest
 
 from helpers.paths import BUILD_DIR, DATA_DIR, ROOT
+from helpers.present import document
 from helpers.runner import cache, run
 from helpers.runner.processes import uninterrupted
 
@@ -81,6 +83,11 @@ class Lab:
 def snapshot(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def snapshot_pages(run_dir: Path) -> dict[str, str]:
+    """The reports' pages (not the combined document) and their hashes."""
+    return {k: v for k, v in snapshot(run_dir).items() if k.startswith("0") and k.endswith(".html")}
 
 
 def wait_for(proc: subprocess.Popen, text: str, timeout: float = 180) -> None:
@@ -172,6 +179,42 @@ def test_a_deleted_or_edited_output_rebuilds_only_its_report(lab, capsys):
     assert "edited by hand" not in (lab.out / NAME / "03_more.html").read_text(encoding="utf-8")
 
 
+def test_the_combined_document_is_rebuilt_when_a_page_changes_and_not_otherwise(lab, capsys):
+    run_dir, book = lab.out / NAME, lab.out / NAME / run.DOCUMENT
+    html = book.read_text(encoding="utf-8")
+    assert [html.index(f'id="ch-{stem}"') for stem in TOYS] == sorted(html.index(f'id="ch-{stem}"') for stem in TOYS)
+    pages = snapshot_pages(run_dir)
+    book.unlink()
+    assert run.main(lab.args()) == 0
+    err = capsys.readouterr().err
+    assert "the combined document to (re)build" in err and "reports to (re)build" not in err
+    assert snapshot_pages(run_dir) == pages and cache.intact(run_dir, lab.manifest["document"]["outputs"])
+    (run_dir / "03_more.html").write_text("edited by hand", encoding="utf-8")
+    assert run.main(lab.args()) == 0
+    assert "1 of 3 reports to (re)build: 03_more" in capsys.readouterr().err
+    new_cell = re.search(r'id="(cell-id=[^"]*)"', (run_dir / "03_more.html").read_text(encoding="utf-8"))[1]
+    assert f'id="ch-03_more-{new_cell}"' in book.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(document.chromium() is None, reason="the PDF needs Chromium (make book installs it)")
+def test_a_pdf_is_printed_when_asked_kept_while_its_pages_stay_and_dropped_when_they_change(lab, capsys):
+    pdf = lab.out / NAME / run.PDF
+    assert run.main(lab.args("--pdf")) == 0
+    assert "the combined document to (re)build" in capsys.readouterr().err
+    assert pdf.read_bytes().startswith(b"%PDF") and run.PDF in lab.manifest["document"]["outputs"]
+    assert run.main(lab.args()) == 0 and pdf.is_file() and "nothing to run" in capsys.readouterr().err
+    (lab.out / NAME / "03_more.html").write_text("edited by hand", encoding="utf-8")
+    assert run.main(lab.args()) == 0
+    assert not pdf.exists() and set(lab.manifest["document"]["outputs"]) == {run.DOCUMENT}
+
+
+def test_a_pdf_without_chromium_is_refused_with_exit_2(lab, capsys, monkeypatch):
+    monkeypatch.setattr(document, "chromium", lambda: None)
+    before = snapshot(lab.root)
+    assert run.main(lab.args("--pdf")) == 2
+    assert "make book" in capsys.readouterr().err and snapshot(lab.root) == before
+
+
 def test_changed_processed_data_reruns_everything(lab, capsys):
     own = lab.build / "runs" / NAME / "data" / f"{NAME}.parquet"
     own.write_bytes(own.read_bytes() + b"\0")
@@ -217,13 +260,21 @@ def test_an_edited_data_file_changes_the_key_of_the_notebook_that_reads_it(tmp_p
     assert keys()["09_context"] != before["09_context"]
 
 
+def command_line(proc: psutil.Process) -> list[str]:
+    """A process's command line; none for one that ended meanwhile (a zombie's cannot be read)."""
+    try:
+        return proc.cmdline()
+    except psutil.Error:
+        return []
+
+
 def busy(runner: subprocess.Popen, timeout: float = 180) -> list[psutil.Process]:
     """The runner's descendants once an analysis notebook's kernel runs (it then sleeps in the notebook)."""
     wait_for(runner, "▶ 02_counts started")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         children = psutil.Process(runner.pid).children(recursive=True)
-        kernels = [p for p in children if "ipykernel_launcher" in " ".join(p.cmdline())]
+        kernels = [p for p in children if "ipykernel_launcher" in " ".join(command_line(p))]
         if kernels and all(k.create_time() < time.time() - 1 for k in kernels):
             return children
         time.sleep(0.2)

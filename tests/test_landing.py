@@ -27,3 +27,14 @@ def test_every_outside_value_is_text_and_no_script_may_run():
     assert "<img" not in page and "onerror=\"" not in page and page.count("&lt;img") == 4   # banner, source table, title, key figure
     assert "&amp;lt;" not in page, "escaped twice"
     assert re.search(r"Content-Security-Policy\" content=\"default-src 'none'", page)
+
+
+def test_a_run_links_its_combined_document_as_far_as_it_exists():
+    run = manifest("nl")
+    assert "book.html" not in landing.run_index("wave2", run, key="k")
+    run["document"] = {"key": "d", "outputs": {"book.html": "a"}}
+    page = landing.run_index("wave2", run, key="k")
+    assert 'href="book.html"' in page and "book.pdf" not in page
+    run["document"]["outputs"]["book.pdf"] = "b"
+    assert 'href="book.pdf"' in landing.run_index("wave2", run, key="k")
+    assert 'href="wave2/book.pdf"' in landing.all_runs({"wave2": run}, key="k")

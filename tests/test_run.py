@@ -68,8 +68,8 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
     run_dir = out / "synthetic_default"
     stems = [nb.stem for nb in run.notebooks()]
     pages = {p.name for p in run_dir.iterdir() if p.suffix == ".html"}
-    assert pages == {"index.html"} | {f"{s}.html" for s in stems} | {f"{s}.full.html" for s in stems}
-    for page in pages - {"index.html"}:
+    assert pages == {"index.html", "book.html"} | {f"{s}.html" for s in stems} | {f"{s}.full.html" for s in stems}
+    for page in pages - {"index.html", "book.html"}:
         body = (run_dir / page).read_text(encoding="utf-8").split("<body", 1)[1]
         assert "synthetic data" in body[:body.index(" · ")], page   # the banner comes before the title
     reviewer, full = ((run_dir / f"01_cleaning{s}").read_text(encoding="utf-8") for s in (".html", ".full.html"))

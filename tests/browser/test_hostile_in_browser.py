@@ -14,7 +14,7 @@ def hostile_pages(tmp_path_factory):
     code, run_dir, stderr = build_hostile_run(tmp_path_factory.mktemp("hostile"))
     assert code in (0, 2), stderr[-3000:]
     reviewer = sorted(p for p in run_dir.glob("[0-9][0-9]_*.html") if not p.name.endswith(".full.html"))
-    return reviewer + [run_dir / "index.html", run_dir.parent / "index.html"] if code == 0 else []
+    return reviewer + [run_dir / "book.html", run_dir / "index.html", run_dir.parent / "index.html"] if code == 0 else []
 
 
 def test_no_script_runs_and_no_dialog_opens(hostile_pages):

@@ -1,7 +1,8 @@
 """Every rendered report in a real browser (headless Debian Chromium, driven by Playwright): no console
 errors, every image decoded, every internal link resolves, an axe-core audit without serious or critical
-violations, and a screenshot saved beside the report. Run by `make browser-test` after the reports of
-both languages are built; it reads what is in reports/.
+violations, and a screenshot saved beside the report; the same for each run's combined document (book.html),
+whose PDF (book.pdf) has the chapters' titles as its outline. Run by `make browser-test` after the reports of
+both languages are built (with --pdf); it reads what is in reports/.
 """
 import re
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from playwright.sync_api import sync_playwright
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import REPORTS_DIR
 from tests.page_language import foreign
+from tests.test_document import check_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +22,8 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
-PAGES = sorted([*REPORTS_DIR.glob("*/[0-9][0-9]_*.html"), *REPORTS_DIR.glob("*/index.html"), REPORTS_DIR / "index.html"])
+PAGES = sorted([*REPORTS_DIR.glob("*/[0-9][0-9]_*.html"), *REPORTS_DIR.glob("*/index.html"), REPORTS_DIR / "index.html",
+                *REPORTS_DIR.glob("*/book.html")])
 PAGES = [p for p in PAGES if p.exists() and not p.name.endswith(".full.html")]
 
 
@@ -74,8 +77,13 @@ def test_page_in_a_real_browser(browser, page_path):
     assert not violations, violations
     shots = page_path.parent / "screenshots"
     shots.mkdir(exist_ok=True)
-    page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=page_path.name != "book.html")   # the book: its first screen
     page.close()
+
+
+@pytest.mark.parametrize("book", sorted(REPORTS_DIR.glob("*/book.html")), ids=lambda p: p.parent.name)
+def test_each_book_has_its_pdf_with_the_chapters_as_outline(book):
+    check_pdf(book.with_suffix(".pdf").read_bytes(), book.read_text(encoding="utf-8"))
 
 
 class _Text(HTMLParser):

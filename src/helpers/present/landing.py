@@ -12,10 +12,11 @@ from helpers.present.book import other_language
 from helpers.present.text import banner, number, t
 
 
-@lru_cache(maxsize=1)
-def template() -> jinja2.Template:
+@lru_cache(maxsize=2)
+def template(name: str = "page.html.j2") -> jinja2.Template:
+    """A template of templates/landing/ (the landing pages', the combined document's), autoescaped."""
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "landing"), autoescape=True)
-    return environment.get_template("page.html.j2")
+    return environment.get_template(name)
 
 
 def run_view(name: str, manifest: dict) -> dict:
@@ -25,7 +26,8 @@ def run_view(name: str, manifest: dict) -> dict:
     reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok", "time": number(o["seconds"], 1, lang)}
                for o in manifest["reports"].values()]
     return {"name": name, "lang": lang, "source": manifest["source"], "finished": manifest["finished"], "reports": reports,
-            "banner": Markup(banner(manifest["source"], lang).replace("**", ""))}
+            "banner": Markup(banner(manifest["source"], lang).replace("**", "")),
+            "document": sorted(manifest.get("document", {}).get("outputs", {}))}
 
 
 def run_index(name: str, manifest: dict, key: str) -> str:

@@ -65,6 +65,12 @@ def outputs_of(run_dir: Path, stem: str) -> dict[str, str]:
     return {f.relative_to(run_dir).as_posix(): sha256_file(f) for f in files if f.is_file()}
 
 
+def document_key(shared: str, reports: dict[str, dict]) -> str:
+    """What the combined document is made from: the shared inputs and every reviewer page (NAME.html) by its
+    hash, as the manifest records them; so it is rebuilt when a page changes and not otherwise."""
+    return sha256_text(shared, *(f"{stem}:{r.get('outputs', {}).get(f'{stem}.html', '')}" for stem, r in sorted(reports.items())))
+
+
 def intact(run_dir: Path, recorded: dict[str, str]) -> bool:
     """Whether every output recorded for a report is in place with the content it had."""
     return bool(recorded) and all((run_dir / name).is_file() and sha256_file(run_dir / name) == sha

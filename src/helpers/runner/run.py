@@ -5,8 +5,9 @@
 
 Each export gets its own folder, reports/<export name>/: per notebook NAME.html for reviewers (no code),
 NAME.full.html (with code) and NAME_files/ with its figures (PNG, SVG) and tables (CSV); index.html lists
-the run's reports with status, run time and data source (file, rows, SHA-256). reports/index.html lists
-every run. Other runs are never touched; the run's name is a safe slug (helpers.runner.workspace).
+the run's reports with status, run time and data source (file, rows, SHA-256); book.html holds every reviewer
+page in one document (book.pdf too with --pdf; helpers.present.document). reports/index.html lists every
+run. Other runs are never touched; the run's name is a safe slug (helpers.runner.workspace).
 
 - Incremental: a notebook runs only when what it reads changed (export, processed data, notebook, helpers
   code, templates and data files, options, environment) or one of its outputs is missing or changed
@@ -74,6 +75,7 @@ from helpers.runner.workspace import (
 
 KERNEL = "genai-survey"
 COMPARISON = "08_waves"   # runs only when a run is compared with another (--compare-with)
+DOCUMENT, PDF = "book.html", "book.pdf"   # the combined reviewer document (helpers.present.document)
 
 
 @dataclass
@@ -292,9 +294,17 @@ def say(line: str) -> None:
 
 
 def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: int, only: list[str] | None = None,
-        compare_with: str | None = None, jobs: int | None = None, name: str | None = None, force: bool = False) -> int:
-    """Bring the export's reports up to date (all of them with `force`); returns the exit code. One run per
-    run folder at a time: a second one waits for the lock."""
+        compare_with: str | None = None, jobs: int | None = None, name: str | None = None, force: bool = False,
+        pdf: bool = False) -> int:
+    """Bring the export's reports and their combined document up to date (all reports with `force`; the
+    document's PDF too with `pdf`); returns the exit code. One run per run folder at a time: a second one
+    waits for the lock."""
+    if pdf:
+        from helpers.present.document import chromium
+
+        if chromium() is None:
+            say("error: --pdf prints the combined document with Chromium, which is not installed (`make book` installs it)")
+            return 2
     default = raw is None
     raw = SYNTHETIC_DEFAULT_EXPORT if default else Path(raw)
     ws = Workspace(checked_name(name, "--name") if name is not None else default_name(raw, lang), Path(out), BUILD_DIR,
@@ -319,13 +329,14 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
                 say(f"error: --compare-with {compare_with}: no processed data at {other.processed}; run that export first")
                 return 2
             offered["compare_with"], options["compare_with"] = str(other.processed), sha256_file(other.processed)
-        return update(ws, {**provenance(raw), "commit": code_commit()}, notebooks(only, compare=bool(other)), offered, options, force, jobs)
+        return update(ws, {**provenance(raw), "commit": code_commit()}, notebooks(only, compare=bool(other)), offered, options,
+                      force, jobs, pdf)
 
 
 def update(ws: Workspace, source: dict, books: list[Path], offered: dict, options: dict, force: bool,
-           jobs: int | None) -> int:
-    """Rebuild the reports that are stale (key changed, outputs missing or changed), in staging, and
-    publish them only when every notebook succeeded."""
+           jobs: int | None, pdf: bool = False) -> int:
+    """Rebuild the reports that are stale (key changed, outputs missing or changed) and the combined document
+    when a page changed, in staging, and publish them only when every notebook succeeded."""
     shared, processed_sha = cache.shared_key(source["sha256"], options), cache.folder_hash(ws.data)
     keys = cache.notebook_keys(books, shared, processed_sha)
     manifest = read_manifest(ws.manifest, say)
@@ -333,14 +344,15 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
     if manifest.get("processed_sha256") != processed_sha:
         whole.discard(cache.CLEANING)   # the run's processed data is gone or was changed
     todo = cache.stale(keys, {} if force else {s: r.get("key") for s, r in manifest["reports"].items()}, whole)
-    if not todo:
+    if not todo and not document_stale(ws, manifest, shared, pdf):
         return up_to_date(ws, manifest, len(keys))
-    say(f"{ws.run_dir}: {len(todo)} of {len(keys)} reports to (re)build: {', '.join(todo)}")
+    say(f"{ws.run_dir}: {len(todo)} of {len(keys)} reports to (re)build: {', '.join(todo)}" if todo
+        else f"{ws.run_dir}: the combined document to (re)build")
     staging = fresh_staging(ws)
     processed = staging / "data" / ws.processed.name if cache.CLEANING in todo else ws.processed
     try:
         outcomes = execute_all([nb for nb in books if nb.stem in todo], ws, {**offered, "processed": str(processed)},
-                               source, jobs)
+                               source, jobs) if todo else []
         if isinstance(outcomes, int):
             say(f"nothing published: {ws.run_dir} is as it was")
             return outcomes
@@ -348,11 +360,16 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
         keys = cache.notebook_keys(books, shared, processed_sha)   # the keys of what the notebooks read
         built = {o.notebook: {**asdict(o), "key": keys[o.notebook], "outputs": cache.outputs_of(staging / "reports", o.notebook)}
                  for o in outcomes}
+        before = manifest.get("document", {})
         manifest = {"source": {**source, "rows": rows_of(str(processed))}, "lang": offered["lang"],
                     "finished": dt.datetime.now().isoformat(timespec="seconds"), "processed_sha256": processed_sha,
                     "reports": dict(sorted({**manifest["reports"], **built}.items()))}
+        manifest["document"] = before if not document_stale(ws, {**manifest, "document": before}, shared, pdf) \
+            else write_document(ws, manifest, shared, pdf)
         with uninterrupted():
             publish(ws)
+            for name in set(before.get("outputs", {})) - set(manifest["document"]["outputs"]):
+                remove(ws.run_dir / name, ws.run_dir)   # a PDF of pages that changed
             write_manifest(ws.manifest, manifest)
             publish_processed(ws)
             write_run_index(ws.run_dir, manifest, offered["lang"])
@@ -361,6 +378,32 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
         remove(ws.staging, ws.home)
     say(f"reports written to {ws.run_dir}/ (index.html; all runs: {ws.out / 'index.html'})")
     return 0
+
+
+def document_stale(ws: Workspace, manifest: dict, shared: str, pdf: bool) -> bool:
+    """Whether the combined document must be (re)built: a reviewer page changed, one of its files is missing or
+    changed, or a PDF is asked for and there is none."""
+    document = manifest.get("document", {})
+    return (document.get("key") != cache.document_key(shared, manifest["reports"])
+            or not cache.intact(ws.run_dir, document.get("outputs", {})) or (pdf and PDF not in document.get("outputs", {})))
+
+
+def write_document(ws: Workspace, manifest: dict, shared: str, pdf: bool) -> dict:
+    """The combined document of the run's reviewer pages (helpers.present.document) into staging: book.html,
+    and book.pdf when asked; its manifest entry (key, outputs and their hashes, build time)."""
+    from helpers.present.document import combined, print_pdf
+
+    staged, start = ws.staging / "reports", time.perf_counter()
+    pages = {stem: next(p for p in (staged / f"{stem}.html", ws.run_dir / f"{stem}.html") if p.is_file()).read_text(encoding="utf-8")
+             for stem in manifest["reports"]}
+    (staged / DOCUMENT).write_text(combined(pages, ws.name, manifest), encoding="utf-8")
+    seconds = {"html": round(time.perf_counter() - start, 2)}
+    if pdf:
+        print_pdf(staged / DOCUMENT, staged / PDF)
+        seconds["pdf"] = round(time.perf_counter() - start - seconds["html"], 2)
+    say(f"  ✓ combined document ({', '.join(f'{kind} {s:.1f} s' for kind, s in seconds.items())})")
+    return {"key": cache.document_key(shared, manifest["reports"]), "seconds": seconds,
+            "outputs": {f.name: sha256_file(f) for f in (staged / DOCUMENT, staged / PDF) if f.is_file()}}
 
 
 def up_to_date(ws: Workspace, manifest: dict, count: int) -> int:
@@ -448,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="run only notebooks whose name starts with these (and 01)")
     parser.add_argument("--jobs", type=int, help="parallel notebooks after cleaning (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="run every notebook, even when nothing changed")
+    parser.add_argument("--pdf", action="store_true", help="also print the combined document (book.html) to book.pdf "
+                                                           "with Chromium (`make book` installs it)")
     parser.add_argument("--install-kernel", action="store_true", help="register the Jupyter kernel and stop")
     parser.add_argument("--user", action="store_true", help="with --install-kernel: in the user's Jupyter (conda)")
     args = parser.parse_args(argv)
@@ -457,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # `kill` stops a run as Ctrl-C does
     try:
         return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
-                   args.name, args.force)
+                   args.name, args.force, args.pdf)
     except UnsafeName as err:
         say(f"error: {err}")
         return 2
