@@ -17,6 +17,8 @@ from helpers.present.published import (
     load_published,
     load_source,
     regime_of,
+    section_name,
+    section_rank,
     status_counts,
 )
 
@@ -154,3 +156,10 @@ def test_every_code_a_comparison_shows_is_named_in_both_languages(export, cb):
     assert not [code for code in sorted(codes) if set(names.get(code, {})) != {"nl", "en"}]
     shown = compare({"pros.first": computed["pros.first"], "pros.ttest.time_saving_vs_data": Effect(0.6, 1e-9)}, "nl")
     assert shown["Gepubliceerd"].tolist() == ["eerst: tijdsbesparing, samenvatten", "tijdsbesparing > data analyseren, p < .001"]
+
+
+def test_sections_follow_the_report_and_are_named_in_the_pages_language():
+    codes = ["conclusion", "2.1", "method", "1.2", "key", "1.1", "4", "2"]
+    assert sorted(codes, key=section_rank) == ["key", "method", "1.1", "1.2", "2", "2.1", "4", "conclusion"]
+    assert [section_name(c, "nl") for c in ("method", "2.1", "conclusion")] == ["Methode en steekproef", "2.1", "Conclusie"]
+    assert set(load_published()["section"]) <= {*codes, "1.3", "3"}

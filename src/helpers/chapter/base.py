@@ -270,8 +270,9 @@ class Chapter:
         status = self.t("col_status")
         counts = "; ".join(f"{label}: {n}" for label, n in published.status_counts(frame, self.lang).items())
         notable = frame[frame[status].isin([self.t("published_status_differs"), self.t("published_status_inconsistent")])]
-        by_section = frame.assign(**{self.t("col_section"): published.load_published().loc[frame.index, "section"].to_numpy()})
-        by_section = by_section.sort_values(self.t("col_section"), kind="stable")
+        sections = published.load_published().loc[frame.index, "section"]
+        by_section = frame.iloc[sections.map(published.section_rank).argsort(kind="stable")]
+        by_section = by_section.assign(**{self.t("col_section"): sections.map(lambda code: published.section_name(code, self.lang))})
         return Block(Markdown(self.t("published_counts", counts=counts, total=len(frame))),
                      self.table(notable, self.t("published_notable_title"), "published_notable", decimals=2) if len(notable)
                      else Markdown(self.t("published_none_notable")),

@@ -64,6 +64,17 @@ def names_in(text: str, lang: str) -> str:
     return re.sub(r"[A-Za-z_]+", lambda match: named(match.group(0), lang), text)
 
 
+def section_rank(code: str) -> tuple:
+    """A report section's place in the report: key findings, method, the numbered sections, conclusion."""
+    named = {"key": -2, "method": -1, "conclusion": 99}
+    return (named[code],) if code in named else tuple(int(part) for part in str(code).split("."))
+
+
+def section_name(code: str, lang: str) -> str:
+    """A report section as a page shows it: its number, or its title where the report gives it none."""
+    return code if section_rank(code)[0] in range(99) else t(f"section_{code}", lang)
+
+
 @lru_cache(maxsize=1)
 def load_published() -> pd.DataFrame:
     """One row per published claim: id, section, kind, value, decimals, base (n), tolerance, nl, en, ..."""
