@@ -60,7 +60,7 @@ def load_published() -> pd.DataFrame:
     table = pd.DataFrame(source["figures"]).set_index("id")
     if table.index.duplicated().any():
         raise ValueError(f"data/published.yaml repeats ids {table.index[table.index.duplicated()].tolist()}")
-    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order"):
+    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source"):
         if column not in table:
             table[column] = None
     table["decimals"] = table["decimals"].fillna(table["kind"].map(DECIMALS))
@@ -141,7 +141,7 @@ def claim(row: pd.Series, lang: str) -> str:
     if kind == "stars":
         return str(value)
     if kind == "ranking":
-        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=", ".join(value))
+        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=", ".join(value), k=len(value))
     if kind == "only":
         return t("published_only", lang, names=", ".join(value), alpha=alpha_text(row["p_below"]))
     parts = [row["direction"]] if isinstance(row["direction"], str) else []
@@ -158,7 +158,8 @@ def stars(p: float) -> str:
 
 
 def ranked(row: pd.Series, values: dict) -> list[str]:
-    """The names of a ranking claim's options, from the claimed end (highest first, or lowest first)."""
+    """The names of a ranking claim's options, from the claimed end (highest first, or lowest first; a
+    claim with `order: top` names the highest ones in any order)."""
     return sorted(values, key=values.get, reverse=row["order"] != "last")
 
 
@@ -196,7 +197,8 @@ def judge(row: pd.Series, value, tol: float) -> str:
     if kind == "stars":
         return "" if stars(value) == published else "stars"
     if kind == "ranking":
-        return "" if ranked(row, value)[: len(published)] == list(published) else "order"
+        first = ranked(row, value)[: len(published)]
+        return "" if (sorted(first) == sorted(published) if row["order"] == "top" else first == list(published)) else "order"
     if kind == "only":
         return "" if sorted(k for k, p in value.items() if p < row["p_below"]) == sorted(published) else "set"
     if isinstance(row["direction"], str) and value.estimate * (1 if ">" in row["direction"] else -1) <= 0:
@@ -223,6 +225,24 @@ def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contr
             return "inconsistent", note
         return "differs", f"{t(f'published_note_{failed}', lang)}; {note}"
     return ("differs", t(f"published_note_{failed}", lang)) if failed else ("agrees", "")
+
+
+def restated(section: str) -> dict[str, str]:
+    """The claims of a section that restates others (the key findings, the conclusion): each claim's id and
+    the id of the figure it is judged on (its `source`, a claim of a body section computed by that
+    section's chapter). The summary chapters compute those figures and judge them against their own claims."""
+    table = load_published()
+    rows = table[(table["section"] == section) & table["source"].notna()]
+    unknown = sorted(set(rows["source"]) - set(table.index))
+    if unknown:
+        raise KeyError(f"data/published.yaml: sources not among the claims: {unknown}")
+    return dict(zip(rows.index, rows["source"]))
+
+
+def restate(section: str, body: dict) -> dict:
+    """A summary section's claims with the figures they are judged on: each its source's figure in `body`
+    (the body chapters' figures), NaN ('not shown') where that figure could not be computed."""
+    return {fid: body.get(source, math.nan) for fid, source in restated(section).items()}
 
 
 # --- The table ----------------------------------------------------------------------------------
