@@ -26,3 +26,14 @@ def test_every_outside_value_is_text_and_no_script_may_run():
     assert "<img" not in page and "onerror=\"" not in page and page.count("&lt;img") == 4   # banner, source table, title, key figure
     assert "&amp;lt;" not in page, "escaped twice"
     assert re.search(r"Content-Security-Policy\" content=\"default-src 'none'", page)
+
+
+@pytest.mark.parametrize("lang, missing", [("nl", "niet in het rapport"), ("en", "not in the report")])
+def test_the_run_page_lists_every_numbered_table_and_figure_with_its_place_in_the_report(lang, missing):
+    run = manifest(lang)
+    run["reports"]["02_usage"]["numbering"] = [{"label": "Tabel 2.1", "title": "Gebruik", "report": "Tabel 1"},
+                                               {"label": "Figuur 2.1", "title": HOSTILE, "report": ""}]
+    page = landing.run_index("wave2", run, key="k")
+    rows = re.findall(r'<tr><td><a href="02_usage.html">(.*?)</a></td><td>(.*?)</td><td>(.*?)</td></tr>', page)
+    assert rows == [("Tabel 2.1", "Gebruik", "Tabel 1"), ("Figuur 2.1", "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;", missing)]
+    assert "numbering" not in landing.run_index("wave2", manifest(lang), key="k")   # an older run without the list

@@ -19,12 +19,14 @@ def template() -> jinja2.Template:
 
 
 def run_view(name: str, manifest: dict) -> dict:
-    """What the template shows of one run. The banner is markdown whose one outside value (the file name)
-    text.banner has escaped already: it is marked safe here, its emphasis dropped."""
+    """What the template shows of one run: its reports, and every numbered table and figure in the reports'
+    order with its counterpart in the published report (Chapter.numbering). The banner is markdown whose one
+    outside value (the file name) text.banner has escaped already: it is marked safe here, its emphasis dropped."""
     lang = manifest.get("lang", "nl")
     reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok"} for o in manifest["reports"].values()]
+    numbering = [{**item, "notebook": o["notebook"]} for o in manifest["reports"].values() for item in o.get("numbering", [])]
     return {"name": name, "lang": lang, "source": manifest["source"], "finished": manifest["finished"], "reports": reports,
-            "banner": Markup(banner(manifest["source"], lang).replace("**", ""))}
+            "numbering": numbering, "banner": Markup(banner(manifest["source"], lang).replace("**", ""))}
 
 
 def run_index(name: str, manifest: dict, key: str) -> str:

@@ -68,6 +68,13 @@ def load_published() -> pd.DataFrame:
     return table
 
 
+def place(name: str, lang: str) -> str | None:
+    """Where the table or figure kept as `name` has its counterpart in the published report (its number, or
+    its section and title), in `lang`; None when the report has none (published.yaml's `places`)."""
+    found = load_source().get("places", {}).get(name)
+    return found[lang] if found else None
+
+
 def regime_of(df: pd.DataFrame) -> str:
     """'synthetic' when the data's provenance says it was generated, otherwise 'real'."""
     return "synthetic" if df.attrs.get("provenance", {}).get("synthetic") else "real"

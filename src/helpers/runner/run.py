@@ -34,7 +34,7 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -84,6 +84,7 @@ class Outcome:
     warnings: int
     error: str = ""
     key_figure: str = ""
+    numbering: list = field(default_factory=list)   # its numbered tables and figures (Chapter.numbering)
 
 
 class ExportRejected(Exception):
@@ -228,9 +229,10 @@ def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, 
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
         book = frame(chapters(nb_path.parent, lang, "compare_with" in offered), nb_path.stem, lang, home.name, files, reviewer)
         render(executed, reports / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
-    key_figure = reports / f"{nb_path.stem}_files" / "key_figure.txt"
+    key_figure, numbered = (reports / f"{nb_path.stem}_files" / name for name in ("key_figure.txt", "numbering.json"))
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
-                   key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "")
+                   key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "",
+                   numbering=json.loads(numbered.read_text(encoding="utf-8")) if numbered.exists() else [])
 
 
 @contextmanager
