@@ -2,7 +2,6 @@
 covered, one frame on every page (chapters, previous/next, the other language, downloads), and no word
 of the other language on a rendered page."""
 import re
-from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -11,12 +10,11 @@ import pytest
 from helpers.present import book, plots, tables
 from helpers.present.text import localise, number
 from helpers.runner import run
+from tests.page_language import DUTCH_DECIMAL_POINT, NEGATIVE_ZERO, foreign
 
 LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve AI, en welke locatie verkiest u "
         "voor een opleiding rond generatieve AI?")
 FOOTER = "Basis: N = 478. Bron: bevraging Generatieve AI bij lokale en Vlaamse overheden (Digitaal Vlaanderen, VVSG); " * 2
-DUTCH_DECIMAL_POINT = re.compile(r"(?<!sectie )(?<!in )(?<![\w.])\d+\.\d+(?![\w.])")   # a report section (1.1) is no number
-NEGATIVE_ZERO = re.compile(r"[-−]0,0+(?![0-9]*[1-9])")
 
 
 @pytest.mark.parametrize("value, decimals, lang, written", [
@@ -109,37 +107,6 @@ def test_frame_links_chapters_neighbours_the_other_language_and_downloads():
     assert book.frame(chapters, "01_cleaning", "en", "wave2_en", [], True)["previous"] is None
 
 
-class Visible(HTMLParser):
-    """A page's visible text, the cells of its tables and the alt texts of its images."""
-
-    def __init__(self):
-        super().__init__()
-        self.text, self.cells, self.alts, self._skip, self._cell = [], [], [], 0, None
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("style", "script")
-        self._cell = [] if tag == "td" else self._cell
-        self.alts += [value for name, value in attrs if name == "alt"]
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script")
-        if tag == "td" and self._cell is not None:
-            self.cells.append("".join(self._cell))
-            self._cell = None
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
-            if self._cell is not None:
-                self._cell.append(data)
-
-
-OTHER_LANGUAGE = {"nl": ["the", "and", "with", "which", "Table", "Figure", "Previous", "Next", "Chapters", "respondents",
-                         "Versions", "Source", "Base", "users", "not shown"],
-                  "en": ["het", "een", "van de", "Tabel", "Figuur", "Vorige", "Volgende", "Hoofdstukken", "respondenten",
-                         "Bron", "Basis", "gebruikers", "niet getoond"]}
-
-
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory, export_csv):
     """Chapter 02 (with 01) rendered in both languages on the synthetic default (a copy of it: the runner would
@@ -154,16 +121,18 @@ def rendered(tmp_path_factory, export_csv):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("stem", ["01_cleaning", "02_usage"])
 @pytest.mark.parametrize("lang, folder", [("nl", "synthetic_default"), ("en", "synthetic_default_en")])
-def test_a_rendered_page_speaks_one_language_and_has_the_frame(rendered, lang, folder):
+def test_a_rendered_page_speaks_one_language(rendered, lang, folder, stem):
+    html = (rendered / folder / f"{stem}.html").read_text(encoding="utf-8")
+    assert not foreign(html, lang)
+    assert lang == "en" or re.search(r"<td[^>]*>\s*\d+,\d+", html)   # there are Dutch numbers to check
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, folder", [("nl", "synthetic_default"), ("en", "synthetic_default_en")])
+def test_a_rendered_page_has_the_frame(rendered, lang, folder):
     source = (rendered / folder / "02_usage.html").read_text(encoding="utf-8")
-    page = Visible()
-    page.feed(source)
-    text = re.split(r"(?:Referenties|References) ¶", re.sub(r"\s+", " ", " ".join(page.text)))[0]   # cited titles as written
-    assert not [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
-    if lang == "nl":
-        assert not [c for c in page.cells + page.alts if DUTCH_DECIMAL_POINT.search(c) or NEGATIVE_ZERO.search(c)]
-        assert any("," in c for c in page.cells)
     other = "synthetic_default_en" if lang == "nl" else "synthetic_default"
     for link in ('href="01_cleaning.html" rel="prev"', 'href="02_usage.full.html"', f'href="../{other}/02_usage.html"',
                  'href="02_usage_files/usage_frequency.csv"', 'aria-current="page"'):

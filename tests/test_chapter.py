@@ -12,7 +12,7 @@ from helpers.paths import NOTEBOOKS_DIR
 from helpers.prepare.cleaning import clean
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
-CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.key_figure()", "ch.versions()"}   # the one call every chapter ends with
+CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.versions()"}   # the one call every chapter ends with
 THREADED = re.compile(r"\b(lang|min_cell|artifacts|cb|df)\b")
 
 
@@ -66,11 +66,11 @@ def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
     ch.frequency()
     block = ch.shares("system", "systems_title", top=6)
     html = block._repr_html_()
-    where = "in the report: 1.1 Work vs. free time: chart of the six systems used most per context"
+    where = "in the report: section 1.1 Work vs. free time: chart of the six systems used most per context"
     assert "Table 2.2. Systems used" in html and f"<figcaption>Figure 2.1 ({where})</figcaption>" in html
     assert {"usage_frequency.csv", "system.csv", "system.png", "system.svg"} <= {p.name for p in tmp_path.iterdir()}
     numbered = json.loads((tmp_path / "numbering.json").read_text(encoding="utf-8"))   # the landing page's list
-    assert [(i["label"], i["report"]) for i in numbered] == [("Table 2.1", "1.1 Work vs. free time: frequency of use (text)"),
+    assert [(i["label"], i["report"]) for i in numbered] == [("Table 2.1", "section 1.1 Work vs. free time: frequency of use (text)"),
                                                             ("Figure 2.1", where.removeprefix("in the report: ")),
                                                             ("Table 2.2", where.removeprefix("in the report: "))]
     assert numbered[1]["title"] == "The six most used systems per context (% of users)"   # the chart's own title

@@ -30,6 +30,7 @@ CLEANING = "import pyarrow.csv, pyarrow.parquet\npyarrow.parquet.write_table(pya
 ANALYSIS = ("import os, pathlib, time\nimport pyarrow.parquet\nrows = pyarrow.parquet.read_metadata(processed).num_rows\n"
             "pathlib.Path(artifacts).mkdir(parents=True, exist_ok=True)\n"
             "(pathlib.Path(artifacts) / 'rows.csv').write_text(str(rows))\n"
+            "(pathlib.Path(artifacts) / 'blas.txt').write_text(os.environ.get('OPENBLAS_NUM_THREADS', 'unset'))\n"
             "time.sleep(float(os.environ.get('TOY_SLEEP', '0')))")
 TOYS = {"01_cleaning": CLEANING, "02_counts": ANALYSIS, "03_more": ANALYSIS}
 NAME = "toy_export"   # the slug of 'toy export.csv'
@@ -118,6 +119,13 @@ def built(tmp_path_factory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         assert run.main(lab.patch(mp).args()) == 0
     return lab.root
+
+
+def test_parallel_kernels_share_the_cores_out_for_blas(built):
+    """Two workers on this machine's cores: each kernel's BLAS gets its share, unless the user set it."""
+    expected = os.environ.get("OPENBLAS_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // 2)))
+    for stem in ("02_counts", "03_more"):
+        assert (built / "reports" / NAME / f"{stem}_files" / "blas.txt").read_text() == expected
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ def test_a_runs_page_speaks_its_language_and_links_the_other(lang, run, other):
     page = landing.run_index(run, manifest(lang), key="k")
     assert f'<html lang="{lang}">' in page and f'href="{other}"' in page
     assert ("Begin hier" in page) == (lang == "nl") and ("Begin here" in page) == (lang == "en")
+    assert ("3,2 s" if lang == "nl" else "3.2 s") in page   # the notebook's time, written as the language writes it
 
 
 def test_every_outside_value_is_text_and_no_script_may_run():

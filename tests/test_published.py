@@ -2,16 +2,20 @@
 ranking), tolerances by regime, hidden cells never agreeing, and the report's own contradictions found
 from the published figures (GRIM, a scale mean against its items) with both places named."""
 import math
+import re
 
 import pandas as pd
 import pytest
 
+from helpers.analysis import reproduction
 from helpers.analysis.reproduction import Effect
+from helpers.prepare.cleaning import clean
 from helpers.present.published import (
     compare,
     grim_possible,
     legend,
     load_published,
+    load_source,
     regime_of,
     status_counts,
 )
@@ -134,13 +138,31 @@ def test_the_regime_comes_from_the_provenance():
     assert "Tolerantie (synthetische data)" in compare({"sample.respondents": 478}, "nl", regime="synthetic")
 
 
+def test_every_code_a_comparison_shows_is_named_in_both_languages(export, cb):
+    """Rankings, 'only' claims and directions show names, not the code's option names (time_saving)."""
+    df = clean(export, cb).data
+    computed = {}
+    for figures in (reproduction.usage_figures, reproduction.pros_cons_figures, reproduction.needs_figures,
+                    reproduction.literacy_figures):
+        computed |= figures(df)
+    table = load_published()
+    codes = {code for value in computed.values() if isinstance(value, dict) for code in value}
+    codes |= {code for kind, value in zip(table["kind"], table["value"]) if kind in ("ranking", "only") for code in value}
+    codes |= {code for direction in table["direction"].dropna() for code in re.findall(r"[A-Za-z_]+", direction)}
+    codes |= set(reproduction.intention_model(cb))
+    names = load_source()["names"]
+    assert not [code for code in sorted(codes) if set(names.get(code, {})) != {"nl", "en"}]
+    shown = compare({"pros.first": computed["pros.first"], "pros.ttest.time_saving_vs_data": Effect(0.6, 1e-9)}, "nl")
+    assert shown["Gepubliceerd"].tolist() == ["eerst: tijdsbesparing, samenvatten", "tijdsbesparing > data analyseren, p < .001"]
+
+
 def test_a_top_ranking_is_judged_in_any_order():
     means = {"inspiration": 4.2, "basics": 4.25, "guidelines": 4.1, "legal": 3.7, "helpdesk": 3.9, "network": 3.8}
     assert status({"key.support.top": means}) == ["agrees"]        # basics first: the claim names no order
     means["legal"] = 4.15
     table = compare({"key.support.top": means}, "en", regime="real")
     assert table["Status"].tolist() == ["differs"] and table["Note"].tolist() == ["a different order"]
-    assert table["Published"].iloc[0] == "the highest 3, in any order: inspiration, guidelines, basics"
+    assert table["Published"].iloc[0] == "the highest 3, in any order: inspiration session, guidelines, basic training"
 
 
 def test_the_summaries_restate_body_claims():

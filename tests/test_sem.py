@@ -1,7 +1,10 @@
 """The SEM helper against lavaan's published results on the two classic data sets semopy ships (ML and
-MLR), against OLS where a model has only observed variables, against a second implementation (SciPy's
-normal distributions) or a closed form, and on data with planted parameters (structural paths under
-missing answers, ordinal items with known loadings)."""
+MLR) and on two ordinal data sets in tests/reference/ (DWLS as lavaan's WLSMV), against OLS where a model
+has only observed variables, against a second implementation (SciPy's normal distributions) or a closed
+form, and on data with planted parameters (structural paths under missing answers, ordinal items with
+known loadings)."""
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,6 +17,7 @@ from helpers.synth import empirical_normal
 
 HS = examples.holzinger39
 PD = examples.political_democracy
+REFERENCE = Path(__file__).parent / "reference"
 
 
 @pytest.fixture(scope="module")
@@ -277,6 +281,81 @@ def test_dwls_standard_errors_and_test_match_their_sampling_distribution():
         chi2.append(sem.fit_indices(model).iloc[0]["chi2"])
     assert np.mean(ses, axis=0) == pytest.approx(np.std(estimates, axis=0, ddof=1), rel=0.15)
     assert 7 < np.mean(chi2) < 9
+
+
+def near(value: float, printed: float) -> bool:
+    """Equal to a number lavaan prints (three decimals) to its printed decimals: within half a unit of the last."""
+    return value == pytest.approx(printed, abs=5e-4)
+
+
+def matches_lavaan(model, loadings: dict, latent: dict, std: list, test: dict, fit: dict) -> None:
+    """Assert a DWLS fit of two factors of three items equals lavaan's printed WLSMV output: free loadings (est,
+    se, z), factor (co)variances (est, se, z) keyed by sorted factor pair, std.all loadings, test statistics
+    and fit indices (on 8 df)."""
+    table = sem.loadings(model).set_index("item")
+    for item, printed in loadings.items():
+        assert all(near(v, p) for v, p in zip(table.loc[item, ["est", "se", "z"]], printed)), item
+    assert all(near(v, p) for v, p in zip(table["std"], std))
+    names = set(sem.latent_names(model))
+    rows = sem.estimates(model).query("op == '~~' and lval in @names and rval in @names")
+    assert len(rows) == len(latent)
+    for row in rows.itertuples():
+        assert all(near(v, p) for v, p in zip((row.est, row.se, row.z), latent[tuple(sorted((row.lval, row.rval)))])), row
+    assert all(near(model.test[k], p) for k, p in test.items()), test
+    row = sem.fit_indices(model).iloc[0]
+    assert row["df"] == 8 and all(near(row[k], p) for k, p in fit.items()), fit
+
+
+@pytest.fixture(scope="module")
+def mplus_ex52():
+    data = pd.read_csv(REFERENCE / "ex5.2.dat", sep=r"\s+", header=None, names=[f"u{i}" for i in range(1, 7)])
+    return sem.fit("f1 =~ u1 + u2 + u3\nf2 =~ u4 + u5 + u6", data, estimator="DWLS")
+
+
+def test_dwls_matches_lavaan_wlsmv_on_mplus_example_5_2(mplus_ex52):
+    """Mplus example 5.2 (500 respondents, six binary items, two factors; tests/reference/README.md) under
+    lavaan's sem(..., estimator = "WLSMV", ordered = ...), delta parameterisation, first loading fixed at 1:
+    lavaan 0.6-17 as printed in lucdw/lavaan-mplus (Categorical/ex5.2.WLSMV.out_mimlavaan.log) and the z
+    values of lavaan 0.6-14, each to its printed decimals. Loadings 1.067, 1.001, 1.109, 1.030 (SE .043,
+    .039, .054, .047; z 24.637, 25.887, 20.461, 21.966), std.all .895 .955 .895 .858 .952 .884; factor
+    variances .800 (.046, z 17.422) and .736 (.052, z 14.085), covariance -.021 (.049, z -.431), correlation
+    -.027; chi-square 2.454 (standard) and 5.474 scaled-shifted on 8 df with scaling factor .629; baseline
+    4319.297, scaled 2803.017, factor 1.544; CFI 1.000, TLI 1.002, RMSEA .000 (.000-.040), SRMR .024.
+    Mplus 8.2 on the same data prints the DWLS minimum as 0.24587142D-02 (F / 2); its chi-square (5.482)
+    and SEs use N where lavaan uses N - 1. Thresholds are not exposed (they are the margins' normal quantiles)."""
+    matches_lavaan(
+        mplus_ex52,
+        loadings={"u2": (1.067, 0.043, 24.637), "u3": (1.001, 0.039, 25.887), "u5": (1.109, 0.054, 20.461),
+                  "u6": (1.030, 0.047, 21.966)},
+        latent={("f1", "f1"): (0.800, 0.046, 17.422), ("f2", "f2"): (0.736, 0.052, 14.085),
+                ("f1", "f2"): (-0.021, 0.049, -0.431)},
+        std=[0.895, 0.955, 0.895, 0.858, 0.952, 0.884],
+        test={"chi2_standard": 2.454, "base_chi2_standard": 4319.297, "base_chi2": 2803.017, "base_scaling": 1.544},
+        fit={"chi2": 5.474, "scaling": 0.629, "cfi": 1.000, "tli": 1.002, "rmsea": 0.000, "rmsea_low": 0.000,
+             "rmsea_high": 0.040, "srmr": 0.024})
+    assert near(sem.factor_correlations(mplus_ex52).loc["f1", "f2"], -0.027)
+    assert mplus_ex52.test["chi2_standard"] / (500 - 1) / 2 == pytest.approx(0.24587142e-2, rel=1e-6)   # Mplus' F / 2
+
+
+def test_dwls_matches_lavaan_wlsmv_on_five_point_items():
+    """Five-point items (tests/reference/five_point.csv: 300 respondents, two factors of three items, skewed
+    thresholds, drawn by `ordinal` below) under lavaan 0.6-14's sem(..., estimator = "WLSMV", ordered = ...),
+    its printed summary (tests/reference/README.md), to the printed decimals: loadings .968 (.134, z 7.216),
+    .738 (.108, 6.843), .750 (.135, 5.551), .746 (.118, 6.319), std.all .724 .701 .534 .740 .555 .552;
+    factor variances .525 (.088, 5.942) and .547 (.103, 5.323), covariance .236 (.049, 4.797); chi-square
+    2.972 standard, 4.708 scaled-shifted on 8 df, scaling factor .702; baseline 432.480, scaled 346.101;
+    CFI 1.000, TLI 1.019, RMSEA .000 (.000-.045), SRMR .022. With more than two categories the polychorics'
+    asymptotic variances depend on the information used (lavaan: observed), which binary items do not show."""
+    model = sem.fit("A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3", pd.read_csv(REFERENCE / "five_point.csv"), estimator="DWLS")
+    matches_lavaan(
+        model,
+        loadings={"a2": (0.968, 0.134, 7.216), "a3": (0.738, 0.108, 6.843), "b2": (0.750, 0.135, 5.551),
+                  "b3": (0.746, 0.118, 6.319)},
+        latent={("A", "A"): (0.525, 0.088, 5.942), ("B", "B"): (0.547, 0.103, 5.323), ("A", "B"): (0.236, 0.049, 4.797)},
+        std=[0.724, 0.701, 0.534, 0.740, 0.555, 0.552],
+        test={"chi2_standard": 2.972, "base_chi2_standard": 432.480, "base_chi2": 346.101},
+        fit={"chi2": 4.708, "scaling": 0.702, "cfi": 1.000, "tli": 1.019, "rmsea": 0.000, "rmsea_low": 0.000,
+             "rmsea_high": 0.045, "srmr": 0.022})
 
 
 def test_compare_estimators_names_each_estimator_with_its_n():

@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import REPORTS_DIR
+from tests.page_language import foreign
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +27,13 @@ PAGES = [p for p in PAGES if p.exists() and not p.name.endswith(".full.html")]
 def test_there_are_reports_in_both_languages():
     runs = {p.parent.name for p in PAGES if p.parent != REPORTS_DIR}
     assert any(r.endswith("_en") for r in runs) and any(not r.endswith("_en") for r in runs), runs
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if re.match(r"\d\d_", p.name)], ids=lambda p: str(p.relative_to(REPORTS_DIR)))
+def test_a_chapter_speaks_its_language_only(page_path):
+    """No word of the other language; in Dutch no decimal point and no negative zero (tests/page_language.py)."""
+    html = page_path.read_text(encoding="utf-8")
+    assert not foreign(html, re.search(r'<html lang="(\w+)"', html).group(1))
 
 
 @pytest.fixture(scope="module")

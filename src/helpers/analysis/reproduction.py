@@ -198,7 +198,7 @@ def needs_figures(df: pd.DataFrame) -> dict[str, float]:
 
 
 # Names of the single-choice options the report ranks (published.yaml rankings), by code.
-NEEDS_OPTIONS = {"learn_form": {1: "workshop", 2: "course", 3: "sources"},
+NEEDS_OPTIONS = {"learn_form": {1: "workshop", 2: "course", 3: "sources", 4: "lecture", 5: "elearning", 6: "coaching", 7: "no_need"},
                  "learn_location": {1: "online", 2: "office", 3: "city"}}
 
 

@@ -14,7 +14,10 @@ Estimators (`fit(..., estimator=)`), each tested against lavaan's published outp
   squares with the inverse asymptotic variances of the polychorics as weights, robust (sandwich)
   standard errors and the mean-and-variance adjusted (scaled-shifted) chi-square: lavaan's WLSMV. The
   asymptotic covariance of the polychorics is computed from their influence functions (two-step
-  estimator: thresholds from the margins, then the correlation; Muthen, 1984). Complete cases.
+  estimator: thresholds from the margins, then the correlation; Muthen, 1984). As lavaan for its
+  least-squares estimators, N - 1 where Mplus has N: the test statistic is (N - 1) F_DWLS and the
+  sandwich is divided by N - 1 (Mplus' WLSMV: chi-square and SEs larger by N / (N - 1), its square
+  root). Complete cases.
 
 Fit indices: chi-square = 2 (logL unrestricted - logL model), which is N x F_ML for complete data
 (lavaan's convention); the unrestricted model under missing answers by EM. RMSEA with N and its 90% CI
@@ -290,7 +293,9 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
     """Polychoric correlation of two ordinal variables (Olsson, 1979, two-step: thresholds from the
     margins, then the correlation by ML) and its influence function per case, so that the asymptotic
     covariance of several polychorics is the covariance of their influence functions / N (the
-    estimating-equation argument of Muthen, 1984)."""
+    estimating-equation argument of Muthen, 1984). The information in the influence function is the
+    observed one (the mean outer product of the casewise scores), as lavaan's muthen1984(): with more than
+    two categories the model does not fit the table exactly and the expected information differs."""
     xv, yv = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
     cx, ix = np.unique(xv, return_inverse=True)
     cy, iy = np.unique(yv, return_inverse=True)
@@ -312,7 +317,8 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
     d_rho = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]       # d Phi2 / d rho = phi2
     dh = stats.norm.pdf(tx)[:, None] * stats.norm.cdf((ty[None, :] - rho * tx[:, None]) / r)   # d Phi2 / dh
     dk = stats.norm.pdf(ty)[None, :] * stats.norm.cdf((tx[:, None] - rho * ty[None, :]) / r)   # d Phi2 / dk
-    influence = -d_rho[ix, iy] / pi[ix, iy]
+    score = d_rho / pi                                                           # d log pi / d rho, per cell
+    influence = score[ix, iy]
     for thresholds, grad_cdf, codes, axis in ((tx, dh, ix, 0), (ty, dk, iy, 1)):
         for c in range(1, len(thresholds) - 1):
             g = np.zeros_like(grad_cdf)
@@ -320,8 +326,8 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
             g[line] = grad_cdf[line]
             d_pi = g[1:, 1:] - g[:-1, 1:] - g[1:, :-1] + g[:-1, :-1]
             influence_tau = ((codes <= c - 1) - stats.norm.cdf(thresholds[c])) / stats.norm.pdf(thresholds[c])
-            influence += (d_rho * d_pi / pi).sum() * influence_tau
-    return float(rho), influence / -(d_rho**2 / pi).sum()
+            influence -= (counts * score * d_pi / pi).sum() / n * influence_tau
+    return float(rho), influence / ((counts * score**2).sum() / n)
 
 
 def _fit_dwls(description: str, x: pd.DataFrame) -> semopy.Model:
@@ -372,13 +378,16 @@ def _residual_variances(model: semopy.Model) -> np.ndarray:
     return ((free["op"] == "~~") & (free["lval"] == free["rval"]) & free["lval"].isin(observed)).to_numpy()
 
 
-def _scaled_shifted(stat: float, df: int, ug: np.ndarray) -> float:
-    """Mean-and-variance adjusted statistic a T + b (Asparouhov & Muthen, 2010; lavaan's WLSMV)."""
+def _scaled_shifted(stat: float, df: int, ug: np.ndarray) -> tuple[float, float]:
+    """Mean-and-variance adjusted statistic a T + b (Asparouhov & Muthen, 2010; lavaan's WLSMV) and
+    1 / a, lavaan's "scaling correction factor"."""
     a = np.sqrt(df / np.trace(ug @ ug))
-    return float(a * stat + df - a * np.trace(ug))
+    return float(a * stat + df - a * np.trace(ug)), float(1 / a)
 
 
 def _dwls_inference(model: semopy.Model, gamma: np.ndarray, off: list[tuple[int, int]], n: int) -> None:
+    """Sandwich SEs and the scaled-shifted test of the model and the independence model, with lavaan's
+    N - 1; the unscaled statistics (lavaan's "Standard" column) as chi2_standard, base_chi2_standard."""
     sigma, (m, c) = model.calc_sigma()
     upper = model.inds_triu_sigma
     rows = [k for k, _ in off]
@@ -387,7 +396,7 @@ def _dwls_inference(model: semopy.Model, gamma: np.ndarray, off: list[tuple[int,
     free = ~_residual_variances(model)
     delta = np.array([g[upper][rows] for g in model.calc_sigma_grad(m, c)]).T[:, free]
     bread = np.linalg.inv(delta.T @ w @ delta)
-    cov = bread @ delta.T @ w @ gamma @ w @ delta @ bread / n
+    cov = bread @ delta.T @ w @ gamma @ w @ delta @ bread / (n - 1)
     se = np.full(len(model.param_vals), np.nan)
     se[free] = np.sqrt(np.diag(cov))
     model.se = se
@@ -395,9 +404,12 @@ def _dwls_inference(model: semopy.Model, gamma: np.ndarray, off: list[tuple[int,
     u = w - w @ delta @ bread @ delta.T @ w
     df = len(rows) - int(free.sum())
     sample = model.mx_vech_s[rows]
-    model.test = {"chi2": _scaled_shifted(n * resid @ w @ resid, df, u @ gamma), "df": df,
-                  "base_chi2": _scaled_shifted(n * sample @ w @ sample, len(rows), w @ gamma), "base_df": len(rows),
-                  "scaling": np.nan, "base_scaling": np.nan, "observed_cov": model.mx_cov, "implied_cov": sigma}
+    stat, base_stat = (n - 1) * resid @ w @ resid, (n - 1) * sample @ w @ sample
+    chi2, scaling = _scaled_shifted(stat, df, u @ gamma)
+    base_chi2, base_scaling = _scaled_shifted(base_stat, len(rows), w @ gamma)
+    model.test = {"chi2": chi2, "df": df, "base_chi2": base_chi2, "base_df": len(rows), "scaling": scaling,
+                  "base_scaling": base_scaling, "chi2_standard": stat, "base_chi2_standard": base_stat,
+                  "observed_cov": model.mx_cov, "implied_cov": sigma}
 
 
 # ---------------------------------------------------------------- tidy tables
@@ -469,7 +481,8 @@ def srmr(model: semopy.Model) -> float:
 
 def fit_indices(model: semopy.Model) -> pd.DataFrame:
     """One row: estimator, missing, N, chi-square (MLR: Yuan-Bentler scaled; DWLS: scaled-shifted), df,
-    p, scaling factor, CFI, TLI, RMSEA with its 90% CI (MLR: the robust versions) and SRMR."""
+    p, scaling factor (MLR: Yuan-Bentler c; DWLS: lavaan's 1 / a), CFI, TLI, RMSEA with its 90% CI (MLR: the
+    robust versions) and SRMR."""
     t = model.test
     chi2, df, n, c = t["chi2"], t["df"], model.n_obs, t["scaling"]
     base_chi2, base_df, cb = t["base_chi2"], t["base_df"], t["base_scaling"]

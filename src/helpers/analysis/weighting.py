@@ -32,6 +32,11 @@ def load_population(path=DATA_DIR / "population.yaml") -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def population_source(name: str, lang: str) -> str:
+    """Where the population margin of `name` comes from, in `lang`."""
+    return load_population()[name]["source"][lang]
+
+
 def strata_table(strata: pd.Series, population: dict) -> pd.DataFrame:
     """Per population stratum: population count and share, respondents and sample share, the weight, and
     what happened to it: 'kept', or 'no respondents' (nobody can stand for it, so the shares are taken

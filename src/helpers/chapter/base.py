@@ -297,13 +297,11 @@ class Chapter:
 
     @guarded
     def findings(self) -> Markdown:
-        """What this run's data show, sentence by sentence, computed (never typed)."""
-        return Markdown("\n".join(f"- {localise(sentence, self.lang)}" for sentence in self.finding_sentences()))
-
-    @guarded
-    def key_figure(self) -> Markdown:
-        """The chapter's headline, its first finding, kept for the run's landing page."""
-        return report.key_figure(localise(self.finding_sentences()[0], self.lang), self.artifacts)
+        """What this run's data show, sentence by sentence, computed (never typed); the first, the chapter's
+        headline, is also kept for the run's landing page."""
+        sentences = [localise(sentence, self.lang) for sentence in self.finding_sentences()]
+        report.keep_key_figure(sentences[0], self.artifacts)
+        return Markdown("\n".join(f"- {sentence}" for sentence in sentences))
 
     def versions(self) -> Styler:
         return report.versions(self.lang)

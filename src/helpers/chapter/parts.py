@@ -84,7 +84,7 @@ class Cleaning(Chapter):
         counts = self.data[name].dropna().astype(int).value_counts()
         test = stats.goodness_of_fit(counts, pd.Series(population["counts"])).iloc[0]
         note = self.note("population_test", chi2=test["chi2"], dof=int(test["dof"]), p=p_text(test["p"]), n=int(test["n"]),
-                         source=population["source"])
+                         source=weighting.population_source(name, self.lang))
         return Block(self.table(frame, self.t("population_title", variable=self.label(name)), f"{name}_vs_population"), note)
 
     @guarded
@@ -379,7 +379,7 @@ class Context(Chapter):
     @guarded
     def weighting_note(self) -> Markdown:
         label = self.label(self.weight_by) if self.weight_by else ""
-        source = weighting.load_population()[self.weight_by]["source"] if self.weight_by else ""
+        source = weighting.population_source(self.weight_by, self.lang) if self.weight_by else ""
         return report.weighting_note(self.weights, self.weight_by, label, source, self.lang)
 
     @guarded

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from helpers.paths import TEMPLATES_DIR
 from helpers.present.book import other_language
-from helpers.present.text import banner, t
+from helpers.present.text import banner, number, t
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +23,8 @@ def run_view(name: str, manifest: dict) -> dict:
     order with its counterpart in the published report (Chapter.numbering). The banner is markdown whose one
     outside value (the file name) text.banner has escaped already: it is marked safe here, its emphasis dropped."""
     lang = manifest.get("lang", "nl")
-    reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok"} for o in manifest["reports"].values()]
+    reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok", "time": number(o["seconds"], 1, lang)}
+               for o in manifest["reports"].values()]
     numbering = [{**item, "notebook": o["notebook"]} for o in manifest["reports"].values() for item in o.get("numbering", [])]
     return {"name": name, "lang": lang, "source": manifest["source"], "finished": manifest["finished"], "reports": reports,
             "numbering": numbering, "banner": Markup(banner(manifest["source"], lang).replace("**", ""))}

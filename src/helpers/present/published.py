@@ -53,6 +53,17 @@ def load_source() -> dict:
     return yaml.safe_load((DATA_DIR / "published.yaml").read_text(encoding="utf-8"))
 
 
+def named(code: str, lang: str) -> str:
+    """What an option or scale code of a claim is called in `lang` (published.yaml `names`; the code itself
+    where it has no name, which the tests do not allow)."""
+    return load_source()["names"].get(code, {}).get(lang, code)
+
+
+def names_in(text: str, lang: str) -> str:
+    """A claim's direction ('time_saving > answering') with its codes named."""
+    return re.sub(r"[A-Za-z_]+", lambda match: named(match.group(0), lang), text)
+
+
 @lru_cache(maxsize=1)
 def load_published() -> pd.DataFrame:
     """One row per published claim: id, section, kind, value, decimals, base (n), tolerance, nl, en, ..."""
@@ -148,10 +159,11 @@ def claim(row: pd.Series, lang: str) -> str:
     if kind == "stars":
         return str(value)
     if kind == "ranking":
-        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=", ".join(value), k=len(value))
+        names = ", ".join(named(code, lang) for code in value)
+        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=names, k=len(value))
     if kind == "only":
-        return t("published_only", lang, names=", ".join(value), alpha=alpha_text(row["p_below"]))
-    parts = [row["direction"]] if isinstance(row["direction"], str) else []
+        return t("published_only", lang, names=", ".join(named(code, lang) for code in value), alpha=alpha_text(row["p_below"]))
+    parts = [names_in(row["direction"], lang)] if isinstance(row["direction"], str) else []
     if pd.notna(row["p_below"]):
         parts.append(f"p < {alpha_text(row['p_below'])}")
     if pd.notna(row["p_not_below"]):
@@ -170,17 +182,17 @@ def ranked(row: pd.Series, values: dict) -> list[str]:
     return sorted(values, key=values.get, reverse=row["order"] != "last")
 
 
-def shown(row: pd.Series, value) -> str:
-    """A reproduced value at the precision its claim is published with."""
+def shown(row: pd.Series, value, lang: str) -> str:
+    """A reproduced value at the precision its claim is published with; option and scale codes named."""
     kind = row["kind"]
     if kind == "test":
         return f"{value.estimate:+.2f}, {p_text(value.p)}"
     if kind == "stars":
         return f"{p_text(value)} ({stars(value)})"
     if kind == "ranking":
-        return ", ".join(ranked(row, value)[: len(row["value"]) + 1]) + ", …"
+        return ", ".join(named(code, lang) for code in ranked(row, value)[: len(row["value"]) + 1]) + ", …"
     if kind == "only":
-        return ", ".join(name for name, p in value.items() if p < row["p_below"]) or "–"
+        return ", ".join(named(code, lang) for code, p in value.items() if p < row["p_below"]) or "–"
     return f"{value:.{int(row['decimals'])}f}"
 
 
@@ -284,7 +296,7 @@ def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), re
         visible = status != "not_shown"
         difference = value - float(row["value"]) if row["kind"] in (*VALUE_KINDS, "more_than") and visible else math.nan
         rows.append({t("col_figure", lang): row[lang], t("col_published", lang): claim(row, lang),
-                     t("col_reproduced", lang): shown(row, value) if visible else "·",
+                     t("col_reproduced", lang): shown(row, value, lang) if visible else "·",
                      t("col_difference", lang): round(difference, 3), f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": round(tol, 3),
                      t("col_status", lang): t(f"published_status_{status}", lang), t("published_col_note", lang): note})
     table = pd.DataFrame(rows, index=pd.Index(list(computed), name="id"))

@@ -16,7 +16,7 @@ from pandas.io.formats.style import Styler
 
 from helpers.analysis.weighting import kish_ess
 from helpers.ingest.codebook import load_codebook
-from helpers.present.text import t
+from helpers.present.text import localise, t
 
 WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
                       "seaborn", "geopandas", "papermill", "nbconvert", "genai-overheid-helpers")
@@ -30,8 +30,8 @@ def setup_notebook() -> None:
 
 
 def note(key: str, lang: str, **values) -> Markdown:
-    """A catalogue message shown as a paragraph of the report."""
-    return Markdown(t(key, lang, **values))
+    """A catalogue message shown as a paragraph of the report, its numbers written in `lang`."""
+    return Markdown(localise(t(key, lang, **values), lang))
 
 
 class Chart:
@@ -89,13 +89,12 @@ def inert(table: pd.DataFrame) -> pd.DataFrame:
     return table.map(safe).rename(columns=safe)
 
 
-def key_figure(sentence: str, folder: str | Path | None) -> Markdown:
-    """The chapter's headline (its first computed finding): shown in the report and, with `folder`, kept
-    as key_figure.txt (plain text) for the run's landing page."""
+def keep_key_figure(sentence: str, folder: str | Path | None) -> None:
+    """The chapter's headline (its first computed finding), kept with `folder` as key_figure.txt (plain
+    text) for the run's landing page."""
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / "key_figure.txt").write_text(sentence.replace("**", ""), encoding="utf-8")
-    return Markdown(f"**{sentence.replace('**', '')}**")
 
 
 def keep_numbering(numbered: list[dict], folder: str | Path | None) -> None:
@@ -110,13 +109,13 @@ def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, 
     """Which weighting the report uses, with the range of the weights and Kish's effective sample size; when
     strata had no population count (weights.attrs['unweightable']), which, and that nothing is weighted."""
     if by is None:
-        return Markdown(t("weighting_none", lang))
+        return note("weighting_none", lang)
     if weights.attrs.get("unweightable"):
         names = load_codebook().labels(by, lang)
         strata = ", ".join(names.get(code, str(code)) for code in weights.attrs["unweightable"])
-        return Markdown(t("weighting_fallback", lang, variable=label, strata=strata))
-    return Markdown(t("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
-                      ess=kish_ess(weights), n=len(weights)))
+        return note("weighting_fallback", lang, variable=label, strata=strata)
+    return note("weighting_used", lang, variable=label, source=source, low=weights.min(), high=weights.max(),
+                ess=kish_ess(weights), n=len(weights))
 
 
 def versions(lang: str = "nl") -> Styler:

@@ -15,17 +15,22 @@ import sys
 from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1   # linux/prctl.h
+BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def worker_started(runner: int, runtime_dir: str) -> None:
+def worker_started(runner: int, runtime_dir: str, blas_threads: int = 1) -> None:
     """Set up a worker process: Ctrl-C is the runner's to handle; the worker dies with the runner; the
-    kernels' connection files go to the run's build folder."""
+    kernels' connection files go to the run's build folder; its kernels' BLAS uses `blas_threads` threads
+    (the cores shared out among the workers, so that parallel notebooks do not oversubscribe them), unless
+    the user set that already."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != runner:   # the runner died before the parent-death signal was set
         os._exit(1)
     os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    for variable in BLAS_THREADS:
+        os.environ.setdefault(variable, str(blas_threads))
 
 
 def stop_children(grace: float = 3.0) -> None:

@@ -408,7 +408,7 @@ def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, j
     workers = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
     progress = Progress(len(cleaning) + len(books))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_started,
-                               initargs=(os.getpid(), str(ws.home / "runtime")))
+                               initargs=(os.getpid(), str(ws.home / "runtime"), max(1, (os.cpu_count() or 1) // workers)))
     task = (ws.staging / "reports", ws.home, offered, source, offered["lang"])
     try:
         outcomes = []
