@@ -66,8 +66,15 @@ def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
     ch.frequency()
     block = ch.shares("system", "systems_title", top=6)
     html = block._repr_html_()
-    assert "Table 2.2. Systems used" in html and "<figcaption>Figure 2.1</figcaption>" in html
+    where = "in the report: section 1.1 Work vs. free time: chart of the six systems used most per context"
+    assert "Table 2.2. Systems used" in html and f"<figcaption>Figure 2.1 ({where})</figcaption>" in html
     assert {"usage_frequency.csv", "system.csv", "system.png", "system.svg"} <= {p.name for p in tmp_path.iterdir()}
+    numbered = json.loads((tmp_path / "numbering.json").read_text(encoding="utf-8"))   # the landing page's list
+    assert [(i["label"], i["report"]) for i in numbered] == [("Table 2.1", "section 1.1 Work vs. free time: frequency of use (text)"),
+                                                            ("Figure 2.1", where.removeprefix("in the report: ")),
+                                                            ("Table 2.2", where.removeprefix("in the report: "))]
+    assert numbered[1]["title"] == "The six most used systems per context (% of users)"   # the chart's own title
+    assert "(not in the report)" in ch.table(pd.DataFrame({"a": [1]}), "A table of our own", "ours").caption
     kept = pd.read_csv(tmp_path / "system.csv")
     assert len(kept) == 9   # every system, though the chart shows the six most used
 

@@ -170,6 +170,17 @@ def test_a_truncated_manifest_is_a_warning_and_a_full_rebuild(lab, capsys):
     assert "toy_export" in (lab.out / "index.html").read_text(encoding="utf-8")
 
 
+def test_a_notebook_ordered_before_cleaning_still_runs_after_it(lab):
+    """The book's order puts 00 (key findings) before 01; it reads the processed data, so 01 runs first all
+    the same, and a fresh export rebuilds 00 with the new data."""
+    write_toy(lab.notebooks, "00_summary", ANALYSIS)
+    write_toy(lab.notebooks, "01_cleaning", f"import time\ntime.sleep(3)\n{CLEANING}")   # 00 would read too early
+    lab.raw.write_text("id,answer\n1,yes\n2,no\n3,yes\n4,no\n", encoding="utf-8")
+    assert run.main(lab.args()) == 0   # 00 reads the processed data of this export: it exists only once 01 ran
+    assert (lab.out / NAME / "00_summary_files" / "rows.csv").read_text() == "4"
+    assert list(lab.manifest["reports"]) == ["00_summary", *TOYS]
+
+
 def test_a_deleted_or_edited_output_rebuilds_only_its_report(lab, capsys):
     (lab.out / NAME / "02_counts_files" / "rows.csv").unlink()
     (lab.out / NAME / "03_more.html").write_text("edited by hand", encoding="utf-8")

@@ -255,3 +255,78 @@ def test_the_contrary_findings_do_not_hang_on_one_seed(tmp_path, contrary_params
     said = sentences(result, models(result, cb), "en")
     assert "**higher in free time**" in said["usage"][0] and "More users see **disadvantages**" in said["pros_cons"][0]
     assert said["intention"][0].startswith(f"**{cb.text('ee', 'en')} (β = ") and "**only significant predictor**" in said["intention"][0]
+
+
+# --- The report's summaries: key findings (00) and conclusion (10) ---------------------------------------
+
+def summaries(result, fitted: dict, lang: str) -> dict[str, list[str]]:
+    df = result.data
+    predictors = findings.intention(fitted["paths"], lang, fitted["n"])
+    return {"key": findings.key_findings(df, predictors, lang, 5), "conclusion": findings.conclusion(df, predictors, lang, 5)}
+
+
+@pytest.fixture(scope="session")
+def summarised(contrary, default, fitted):
+    return {(name, lang): summaries(result, fitted[name], lang) for name, result in (("contrary", contrary), ("default", default))
+            for lang in LANGS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["contrary", "default"])
+def test_the_summaries_have_their_points_each_with_its_base(summarised, name, lang):
+    key, conclusion = summarised[name, lang]["key"], summarised[name, lang]["conclusion"]
+    assert len(key) == 7 and len(conclusion) == 11
+    assert all("N = " in s or "N ≥ " in s for s in key + conclusion), key + conclusion
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name, more, top, low, predictor, useful", [
+    ("contrary", "disadvantages", "lit_tech", "lit_crit", "ee", "support_legal"),
+    ("default", "advantages", "lit_comm", "lit_tech", "pe", "support_inspiration")])
+def test_the_key_findings_follow_the_planted_data(summarised, cb, name, more, top, low, predictor, useful, lang):
+    key = summarised[name, lang]["key"]
+    more = {"advantages": phrase(lang, "**voordelen**", "**advantages**"), "disadvantages": phrase(lang, "**nadelen**", "**disadvantages**")}[more]
+    assert phrase(lang, "Meer gebruikers zien ", "More users see ") + more in key[3]
+    assert f"**{cb.text(top, lang)}** (M = " in key[5] and f"**{cb.text(low, lang)}** (M = " in key[5]
+    assert f"**{cb.text(predictor, lang)} (β = " in key[5] and phrase(lang, "**enige significante voorspeller**", "**only significant predictor**") in key[5]
+    support = key[6].split(": ", 1)[1] if name == "default" else key[6][key[6].index(phrase(lang, "Hoogst gescoord", "Rated most useful")):]
+    assert f"**{cb.text(useful, lang)}** (M = " in support.split("), ")[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_conclusion_follows_the_planted_data(summarised, cb, lang):
+    contrary, default = summarised["contrary", lang]["conclusion"], summarised["default", lang]["conclusion"]
+    assert phrase(lang, "**hoger in de vrije tijd**", "**higher in free time**") in contrary[0]
+    assert phrase(lang, "**hoger op het werk**", "**higher at work**") in default[0]
+    legal, inspiration = (f"**{cb.text(i, lang)}** (M = " for i in ("support_legal", "support_inspiration"))
+    assert legal in contrary[-2].split("), ")[0] and inspiration in default[-2].split("), ")[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_social_influence_against_the_middle_of_its_scale(lang):
+    """Answers planted above, at and below 3: the sentence says which (one-sample t, p < .001, not about equal)."""
+    rng = np.random.default_rng(3)
+    for shift, word in ((0.6, phrase(lang, "**boven het midden**", "**above the middle**")),
+                        (0.0, phrase(lang, "**ongeveer in het midden**", "**about at the middle**")),
+                        (-0.6, phrase(lang, "**onder het midden**", "**below the middle**"))):
+        si = np.clip(np.round(rng.normal(3 + shift, 0.8, 400) * 3) / 3, 1, 5)
+        if shift == 0:
+            si = np.concatenate([si, 6 - si])   # symmetric around 3: mean exactly 3
+        assert word in findings.midpoint(pd.DataFrame({"si": si}), "si", lang, 5)
+    assert phrase(lang, "te weinig antwoorden", "too few answers") in findings.midpoint(pd.DataFrame({"si": [3.0, 4.0]}), "si", lang, 5)
+
+
+@pytest.fixture(scope="session")
+def contrary_summary_verdicts(contrary, fitted):
+    from helpers.present.published import restate
+
+    body = figures.body_figures(contrary.data, fitted["contrary"]["paths"], 5)
+    return {section: compare(restate(section, body), "en", regime=regime_of(contrary.data)) for section in ("key", "conclusion")}
+
+
+def test_the_summaries_claims_differ_where_the_data_contradict_them(contrary_summary_verdicts):
+    key, conclusion = (contrary_summary_verdicts[s]["Status"] for s in ("key", "conclusion"))
+    differs = {"key": ["key.pros.agree", "key.lit.top", "key.lit.last", "key.sem.pe", "key.support.top"],
+               "conclusion": ["conclusion.lit.top", "conclusion.lit.last", "conclusion.sem.only", "conclusion.support.top"]}
+    assert (key[differs["key"]] == "differs").all(), key
+    assert (conclusion[differs["conclusion"]] == "differs").all(), conclusion

@@ -38,3 +38,14 @@ def test_a_run_links_its_combined_document_as_far_as_it_exists():
     run["document"]["outputs"]["book.pdf"] = "b"
     assert 'href="book.pdf"' in landing.run_index("wave2", run, key="k")
     assert 'href="wave2/book.pdf"' in landing.all_runs({"wave2": run}, key="k")
+
+
+@pytest.mark.parametrize("lang, missing", [("nl", "niet in het rapport"), ("en", "not in the report")])
+def test_the_run_page_lists_every_numbered_table_and_figure_with_its_place_in_the_report(lang, missing):
+    run = manifest(lang)
+    run["reports"]["02_usage"]["numbering"] = [{"label": "Tabel 2.1", "title": "Gebruik", "report": "Tabel 1"},
+                                               {"label": "Figuur 2.1", "title": HOSTILE, "report": ""}]
+    page = landing.run_index("wave2", run, key="k")
+    rows = re.findall(r'<tr><td><a href="02_usage.html">(.*?)</a></td><td>(.*?)</td><td>(.*?)</td></tr>', page)
+    assert rows == [("Tabel 2.1", "Gebruik", "Tabel 1"), ("Figuur 2.1", "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;", missing)]
+    assert "numbering" not in landing.run_index("wave2", manifest(lang), key="k")   # an older run without the list

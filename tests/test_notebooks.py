@@ -19,8 +19,10 @@ NOTEBOOKS = notebooks()
 EVERY = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))   # 08 too (the runner leaves it out without a comparison)
 
 
-def test_there_are_notebooks():
-    assert NOTEBOOKS and NOTEBOOKS[0].name == "01_cleaning.ipynb"
+def test_the_notebooks_follow_the_reports_order():
+    """Key findings and introduction first, the method (cleaning) next, the conclusion last."""
+    names = [nb.name for nb in NOTEBOOKS]
+    assert names[:2] == ["00_key_findings.ipynb", "01_cleaning.ipynb"] and names[-1] == "10_conclusion.ipynb"
 
 
 def test_every_notebook_is_checked():

@@ -163,3 +163,25 @@ def test_sections_follow_the_report_and_are_named_in_the_pages_language():
     assert sorted(codes, key=section_rank) == ["key", "method", "1.1", "1.2", "2", "2.1", "4", "conclusion"]
     assert [section_name(c, "nl") for c in ("method", "2.1", "conclusion")] == ["Methode en steekproef", "2.1", "Conclusie"]
     assert set(load_published()["section"]) <= {*codes, "1.3", "3"}
+
+
+def test_a_top_ranking_is_judged_in_any_order():
+    means = {"inspiration": 4.2, "basics": 4.25, "guidelines": 4.1, "legal": 3.7, "helpdesk": 3.9, "network": 3.8}
+    assert status({"key.support.top": means}) == ["agrees"]        # basics first: the claim names no order
+    means["legal"] = 4.15
+    table = compare({"key.support.top": means}, "en", regime="real")
+    assert table["Status"].tolist() == ["differs"] and table["Note"].tolist() == ["a different order"]
+    assert table["Published"].iloc[0] == "the highest 3, in any order: inspiration session, guidelines, basic training"
+
+
+def test_the_summaries_restate_body_claims():
+    """Every claim of the key findings and the conclusion names the body claim it is judged on, and gets its figure."""
+    from helpers.present.published import restate, restated
+
+    table = load_published()
+    for section in ("key", "conclusion"):
+        sources = restated(section)
+        assert set(sources) == set(table.index[table["section"] == section])
+        assert not set(table.loc[list(sources.values()), "section"]) & {"key", "conclusion"}
+    assert restate("key", {"usage.work.daily": 23.0})["key.usage.daily"] == 23.0
+    assert math.isnan(restate("key", {})["key.pros.agree"])

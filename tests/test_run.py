@@ -1,6 +1,7 @@
 """The runner: bad input leaves earlier reports untouched; a failing notebook is reported and kept;
 the synthetic default renders end to end with the synthetic-data banner first."""
 import hashlib
+import html
 import json
 import sys
 from pathlib import Path
@@ -82,6 +83,13 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
     assert "warnings" not in index, "a notebook wrote to stderr (a warning cell)"
     assert index.count('<p class="key">') == len(stems) and '<p class="key"></p>' not in index   # each headline kept
     assert "synthetic_default/index.html" in (out / "index.html").read_text(encoding="utf-8")
+    listed = [item for r in json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["reports"].values()
+              for item in [{**i, "page": r["notebook"]} for i in r["numbering"]]]
+    assert {"Tabel 1.3", "Figuur 2.1", "Tabel 10.1"} <= {i["label"] for i in listed}
+    for item in listed:   # the landing page's list matches the pages: each number is in its page, with its place
+        page = html.unescape((run_dir / f"{item['page']}.html").read_text(encoding="utf-8"))
+        assert item["label"] in page and f">{item['label']}<" in index, item
+        assert (item["report"] or "niet in het rapport") in page, item
     kept = {p.name for p in (run_dir / "02_usage_files").iterdir()}
     assert {"usage_work_vs_free.png", "usage_work_vs_free.svg", "usage_frequency.csv"} <= kept
     before = snapshot_tree(out)

@@ -160,7 +160,8 @@ def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
             gap = test.mean_a - test.mean_b   # pros claimed 'higher > lower', cons 'lower < higher'
             pair, effect = (f"{higher}_vs_{lower}", gap) if key == "pros" else (f"{lower}_vs_{higher}", -gap)
             figures[f"{key}.ttest.{pair}"] = Effect(effect, test.p_holm)
-    figures["pros.first"] = {i.removeprefix("pro_"): figures[f"pros.{i.removeprefix('pro_')}.mean"] for i in cb.blocks["pro"]}
+    for prefix, key in (("pro_", "pros"), ("con_", "cons")):   # the rankings by mean ('highest: ...')
+        figures[f"{key}.first"] = {i.removeprefix(prefix): figures[f"{key}.{i.removeprefix(prefix)}.mean"] for i in cb.blocks[prefix.rstrip("_")]}
     return figures
 
 
@@ -255,3 +256,14 @@ def sem_figures(paths: pd.DataFrame) -> dict:
     figures = {f"sem.path.{row.predictor}": Effect(row.std, row.p) for row in paths.itertuples()}
     figures["sem.only"] = dict(zip(paths["predictor"], paths["p"]))
     return figures
+
+
+def body_figures(df: pd.DataFrame, paths: pd.DataFrame | None, min_cell: int) -> dict:
+    """Every body chapter's figures at once, for the report's summaries (key findings, conclusion), which
+    restate them: those about users at work only when they number at least min_cell, the structural
+    model's only when it was fitted (`paths`, sem.paths; None when it could not be)."""
+    at_work = users(df)
+    figures = usage_figures(df) | literacy_figures(df) | needs_figures(df)
+    if len(at_work) >= max(min_cell, 1):
+        figures |= pros_cons_figures(at_work) | task_figures(at_work)
+    return figures | (sem_figures(paths) if paths is not None else {})

@@ -241,6 +241,18 @@ def mean_ci(df: pd.DataFrame, columns: list[str], ci: float = 0.95) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+def one_sample_t(df: pd.DataFrame, column: str, mu: float) -> pd.DataFrame:
+    """One-sample t-test of a column's mean against `mu` (scipy.stats.ttest_1samp, two-sided): n, mean,
+    SD, mu, t and p; t and p NaN with fewer than two answers or answers that do not vary.
+
+    >>> one_sample_t(pd.DataFrame({"x": [2, 3, 4, 4, 5]}), "x", 3)[["n", "mean"]].iloc[0].tolist()
+    [5.0, 3.6]
+    """
+    x = df[column].dropna().astype(float)
+    t_value, p = (NAN, NAN) if len(x) < 2 or x.nunique() < 2 else stats.ttest_1samp(x, mu)
+    return pd.DataFrame([{"variable": column, "n": len(x), "mean": x.mean(), "sd": x.std(), "mu": mu, "t": t_value, "p": p}])
+
+
 def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFrame:
     """Pearson r, p and n for every row x column pair (pingouin.corr, pairwise complete)."""
     import pingouin as pg

@@ -2,8 +2,10 @@
 from helpers.chapter.base import Block, Chapter
 from helpers.chapter.parts import (
     Cleaning,
+    Conclusion,
     Context,
     Intention,
+    KeyFindings,
     Literacy,
     Needs,
     Places,
@@ -12,4 +14,4 @@ from helpers.chapter.parts import (
     Waves,
 )
 
-__all__ = ["Block", "Chapter", "Cleaning", "Context", "Intention", "Literacy", "Needs", "Places", "ProsCons", "Usage", "Waves"]
+__all__ = ["Block", "Chapter", "Cleaning", "Conclusion", "Context", "Intention", "KeyFindings", "Literacy", "Needs", "Places", "ProsCons", "Usage", "Waves"]

@@ -95,6 +95,7 @@ class Chapter:
         self.cb = load_codebook()
         self.data = self.load(processed)
         self.counts = {"table": 0, "figure": 0}
+        self.numbered: list[dict] = []   # every numbered table and figure: its number, title, place in the report
 
     def load(self, processed) -> pd.DataFrame:
         return io.load_processed(processed or PROCESSED_DEFAULT)
@@ -118,24 +119,35 @@ class Chapter:
     def label(self, name: str) -> str:
         return self.cb.text(name, self.lang)
 
+    def numbering(self, kind: str, name: str, title: str) -> tuple[str, str]:
+        """The next number of a `kind` ('table' or 'figure') in this chapter ('Tabel 2.3') and what the caption
+        adds: the counterpart in the published report (published.place) or 'not in the report'. Each is
+        recorded, and kept as numbering.json for the run's landing page."""
+        self.counts[kind] += 1
+        label = f"{self.t(f'{kind}_label')} {self.number}.{self.counts[kind]}"
+        where = published.place(name, self.lang)
+        self.numbered.append({"label": label, "title": title, "report": where or ""})
+        report.keep_numbering(self.numbered, self.artifacts)
+        return label, self.t("in_report", place=where) if where else self.t("not_in_report")
+
     def table(self, frame: pd.DataFrame, title: str, name: str, decimals: int = tables.PCT) -> Styler:
-        """A numbered, captioned table, kept as `name`.csv."""
-        self.counts["table"] += 1
-        caption = f"{self.t('table_label')} {self.number}.{self.counts['table']}. {title}"
-        return report.keep(tables.styled(frame, caption, decimals, self.lang), name, self.artifacts)
+        """A numbered, captioned table (with its place in the published report), kept as `name`.csv."""
+        label, where = self.numbering("table", name, title)
+        return report.keep(tables.styled(frame, f"{label}. {title} ({where})", decimals, self.lang), name, self.artifacts)
 
     def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "") -> report.Chart:
         """A numbered figure (its title drawn in the chart), with its base (`n`, default the chapter's
         respondents), source and `note` under it and its numbers in the page's language; kept as
         `name`.png and .svg."""
-        self.counts["figure"] += 1
         n = len(self.base()) if n is None else n
         n = HIDDEN if isinstance(n, int) and is_small(n, self.min_cell) else n   # never a small base
         synthetic = self.data.attrs.get("provenance", {}).get("synthetic", True)
         footer = self.t("chart_footer", note=note, n=number(n, 0, self.lang) if isinstance(n, int) else n,
                         data=self.t("chart_data_synthetic" if synthetic else "chart_data_real"))
         chart = report.keep(plots.finish(fig, footer.strip(), self.lang), name, self.artifacts)
-        chart.caption = f"{self.t('figure_label')} {self.number}.{self.counts['figure']}"
+        title = " ".join(fig._suptitle.get_text().split()) if fig._suptitle is not None else chart.alt
+        label, where = self.numbering("figure", name, title)
+        chart.caption = f"{label} ({where})"
         return chart
 
     def note(self, key: str, **values) -> Markdown:

@@ -21,7 +21,7 @@ from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest import io
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.prepare import cleaning, geo
-from helpers.present import context, findings, plots, report, tables
+from helpers.present import context, findings, plots, published, report, tables
 from helpers.present.text import p_text
 
 CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
@@ -174,10 +174,9 @@ class Literacy(Chapter):
         return findings.literacy(self.data, self.lang, self.min_cell, self.alpha)
 
 
-class Intention(Chapter):
-    """05: intention to use: the UTAUT scales, the measurement model, the structural model (section 3)."""
-
-    number = 5
+class Modelled:
+    """A chapter that fits the report's intention model (section 3): the UTAUT factors and intention, the
+    measurement model and the structural model, and what the model says about intention's predictors."""
 
     @cached_property
     def factors(self) -> dict[str, list[str]]:
@@ -202,6 +201,21 @@ class Intention(Chapter):
             n = len(answering) if len(answering) >= self.min_cell else f"< {self.min_cell}"   # never a small count
             raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
         return sem.fit(description, self.data)
+
+    def intention_sentences(self) -> list[str]:
+        """Which predictors of intention are significant (findings.intention), or why the model could not
+        be estimated."""
+        try:
+            model = self.model
+        except MODEL_ERRORS as err:
+            return [self.t("model_failed", reason=str(err).splitlines()[0])]
+        return findings.intention(sem.paths(model), self.lang, model.n_obs, self.alpha)
+
+
+class Intention(Modelled, Chapter):
+    """05: intention to use: the UTAUT scales, the measurement model, the structural model (section 3)."""
+
+    number = 5
 
     @estimable
     def measurement_model(self) -> Block:
@@ -252,11 +266,7 @@ class Intention(Chapter):
         return reproduction.utaut_figures(self.data) | reproduction.sem_figures(paths)
 
     def finding_sentences(self) -> list[str]:
-        try:
-            model = self.model
-        except MODEL_ERRORS as err:
-            return [self.t("model_failed", reason=str(err).splitlines()[0])]
-        return findings.intention(sem.paths(model), self.lang, model.n_obs, self.alpha)
+        return self.intention_sentences()
 
 
 class Needs(Chapter):
@@ -400,3 +410,48 @@ class Context(Chapter):
 
     def finding_sentences(self) -> list[str]:
         return findings.context(self.data, self.weights, self.lang, self.min_cell, self.alpha)
+
+
+class Summary(Modelled, Chapter):
+    """The report's summaries (its key findings, its conclusion): what the body chapters compute, restated.
+    Each claim of the summary's section in published.yaml names the body claim it restates (`source`) and
+    is judged on that claim's figure, computed here by the body chapters' own functions."""
+
+    section = ""
+
+    @cached_property
+    def body_figures(self) -> dict:
+        """The body chapters' figures (reproduction.body_figures); the model's only when it can be estimated:
+        what cannot be computed is judged 'not shown'."""
+        try:
+            paths = sem.paths(self.model)
+        except MODEL_ERRORS:
+            paths = None
+        return reproduction.body_figures(self.data, paths, self.min_cell)
+
+    def published_figures(self) -> dict:
+        return published.restate(self.section, self.body_figures)
+
+    def hidden_figures(self) -> set[str]:
+        hidden = reproduction.usage_hidden(self.data, self.min_cell)
+        return {fid for fid, source in published.restated(self.section).items() if source in hidden}
+
+
+class KeyFindings(Summary):
+    """00: the report's key findings (Kernbevindingen) recomputed, and its introduction."""
+
+    number = 0
+    section = "key"
+
+    def finding_sentences(self) -> list[str]:
+        return findings.key_findings(self.data, self.intention_sentences(), self.lang, self.min_cell, self.alpha)
+
+
+class Conclusion(Summary):
+    """10: the data claims of the report's conclusion (Conclusie) recomputed."""
+
+    number = 10
+    section = "conclusion"
+
+    def finding_sentences(self) -> list[str]:
+        return findings.conclusion(self.data, self.intention_sentences(), self.lang, self.min_cell, self.alpha)

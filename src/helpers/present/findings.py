@@ -126,11 +126,7 @@ def cleaning(result, lang: str, min_cell: int) -> list[str]:
 def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
     """02: at least weekly use at work against free time (paired), their association, never-users and
     their main reason, the most used system, paid versions."""
-    cb = load_codebook()
-    weekly = contrasts.paired_shares(df, "use_work", "use_free", (4, 5))
-    direction = shares_direction(weekly["difference"], weekly["ci_low"], weekly["ci_high"], weekly["p"], alpha)
-    sentences = [t(f"finding_usage_{direction}", lang, work=weekly["a"], free=weekly["b"], diff=abs(weekly["difference"]),
-                   low=weekly["ci_low"], high=weekly["ci_high"], p=p_text(weekly["p"]), n=weekly["n"])]
+    sentences = [weekly(df, lang, alpha)]
     rho = stats.spearman(df, "use_work", "use_free").iloc[0]
     if pd.isna(rho["rho"]):   # too few answers, or answers that do not vary
         sentences.append(untestable(t("finding_association_what", lang), lang))
@@ -141,15 +137,41 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
     users = df[df["use_work"] >= 2]
     if len(users) < min_cell:
         return [*sentences, untestable(t("context_work", lang), lang)]
-    systems = most_selected(df, "system_work")
-    if is_small(systems["n"].iloc[:2], min_cell).any():
-        sentences.append(hidden(cb.text("system_work", lang), lang, min_cell))
-    else:
-        sentences.append(t("finding_top_system", lang, first=cb.text(systems["item"].iloc[0], lang), first_share=systems["pct_cases"].iloc[0],
-                           second=cb.text(systems["item"].iloc[1], lang), second_share=systems["pct_cases"].iloc[1],
-                           n=systems["base"].iloc[0]))
-    sentences.append(t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=int(users["paid_work"].notna().sum())))
-    return sentences
+    return [*sentences, top_two(df, "system_work", "finding_top_system", lang, min_cell), paid(users, lang)]
+
+
+def weekly(df: pd.DataFrame, lang: str, alpha: float = ALPHA) -> str:
+    """At least weekly use at work against free time, the same respondents (McNemar; about equal by the rules)."""
+    res = contrasts.paired_shares(df, "use_work", "use_free", (4, 5))
+    direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], alpha)
+    return t(f"finding_usage_{direction}", lang, work=res["a"], free=res["b"], diff=abs(res["difference"]),
+             low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
+
+
+def daily(df: pd.DataFrame, lang: str, min_cell: int) -> str:
+    """The share of all respondents who use generative AI daily at work (hidden when the count, or the
+    count of the others, is a small cell)."""
+    answered = df["use_work"].dropna()
+    count = int(answered.eq(5).sum())
+    if is_small(count, min_cell) or is_small(len(answered) - count, min_cell) or len(answered) < min_cell:
+        return hidden(t("finding_daily_what", lang), lang, min_cell)
+    return t("finding_daily", lang, share=100 * count / len(answered), count=count, n=len(answered))
+
+
+def paid(users: pd.DataFrame, lang: str) -> str:
+    """The share of users at work who use a paid version."""
+    return t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=int(users["paid_work"].notna().sum()))
+
+
+def top_two(df: pd.DataFrame, block: str, key: str, lang: str, min_cell: int) -> str:
+    """The two options of a multiple-response block selected most, with their % of cases (message `key`);
+    hidden when either count, or the base, is a small cell."""
+    cb = load_codebook()
+    options = most_selected(df, block)
+    if len(options) < 2 or options["base"].iloc[0] < min_cell or is_small(options["n"].iloc[:2], min_cell).any():
+        return hidden(cb.text(block, lang), lang, min_cell)
+    return t(key, lang, first=cb.text(options["item"].iloc[0], lang), first_share=options["pct_cases"].iloc[0],
+             second=cb.text(options["item"].iloc[1], lang), second_share=options["pct_cases"].iloc[1], n=options["base"].iloc[0])
 
 
 def most_selected(df: pd.DataFrame, block: str) -> pd.DataFrame:
@@ -178,18 +200,52 @@ def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPH
     if len(users) < min_cell:
         return [untestable(t("finding_users_what", lang), lang)]
     cb = load_codebook()
-    agree = contrasts.paired_shares(users, "pros_agree", "cons_agree", (4, 5))
-    direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], alpha)
-    sentences = [t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=abs(agree["difference"]),
-                   p=p_text(agree["p"]), n=agree["n"])]
+    sentences = [pros_against_cons(users, lang, alpha)]
     items = [i for pairs in REPORT_TTESTS.values() for pair in pairs for i in pair]
     labels = {i: cb.text(i, lang) for i in items}
     for family in ("pros", "cons"):
         sentences += paired_means(users, REPORT_TTESTS[family], labels, lang, min_cell, alpha)
-    tasks = stats.likert_summary(users, cb.blocks["task"]).sort_values("share_top", ascending=False)
-    top = tasks.iloc[0]
-    sentences.append(t("finding_top_task", lang, task=cb.text(top["item"], lang), share=top["share_top"], n=int(top["n"])))
-    return sentences
+    return [*sentences, top_task(users, lang)]
+
+
+def pros_against_cons(users: pd.DataFrame, lang: str, alpha: float = ALPHA) -> str:
+    """'I see advantages' against 'I see disadvantages' agreed (4-5), the same users (McNemar)."""
+    agree = contrasts.paired_shares(users, "pros_agree", "cons_agree", (4, 5))
+    direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], alpha)
+    return t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=abs(agree["difference"]),
+             p=p_text(agree["p"]), n=agree["n"])
+
+
+def top_task(users: pd.DataFrame, lang: str) -> str:
+    """The task users apply generative AI to most often (the largest share often or always)."""
+    cb = load_codebook()
+    top = stats.likert_summary(users, cb.blocks["task"]).sort_values("share_top", ascending=False).iloc[0]
+    return t("finding_top_task", lang, task=cb.text(top["item"], lang), share=top["share_top"], n=int(top["n"]))
+
+
+def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) -> str:
+    """The `k` items of a Likert block rated highest (M, and the % answering 4 or 5), highest first, with the
+    smallest N among them (message finding_top_<block>); untestable with fewer than min_cell answers."""
+    cb = load_codebook()
+    summary = stats.likert_summary(df, cb.blocks[block]).sort_values("mean", ascending=False, kind="stable")
+    top = summary.head(k)
+    if len(top) < k or top["n"].min() < min_cell or top["mean"].isna().any():
+        return untestable(t(f"finding_top_{block}_what", lang), lang)
+    items = listing([f"**{cb.text(row.item, lang)}** (M = {row.mean:.2f}; {t(f'finding_top_{block}_share', lang, share=row.share_top)})"
+                     for row in top.itertuples()], lang)
+    return t(f"finding_top_{block}", lang, items=items, n=int(top["n"].min()))
+
+
+def midpoint(df: pd.DataFrame, scale: str, lang: str, min_cell: int, alpha: float = ALPHA, mu: float = 3.0) -> str:
+    """A scale's mean against the middle of its 1-5 answers (one-sample t): below, above or about equal
+    (by means_direction: under EQUAL_MEANS or not significant at alpha is about equal)."""
+    res = stats.one_sample_t(df, scale, mu).iloc[0]
+    what = load_codebook().text(scale, lang)
+    if res["n"] < min_cell or pd.isna(res["p"]):
+        return untestable(what, lang)
+    direction = means_direction(res["mean"] - mu, res["p"], alpha)
+    return t(f"finding_midpoint_{direction}", lang, what=capital(what), mean=res["mean"], sd=res["sd"], mu=mu, p=p_text(res["p"]),
+             n=int(res["n"]))
 
 
 def literacy(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
@@ -197,16 +253,29 @@ def literacy(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -
     Holm), and each role perception's correlations with the five subscales."""
     cb = load_codebook()
     labels = {s: cb.text(s, lang) for s in (*LITERACY, *ROLES)}
-    means = stats.mean_ci(df, list(LITERACY)).sort_values("mean", ascending=False)
-    top, low = means.iloc[0], means.iloc[-1]
-    sentences = [t("finding_literacy_range", lang, top=labels[top["variable"]], top_m=top["mean"], low=labels[low["variable"]],
-                   low_m=low["mean"], n=int(means["n"].min()))]
+    means = literacy_means(df)
+    low = means.iloc[-1]
+    sentences = [literacy_range(df, lang)]
     others = [s for s in means["variable"] if s != low["variable"]]
     sentences += paired_means(df, [(low["variable"], other) for other in others], labels, lang, min_cell, alpha)
     correlations = stats.pearson(df, list(ROLES), list(LITERACY))
     for role, rows in correlations.groupby("x", sort=False):
         sentences.append(role_sentence(rows, labels, lang, alpha))
     return sentences
+
+
+def literacy_means(df: pd.DataFrame) -> pd.DataFrame:
+    """The five literacy subscales' means with their 95% CI, highest first."""
+    return stats.mean_ci(df, list(LITERACY)).sort_values("mean", ascending=False)
+
+
+def literacy_range(df: pd.DataFrame, lang: str) -> str:
+    """The literacy subscale rated highest and the one rated lowest, with their means."""
+    cb = load_codebook()
+    means = literacy_means(df)
+    top, low = means.iloc[0], means.iloc[-1]
+    return t("finding_literacy_range", lang, top=cb.text(top["variable"], lang), top_m=top["mean"], low=cb.text(low["variable"], lang),
+             low_m=low["mean"], n=int(means["n"].min()))
 
 
 def r_range(r: pd.Series) -> str:
@@ -336,3 +405,42 @@ def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> st
     direction = ("falls" if rho["rho"] < 0 else "rises") if significant(rho["p"], alpha) else "flat"
     return t(f"finding_age_{direction}", lang, rho=rho["rho"], p=p_text(rho["p"]), n=int(rho["n"]), young=young,
              young_share=table.loc[young, "weekly"], old=old, old_share=table.loc[old, "weekly"])
+
+
+# --- The report's summaries: its key findings and its conclusion, from the builders above -------------
+
+def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """00: the report's seven key findings, each recomputed from this run's data by the chapters' own
+    builders (one string per key finding, its sentences in a row): 1 daily use at work; 2 never-users and
+    their main reason; 3 paid versions and the paid systems used most; 4 advantages against disadvantages,
+    the advantage and the disadvantage rated highest; 5 the most frequent task; 6 the highest and lowest
+    literacy, and the predictors of intention (`predictors`: the intention chapter's sentences, given by
+    the caller that fitted the model); 7 social influence against the middle of its scale, and the three
+    kinds of support rated most useful. Findings about users at work are untestable with fewer than
+    min_cell users."""
+    users = df[df["use_work"] >= 2]
+    few = untestable(t("finding_users_what", lang), lang) if len(users) < min_cell else None
+    on_users = [few] * 3 if few else [
+        f"{paid(users, lang)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
+        " ".join([pros_against_cons(users, lang, alpha), top_means(users, "pro", 1, lang, min_cell),
+                  top_means(users, "con", 1, lang, min_cell)]),
+        top_task(users, lang)]
+    return [daily(df, lang, min_cell), never_users(df, lang, min_cell), *on_users,
+            " ".join([literacy_range(df, lang), *predictors]),
+            f"{midpoint(df, 'si', lang, min_cell, alpha)} {top_means(df, 'support', 3, lang, min_cell)}"]
+
+
+def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+    """10: the claims of the report's conclusion, recomputed by the chapters' own builders: use at work
+    against free time; the two systems used most in each context; never-users and their main reason; the
+    advantage rated highest, the most frequent task, the two disadvantages rated highest; the highest and
+    lowest literacy; the predictors of intention (`predictors`, from the caller that fitted the model); the
+    three kinds of support rated most useful and the preferred place to learn."""
+    users = {context: df[df[f"use_{context}"] >= 2] for context in ("work", "free")}
+    systems = [top_two(users[c], f"system_{c}", f"finding_top_system{'' if c == 'work' else '_free'}", lang, min_cell)
+               for c in ("work", "free")]
+    work = users["work"]
+    on_users = ([untestable(t("finding_users_what", lang), lang)] if len(work) < min_cell else
+                [top_means(work, "pro", 1, lang, min_cell), top_task(work, lang), top_means(work, "con", 2, lang, min_cell)])
+    return [weekly(df, lang, alpha), *systems, never_users(df, lang, min_cell), *on_users, literacy_range(df, lang), *predictors,
+            top_means(df, "support", 3, lang, min_cell), top_choice(df, "learn_location", lang, min_cell, alpha)]

@@ -20,13 +20,15 @@ def template(name: str = "page.html.j2") -> jinja2.Template:
 
 
 def run_view(name: str, manifest: dict) -> dict:
-    """What the template shows of one run. The banner is markdown whose one outside value (the file name)
-    text.banner has escaped already: it is marked safe here, its emphasis dropped."""
+    """What the template shows of one run: its reports, and every numbered table and figure in the reports'
+    order with its counterpart in the published report (Chapter.numbering). The banner is markdown whose one
+    outside value (the file name) text.banner has escaped already: it is marked safe here, its emphasis dropped."""
     lang = manifest.get("lang", "nl")
     reports = [{**o, "status": f"ok, {o['warnings']} warning(s)" if o["warnings"] else "ok", "time": number(o["seconds"], 1, lang)}
                for o in manifest["reports"].values()]
+    numbering = [{**item, "notebook": o["notebook"]} for o in manifest["reports"].values() for item in o.get("numbering", [])]
     return {"name": name, "lang": lang, "source": manifest["source"], "finished": manifest["finished"], "reports": reports,
-            "banner": Markup(banner(manifest["source"], lang).replace("**", "")),
+            "numbering": numbering, "banner": Markup(banner(manifest["source"], lang).replace("**", "")),
             "document": sorted(manifest.get("document", {}).get("outputs", {}))}
 
 

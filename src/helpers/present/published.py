@@ -82,12 +82,19 @@ def load_published() -> pd.DataFrame:
     table = pd.DataFrame(source["figures"]).set_index("id")
     if table.index.duplicated().any():
         raise ValueError(f"data/published.yaml repeats ids {table.index[table.index.duplicated()].tolist()}")
-    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order"):
+    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source"):
         if column not in table:
             table[column] = None
     table["decimals"] = table["decimals"].fillna(table["kind"].map(DECIMALS))
     table["base_n"] = table["base"].map(lambda b: source["bases"][b]["n"] if isinstance(b, str) else math.nan)
     return table
+
+
+def place(name: str, lang: str) -> str | None:
+    """Where the table or figure kept as `name` has its counterpart in the published report (its number, or
+    its section and title), in `lang`; None when the report has none (published.yaml's `places`)."""
+    found = load_source().get("places", {}).get(name)
+    return found[lang] if found else None
 
 
 def regime_of(df: pd.DataFrame) -> str:
@@ -164,7 +171,7 @@ def claim(row: pd.Series, lang: str) -> str:
         return str(value)
     if kind == "ranking":
         names = ", ".join(named(code, lang) for code in value)
-        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=names)
+        return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=names, k=len(value))
     if kind == "only":
         return t("published_only", lang, names=", ".join(named(code, lang) for code in value), alpha=alpha_text(row["p_below"]))
     parts = [names_in(row["direction"], lang)] if isinstance(row["direction"], str) else []
@@ -181,7 +188,8 @@ def stars(p: float) -> str:
 
 
 def ranked(row: pd.Series, values: dict) -> list[str]:
-    """The names of a ranking claim's options, from the claimed end (highest first, or lowest first)."""
+    """The names of a ranking claim's options, from the claimed end (highest first, or lowest first; a
+    claim with `order: top` names the highest ones in any order)."""
     return sorted(values, key=values.get, reverse=row["order"] != "last")
 
 
@@ -219,7 +227,8 @@ def judge(row: pd.Series, value, tol: float) -> str:
     if kind == "stars":
         return "" if stars(value) == published else "stars"
     if kind == "ranking":
-        return "" if ranked(row, value)[: len(published)] == list(published) else "order"
+        first = ranked(row, value)[: len(published)]
+        return "" if (sorted(first) == sorted(published) if row["order"] == "top" else first == list(published)) else "order"
     if kind == "only":
         return "" if sorted(k for k, p in value.items() if p < row["p_below"]) == sorted(published) else "set"
     if isinstance(row["direction"], str) and value.estimate * (1 if ">" in row["direction"] else -1) <= 0:
@@ -246,6 +255,24 @@ def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contr
             return "inconsistent", note
         return "differs", f"{t(f'published_note_{failed}', lang)}; {note}"
     return ("differs", t(f"published_note_{failed}", lang)) if failed else ("agrees", "")
+
+
+def restated(section: str) -> dict[str, str]:
+    """The claims of a section that restates others (the key findings, the conclusion): each claim's id and
+    the id of the figure it is judged on (its `source`, a claim of a body section computed by that
+    section's chapter). The summary chapters compute those figures and judge them against their own claims."""
+    table = load_published()
+    rows = table[(table["section"] == section) & table["source"].notna()]
+    unknown = sorted(set(rows["source"]) - set(table.index))
+    if unknown:
+        raise KeyError(f"data/published.yaml: sources not among the claims: {unknown}")
+    return dict(zip(rows.index, rows["source"]))
+
+
+def restate(section: str, body: dict) -> dict:
+    """A summary section's claims with the figures they are judged on: each its source's figure in `body`
+    (the body chapters' figures), NaN ('not shown') where that figure could not be computed."""
+    return {fid: body.get(source, math.nan) for fid, source in restated(section).items()}
 
 
 # --- The table ----------------------------------------------------------------------------------

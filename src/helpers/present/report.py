@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import re
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -94,6 +95,14 @@ def keep_key_figure(sentence: str, folder: str | Path | None) -> None:
     if folder is not None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         (Path(folder) / "key_figure.txt").write_text(sentence.replace("**", ""), encoding="utf-8")
+
+
+def keep_numbering(numbered: list[dict], folder: str | Path | None) -> None:
+    """The chapter's numbered tables and figures so far (number, title, place in the published report), kept
+    as numbering.json beside the report for the run's landing page; with folder None nothing is kept."""
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / "numbering.json").write_text(json.dumps(numbered, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def weighting_note(weights: pd.Series, by: str | None, label: str, source: str, lang: str) -> Markdown:

@@ -12,8 +12,8 @@ run. Other runs are never touched; the run's name is a safe slug (helpers.runner
 - Incremental: a notebook runs only when what it reads changed (export, processed data, notebook, helpers
   code, templates and data files, options, environment) or one of its outputs is missing or changed
   (content hashes, helpers.runner.cache). Nothing to do: it says so and stops.
-- Parallel: after 01_cleaning the analysis notebooks are independent and run in separate processes
-  (default: one per core); the progress display counts what is done, failed and still to go.
+- Parallel: after 01_cleaning the other notebooks (the report's summaries 00 and 10 among them) are
+  independent and run in separate processes (default: one per core); the progress display counts what is done, failed and still to go.
 - Atomic and alone: one run per run folder at a time (a lock); reports and processed data are built in
   the run's own staging folder and published only when every notebook succeeded.
 - Interruptible: Ctrl-C (or SIGTERM) stops every worker and kernel at once and exits 130, leaving the
@@ -35,7 +35,7 @@ import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -86,6 +86,7 @@ class Outcome:
     warnings: int
     error: str = ""
     key_figure: str = ""
+    numbering: list = field(default_factory=list)   # its numbered tables and figures (Chapter.numbering)
 
 
 class ExportRejected(Exception):
@@ -101,8 +102,10 @@ def install_kernel(user: bool = False) -> None:
 
 
 def notebooks(only: list[str] | None = None, compare: bool = False, folder: Path | None = None) -> list[Path]:
-    """The numbered notebooks in order (of `folder`, default the project's; optionally those whose name
-    starts with one of `only`); the wave comparison only when there is something to compare with."""
+    """The numbered notebooks in the report's order (of `folder`, default the project's; optionally those whose
+    name starts with one of `only`, and always the cleaning notebook): 00 the key findings and introduction,
+    01 method and sample, ..., 10 the conclusion; the wave comparison only when there is something to compare
+    with. The order is the book's; execute_all runs the cleaning notebook first whatever its place."""
     found = sorted((folder or NOTEBOOKS_DIR).glob("[0-9][0-9]_*.ipynb"))
     found = [nb for nb in found if compare or nb.stem != COMPARISON]
     return [nb for nb in found if not only or nb.stem == cache.CLEANING or any(nb.stem.startswith(o) for o in only)]
@@ -228,9 +231,10 @@ def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, 
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
         book = frame(chapters(nb_path.parent, lang, "compare_with" in offered), nb_path.stem, lang, home.name, files, reviewer)
         render(executed, reports / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
-    key_figure = reports / f"{nb_path.stem}_files" / "key_figure.txt"
+    key_figure, numbered = (reports / f"{nb_path.stem}_files" / name for name in ("key_figure.txt", "numbering.json"))
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
-                   key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "")
+                   key_figure=key_figure.read_text(encoding="utf-8") if key_figure.exists() else "",
+                   numbering=json.loads(numbered.read_text(encoding="utf-8")) if numbered.exists() else [])
 
 
 @contextmanager
@@ -442,7 +446,8 @@ class Progress:
 def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, jobs: int | None) -> list[Outcome] | int:
     """Every notebook in a worker process: cleaning first (the other workers warm up meanwhile), then the
     analysis notebooks in parallel. Ctrl-C stops every worker and kernel at once."""
-    cleaning, books = (books[:1], books[1:]) if books and books[0].stem == cache.CLEANING else ([], books)
+    cleaning = [nb for nb in books if nb.stem == cache.CLEANING]   # first: the others read what it writes
+    books = [nb for nb in books if nb.stem != cache.CLEANING]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
     progress = Progress(len(cleaning) + len(books))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_started,
