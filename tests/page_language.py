@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 DUTCH_DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
 NOT_A_NUMBER = re.compile(r"\b(?:Tabel|Figuur|secties?|rapport,|in|en|BY) \d+(?:\.\d+)+"   # a table, figure or report section
                           r"|(?:\(|\), )[1-4]\.[1-3](?![\d.,])"                           # a report section: (1.1), 1.2
+                          r"|(?<![\w.,])[1-4]\.[1-3] (?=[A-Z])"                            # a section's title: 1.1 Werk vs. …
                           r"|(?<![\w.,])\d{1,3}(?:\.\d{3})+(?![\w.,])")                   # Dutch thousands: 171.333
 NEGATIVE_ZERO = re.compile(r"[-−]0,0+(?![0-9]*[1-9])")
 

@@ -135,3 +135,11 @@ def test_each_language_has_one_title_and_no_heading_twice(path):
         cells = ["".join(c["source"]) for c in nb["cells"] if f"lang-{lang}" in c.get("metadata", {}).get("tags", [])]
         headings = [line for cell in cells for line in cell.splitlines() if line.startswith(("# ", "## "))]
         assert sum(h.startswith("# ") for h in headings) == 1 and len(headings) == len(set(headings)), (lang, headings)
+
+
+def test_claims_are_numbers_in_the_pages_language_and_sections_stay_sections(processed):
+    page = Usage(processed, lang="nl", min_cell=5).published()._repr_html_()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page)
+    assert "53,1" in cells and "53.1" not in cells                     # a published value, also in a column of words
+    assert "1.1 Werk vs. vrije tijd" in cells and not [c for c in cells if c.startswith("1,1 ")]   # the report's section 1.1
+    assert any(c.startswith("eerst: ") for c in cells)

@@ -286,11 +286,19 @@ class Chapter:
         by_section = frame.iloc[sections.map(published.section_rank).argsort(kind="stable")]
         by_section = by_section.assign(**{self.t("col_section"): sections.map(lambda code: published.section_name(code, self.lang))})
         return Block(Markdown(self.t("published_counts", counts=counts, total=len(frame))),
-                     self.table(notable, self.t("published_notable_title"), "published_notable", decimals=2) if len(notable)
+                     self.claims(notable, self.t("published_notable_title"), "published_notable") if len(notable)
                      else Markdown(self.t("published_none_notable")),
-                     Folded(self.t("published_all_title"),
-                            self.table(by_section, self.t("published_title"), "published_vs_reproduced", decimals=2)),
+                     Folded(self.t("published_all_title"), self.claims(by_section, self.t("published_title"), "published_vs_reproduced")),
                      Markdown(published.legend(self.lang, regime)))
+
+    def claims(self, frame: pd.DataFrame, title: str, name: str) -> Styler:
+        """Claims beside their reproduction: the published and reproduced values are numbers in the page's
+        language even where words outnumber them in the column ('first: ChatGPT'); a report section is a
+        name, not a number ('1.1' stays '1.1')."""
+        values = [self.t("col_published"), self.t("col_reproduced")]
+        table = self.table(frame, title, name, decimals=2).format(tables.cell_format(2, self.lang), subset=values, escape="html")
+        section = self.t("col_section")
+        return table.format(escape="html", subset=[section]) if section in frame else table
 
     def finding_sentences(self) -> list[str]:
         """What this chapter found, in the page's language (helpers.present.findings)."""

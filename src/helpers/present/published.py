@@ -71,8 +71,9 @@ def section_rank(code: str) -> tuple:
 
 
 def section_name(code: str, lang: str) -> str:
-    """A report section as a page shows it: its number, or its title where the report gives it none."""
-    return code if section_rank(code)[0] in range(99) else t(f"section_{code}", lang)
+    """A report section as a page shows it: its number and title ('1.1 Werk vs. vrije tijd'), or its title
+    where the report gives it no number."""
+    return t(f"section_{code}".replace(".", "_"), lang)
 
 
 @lru_cache(maxsize=1)
