@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from helpers.paths import BUILD_DIR, NOTEBOOKS_DIR, ROOT
+from helpers.runner.cache import CLEANING
 from helpers.runner.run import DOCUMENT, PDF, notebooks
 
 WORK = BUILD_DIR / "bench"
@@ -88,7 +89,7 @@ def naive(raw: Path) -> list[list[str]]:
     out.mkdir(parents=True, exist_ok=True)
     bindir = Path(PY).parent
     steps = []
-    for nb in notebooks():   # the same notebooks the pipeline runs
+    for nb in sorted(notebooks(), key=lambda nb: nb.stem != CLEANING):   # the pipeline's notebooks, cleaning first
         executed = out / nb.name
         steps.append([str(bindir / "papermill"), str(nb), str(executed), "-k", "genai-survey", "--cwd", str(NOTEBOOKS_DIR),
                       "-p", "processed", str(processed), "-p", "raw", str(raw), "--no-progress-bar"])
