@@ -181,6 +181,7 @@ def _fit_fiml(description: str, x: pd.DataFrame) -> semopy.ModelMeans:
     _fiml_start(model, description, x)
     model.prepare_fiml()
     fun, grad = model.get_objective("FIML")
+    grad = fiml_gradient_by_pattern(model) or grad
     result = _minimize(fun, grad, model.param_vals, model.get_bounds(), scale=len(x))
     result.name_obj = "FIML"
     model.param_vals, model.last_result = result.x, result
@@ -189,6 +190,48 @@ def _fit_fiml(description: str, x: pd.DataFrame) -> semopy.ModelMeans:
     sigma, (m, _) = model.calc_sigma()
     model.test = _ml_test(model, x[model.vars["observed"]], sigma, model.calc_mean(m)[:, 0])
     return model
+
+
+def fiml_gradient_by_pattern(model: semopy.ModelMeans):
+    """semopy's FIML gradient (ModelMeans.grad_fiml) from each missing-data pattern's count, mean and
+    scatter, as lavaan computes it, so that a call costs the same at any N (semopy's carries the implied
+    mean per respondent). For models whose mean has no observed exogenous variables (an intercept only);
+    None otherwise, and semopy's gradient is used."""
+    if model.mx_g.shape[0] != 1:
+        return None
+    patterns = []
+    for mx, inds, _ in model.fiml_data.values():
+        mean = mx.mean(axis=1)
+        patterns.append((inds, mx.shape[1], mean, (mx - mean[:, None]) @ (mx - mean[:, None]).T))
+    intercept, respondents = np.ones((1, 1)), model.mx_g
+
+    def grad(x: np.ndarray) -> np.ndarray:
+        model.update_matrices(x)
+        sigma_full, (m, c) = model.calc_sigma()
+        sigma_grad = model.calc_sigma_grad(m, c)
+        model.mx_g = intercept                 # the implied mean once, not once per respondent
+        try:
+            mu_full, mean_grad = model.calc_mean(m)[:, 0], model.calc_mean_grad(m, c)
+        finally:
+            model.mx_g = respondents
+        total = np.zeros(len(sigma_grad))
+        for inds, n, mean, scatter in patterns:
+            try:
+                sigma_inv = semopy.utils.chol_inv(semopy.utils.delete_mx(sigma_full, inds))
+            except np.linalg.LinAlgError:
+                return np.full(len(total), np.inf)
+            d = mean - np.delete(mu_full, inds)
+            t = sigma_inv @ (scatter + n * np.outer(d, d)) @ sigma_inv
+            v = n * sigma_inv @ d
+            for i, (s_g, m_g) in enumerate(zip(sigma_grad, mean_grad)):
+                if len(np.shape(m_g)):
+                    total[i] -= 2 * np.delete(m_g[:, 0], inds) @ v
+                if len(np.shape(s_g)):
+                    s_g = semopy.utils.delete_mx(s_g, inds)
+                    total[i] += n * np.einsum("ij,ji->", sigma_inv, s_g) - np.einsum("ij,ji->", t, s_g)
+        return total
+
+    return grad
 
 
 def _minimize(fun, grad, x0: np.ndarray, bounds, scale: int, tol: float = 1e-6, restarts: int = 5):
