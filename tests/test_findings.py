@@ -330,3 +330,10 @@ def test_the_summaries_claims_differ_where_the_data_contradict_them(contrary_sum
                "conclusion": ["conclusion.lit.top", "conclusion.lit.last", "conclusion.sem.only", "conclusion.support.top"]}
     assert (key[differs["key"]] == "differs").all(), key
     assert (conclusion[differs["conclusion"]] == "differs").all(), conclusion
+
+
+def test_the_paid_share_is_hidden_when_the_payers_are_a_small_cell():
+    users = pd.DataFrame({"paid_work": [1, 1] + [2] * 40})
+    assert findings.paid(users, "en", min_cell=5) == findings.hidden("Use of a paid version", "en", 5)
+    assert "4.8%" not in findings.paid(users, "en", min_cell=5)
+    assert "50.0%" in findings.paid(pd.DataFrame({"paid_work": [1] * 20 + [2] * 20}), "en", min_cell=5)

@@ -137,7 +137,7 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
     users = df[df["use_work"] >= 2]
     if len(users) < min_cell:
         return [*sentences, untestable(t("context_work", lang), lang)]
-    return [*sentences, top_two(df, "system_work", "finding_top_system", lang, min_cell), paid(users, lang)]
+    return [*sentences, top_two(df, "system_work", "finding_top_system", lang, min_cell), paid(users, lang, min_cell)]
 
 
 def weekly(df: pd.DataFrame, lang: str, alpha: float = ALPHA) -> str:
@@ -158,9 +158,13 @@ def daily(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     return t("finding_daily", lang, share=100 * count / len(answered), count=count, n=len(answered))
 
 
-def paid(users: pd.DataFrame, lang: str) -> str:
-    """The share of users at work who use a paid version."""
-    return t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=int(users["paid_work"].notna().sum()))
+def paid(users: pd.DataFrame, lang: str, min_cell: int) -> str:
+    """The share of users at work who use a paid version (hidden when the payers, or the others, are a small cell)."""
+    answered = users["paid_work"].dropna()
+    count = int(answered.eq(1).sum())
+    if is_small(count, min_cell) or is_small(len(answered) - count, min_cell):
+        return hidden(t("finding_paid_what", lang), lang, min_cell)
+    return t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=len(answered))
 
 
 def top_two(df: pd.DataFrame, block: str, key: str, lang: str, min_cell: int) -> str:
@@ -421,7 +425,7 @@ def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: i
     users = df[df["use_work"] >= 2]
     few = untestable(t("finding_users_what", lang), lang) if len(users) < min_cell else None
     on_users = [few] * 3 if few else [
-        f"{paid(users, lang)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
+        f"{paid(users, lang, min_cell)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
         " ".join([pros_against_cons(users, lang, alpha), top_means(users, "pro", 1, lang, min_cell),
                   top_means(users, "con", 1, lang, min_cell)]),
         top_task(users, lang)]
