@@ -24,7 +24,7 @@ import pytest
 
 from helpers.paths import BUILD_DIR, DATA_DIR, ROOT
 from helpers.present import document
-from helpers.runner import cache, run
+from helpers.runner import bench, cache, run
 from helpers.runner.processes import uninterrupted
 
 PARAMETERS = "raw = None\nprocessed = None\nlang = 'nl'\nmin_cell = 5\nartifacts = None"
@@ -241,6 +241,15 @@ def test_processed_data_overwritten_by_hand_is_restored_without_a_rerun(lab, cap
     err = capsys.readouterr().err
     assert "restored from the run's own copy" in err and "nothing to run" in err
     assert published.read_bytes() == original
+
+
+def test_the_last_line_says_how_much_was_the_runners_own_bookkeeping_as_the_benchmark_reads_it(lab):
+    """The notebooks' own time (a 2 s sleep in each toy) is building, not bookkeeping (BENCHMARK.md (g))."""
+    proc = lab.start("--force", sleep=2)
+    assert proc.wait(300) == 0, "".join(proc.lines)
+    wait_for(proc, "bookkeeping")
+    elapsed = float(re.search(r" in ([0-9.]+) s, ", proc.lines[-1]).group(1))
+    assert 0 < float(bench.BOOKKEEPING.search(proc.lines[-1]).group(1)) <= elapsed - 2
 
 
 def test_a_failing_analysis_notebook_publishes_nothing(lab, capsys):

@@ -303,6 +303,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
     """Bring the export's reports and their combined document up to date (all reports with `force`; the
     document's PDF too with `pdf`); returns the exit code. One run per run folder at a time: a second one
     waits for the lock."""
+    started = time.perf_counter()
     if pdf:
         from helpers.present.document import chromium
 
@@ -334,13 +335,16 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
                 return 2
             offered["compare_with"], options["compare_with"] = str(other.processed), sha256_file(other.processed)
         return update(ws, {**provenance(raw), "commit": code_commit()}, notebooks(only, compare=bool(other)), offered, options,
-                      force, jobs, pdf)
+                      force, jobs, pdf, started)
 
 
 def update(ws: Workspace, source: dict, books: list[Path], offered: dict, options: dict, force: bool,
-           jobs: int | None, pdf: bool = False) -> int:
+           jobs: int | None, pdf: bool = False, started: float | None = None) -> int:
     """Rebuild the reports that are stale (key changed, outputs missing or changed) and the combined document
-    when a page changed, in staging, and publish them only when every notebook succeeded."""
+    when a page changed, in staging, and publish them only when every notebook succeeded. The last line says
+    how much of the time since `started` was the runner's own bookkeeping (lock, keys, staging, hashes,
+    publication): everything but executing, rendering and the combined document."""
+    started = started or time.perf_counter()
     shared, processed_sha = cache.shared_key(source["sha256"], options), cache.folder_hash(ws.data)
     keys = cache.notebook_keys(books, shared, processed_sha)
     manifest = read_manifest(ws.manifest, say)
@@ -355,6 +359,7 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
     staging = fresh_staging(ws)
     processed = staging / "data" / ws.processed.name if cache.CLEANING in todo else ws.processed
     try:
+        building = time.perf_counter()
         outcomes = execute_all([nb for nb in books if nb.stem in todo], ws, {**offered, "processed": str(processed)},
                                source, jobs) if todo else []
         if isinstance(outcomes, int):
@@ -364,12 +369,15 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
         keys = cache.notebook_keys(books, shared, processed_sha)   # the keys of what the notebooks read
         built = {o.notebook: {**asdict(o), "key": keys[o.notebook], "outputs": cache.outputs_of(staging / "reports", o.notebook)}
                  for o in outcomes}
+        building = time.perf_counter() - building
         before = manifest.get("document", {})
         manifest = {"source": {**source, "rows": rows_of(str(processed))}, "lang": offered["lang"],
                     "finished": dt.datetime.now().isoformat(timespec="seconds"), "processed_sha256": processed_sha,
                     "reports": dict(sorted({**manifest["reports"], **built}.items()))}
-        manifest["document"] = before if not document_stale(ws, {**manifest, "document": before}, shared, pdf) \
-            else write_document(ws, manifest, shared, pdf)
+        manifest["document"] = before
+        if document_stale(ws, {**manifest, "document": before}, shared, pdf):
+            manifest["document"] = write_document(ws, manifest, shared, pdf)
+            building += sum(manifest["document"]["seconds"].values())
         with uninterrupted():
             publish(ws)
             for name in set(before.get("outputs", {})) - set(manifest["document"]["outputs"]):
@@ -380,7 +388,9 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
             write_landing(ws.out)
     finally:
         remove(ws.staging, ws.home)
-    say(f"reports written to {ws.run_dir}/ (index.html; all runs: {ws.out / 'index.html'})")
+    elapsed = time.perf_counter() - started
+    say(f"reports written to {ws.run_dir}/ (index.html; all runs: {ws.out / 'index.html'}) in {elapsed:.1f} s, "
+        f"{elapsed - building:.2f} s of it the runner's own bookkeeping")
     return 0
 
 
