@@ -10,8 +10,9 @@ import pytest
 from helpers.chapter import Cleaning, Intention, ProsCons, Usage
 from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest.io import save_processed
-from helpers.paths import NOTEBOOKS_DIR
+from helpers.paths import NOTEBOOKS_DIR, ROOT
 from helpers.prepare.cleaning import clean
+from helpers.present import text
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.versions()"}   # the one call every chapter ends with
@@ -131,6 +132,17 @@ def test_open_answers_are_shown_only_when_the_chapter_is_made_to_show_them(proce
     assert counted.shape == (1, 1) and counted.iloc[0, 0] == (HIDDEN if is_small(len(given), 5) else len(given))
     shown = Usage(processed, True, lang="en").free_text(column).data
     assert len(given) > 0 and sorted(shown.iloc[:, 0]) == sorted(given)
+
+
+def test_the_readmes_add_a_table_step_works_as_written(processed, tmp_path, monkeypatch):
+    """README, 'Add a table to a chapter', step 1: its cell, with its title added to the message catalogue."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Add a table to a chapter\n", 1)[1].split("\n#", 1)[0]
+    cell, key = re.search(r"`(ch\.\w+\(.*?\))`", section).group(1), re.search(r"`(\w+): \{nl: ", section).group(1)
+    messages = text.catalogue()
+    monkeypatch.setattr(text, "catalogue", lambda: messages | {key: {"nl": "Mijn titel", "en": "My title"}})
+    block = eval(cell, {"ch": ProsCons(processed, lang="en", artifacts=tmp_path)})   # the README's code, as a notebook runs it
+    assert "Table 3.1. My title (N=" in block._repr_html_() and "<figcaption>Figure 3.1 (not in the report)" in block._repr_html_()
+    assert {p.suffix for p in tmp_path.glob("pro_time_saving_pro_data.*")} == {".csv", ".png", ".svg"}
 
 
 def test_blocks_describe_the_chapter_base(processed):
