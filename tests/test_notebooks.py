@@ -37,7 +37,7 @@ def test_committed_without_outputs(path):
     assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them before committing"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY, ids=lambda p: p.name)
 def test_has_parameters_cell_and_named_kernel(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
@@ -131,7 +131,7 @@ def test_nbstripout_filter_and_hook_strip_as_the_check_does(tmp_path):
     assert filtered == normalised(ran) == nbformat.writes(planted()) + "\n"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EVERY, ids=lambda p: p.name)
 def test_every_narrative_cell_exists_in_both_languages(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     tags = [c.get("metadata", {}).get("tags", []) for c in nb["cells"] if c["cell_type"] == "markdown"]

@@ -253,13 +253,6 @@ class Chapter:
                      self.table(tables.correlation_detail(tidy, self.cb, self.lang), self.t(f"{rows}_corr_detail_title"),
                                 f"{rows}_{columns}_correlations_exact", decimals=3))
 
-    @guarded
-    def free_text(self, column: str, show: bool) -> Styler:
-        """Open answers: how many were given; the texts only when the `show` parameter asks for them."""
-        context = self.t("context_work" if column.endswith("work_other_text") else "context_free")
-        return tables.styled(tables.free_text(self.data, column, self.lang, show, self.min_cell), f"{self.t('free_text_title')} ({context})",
-                             lang=self.lang)
-
     # --- Ends of every chapter ---------------------------------------------------------------
 
     def published_figures(self) -> dict[str, float]:

@@ -71,10 +71,6 @@ class Cleaning(Chapter):
         io.save_processed(self.result.account, cleaning.account_path(self.processed))
         return io.save_processed(self.data, self.processed)
 
-    def sample(self, name: str, title: str) -> Styler:
-        """Tables 1-3: n and % of respondents per category, small cells hidden."""
-        return self.frequencies(name, title)
-
     @guarded
     def sample_vs_population(self, name: str) -> Block:
         """The sample beside the population of government staff on one variable, with the goodness-of-fit
@@ -114,9 +110,14 @@ class Cleaning(Chapter):
 
 
 class Usage(Chapter):
-    """02: use at work and in free time, reasons for never using, systems, paid versions (section 1.1)."""
+    """02: use at work and in free time, reasons for never using, systems, paid versions (section 1.1).
+    `show_free_text`: the open answers themselves are shown (personal data: off by default)."""
 
     number = 2
+
+    def __init__(self, processed=None, show_free_text: bool = False, **options):
+        super().__init__(processed, **options)
+        self.show_free_text = show_free_text
 
     @guarded
     def frequency(self) -> Styler:
@@ -136,6 +137,13 @@ class Usage(Chapter):
         shares = tables.users_shares(self.data, self.cb, self.lang, self.min_cell)
         return self.figure(plots.grouped_bars(shares, shares.columns[0], list(shares.columns[1:]), self.t("usage_chart_title"),
                                               self.t("axis_percent")), "usage_work_vs_free", n=tables.bases(shares) or None)
+
+    @guarded
+    def free_text(self, column: str) -> Styler:
+        """Open answers: how many were given; the texts only with `show_free_text`."""
+        context = self.t("context_work" if column.endswith("work_other_text") else "context_free")
+        frame = tables.free_text(self.data, column, self.lang, self.show_free_text, self.min_cell)
+        return tables.styled(frame, f"{self.t('free_text_title')} ({context})", lang=self.lang)
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.usage_figures(self.data)

@@ -331,8 +331,6 @@ def free_text(df: pd.DataFrame, column: str, lang: str, show: bool, min_cell: in
     return pd.DataFrame({t("col_answers_given", lang): [HIDDEN if is_small(len(answers), min_cell) else len(answers)]})
 
 
-
-
 def sorted_by_mean(df: pd.DataFrame, items: list[str]) -> list[str]:
     """Items from the highest mean to the lowest (the report's order for the support options)."""
     return sorted(items, key=lambda i: -df[i].astype(float).mean())
@@ -479,8 +477,6 @@ def robust_table(res: pd.DataFrame, cb: Codebook, lang: str) -> pd.DataFrame:
         t("col_predictor", lang): [cb.text(p, lang) for p in res["predictor"]], "β": res["beta"].round(COEF),
         "SE (HC3)": res["se"].round(COEF), "95% CI": [f"[{lo:.{COEF}f}, {hi:.{COEF}f}]" for lo, hi in zip(res["ci_low"], res["ci_high"])],
         "p": res["p"].map(format_p), "N": res["n"], "R²": res["r2"].round(COEF)})
-
-
 
 
 def weighted_table(headline: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
