@@ -374,9 +374,10 @@ def test_cfi_is_bounded_by_one_as_lavaan_and_tli_is_not():
     assert fit["cfi"] == 1.0 and fit["tli"] > 1.0 and fit["rmsea"] == 0.0 and fit["rmsea_low"] == 0.0
 
 
-def test_the_fiml_gradient_by_pattern_is_semopys_per_respondent_gradient(export, cb):
+def test_the_fiml_objective_and_gradient_by_pattern_are_semopys_per_respondent_ones(export, cb):
     """A second implementation: per missing-data pattern (count, mean, scatter) against semopy's
-    ModelMeans.grad_fiml, at the start values and at two points around them, on the synthetic default."""
+    ModelMeans.obj_fiml and grad_fiml, at the start values and at two points around them, on the synthetic
+    default."""
     import semopy
 
     from helpers.analysis import reproduction
@@ -389,9 +390,10 @@ def test_the_fiml_gradient_by_pattern_is_semopys_per_respondent_gradient(export,
     sem._fiml_start(model, description, data)
     model.prepare_fiml()
     assert len(model.fiml_data) > 1   # there are patterns of missing answers to sum over
-    _, semopys = model.get_objective("FIML")
-    by_pattern = sem.fiml_gradient_by_pattern(model)
+    semopys_fun, semopys_grad = model.get_objective("FIML")
+    fun, grad = sem.fiml_by_pattern(model)
     rng = np.random.default_rng(1)
     for shift in (0, 0.05, 0.1):
         x = model.param_vals + rng.normal(0, shift, len(model.param_vals))
-        assert by_pattern(x) == pytest.approx(semopys(x), rel=1e-9, abs=1e-9)
+        assert fun(x) == pytest.approx(semopys_fun(x), rel=1e-12)
+        assert grad(x) == pytest.approx(semopys_grad(x), rel=1e-9, abs=1e-9)

@@ -139,18 +139,17 @@ def saturated(x: pd.DataFrame, tol: float = 1e-10, max_iter: int = 10_000) -> tu
     Rubin, 2002, ch. 11); with complete data the sample moments (divisor N) in one step."""
     values = x.to_numpy(dtype=float)
     observed = ~np.isnan(values)
+    incomplete = [(pattern, np.flatnonzero((observed == pattern).all(axis=1)))   # each pattern's rows, found once
+                  for pattern in np.unique(observed, axis=0) if not pattern.all()]
     mean = np.nanmean(values, axis=0)
     cov = np.diag(np.nanvar(values, axis=0))
     for _ in range(max_iter):
         filled, extra = values.copy(), np.zeros_like(cov)
-        for pattern in np.unique(observed, axis=0):
-            rows = (observed == pattern).all(axis=1)
+        for pattern, rows in incomplete:
             miss = ~pattern
-            if not miss.any():
-                continue
             coef = cov[np.ix_(miss, pattern)] @ np.linalg.inv(cov[np.ix_(pattern, pattern)])
             filled[np.ix_(rows, miss)] = mean[miss] + (values[np.ix_(rows, pattern)] - mean[pattern]) @ coef.T
-            extra[np.ix_(miss, miss)] += rows.sum() * (cov[np.ix_(miss, miss)] - coef @ cov[np.ix_(pattern, miss)])
+            extra[np.ix_(miss, miss)] += len(rows) * (cov[np.ix_(miss, miss)] - coef @ cov[np.ix_(pattern, miss)])
         new_mean = filled.mean(axis=0)
         d = filled - new_mean
         new_cov = (d.T @ d + extra) / len(values)
@@ -175,13 +174,13 @@ def _ml_test(model, x: pd.DataFrame, sigma: np.ndarray, mean: np.ndarray) -> dic
 
 
 def _fit_fiml(description: str, x: pd.DataFrame) -> semopy.ModelMeans:
-    """Full-information ML (semopy's ModelMeans FIML objective, -2 logL over the observed parts), SEs from
+    """Full-information ML (semopy's ModelMeans FIML objective, -2 logL over the observed parts, computed by
+    missing-data pattern), SEs from
     the observed information (Hessian / 2), test against the EM-estimated unrestricted model."""
     model = semopy.ModelMeans(description)
     _fiml_start(model, description, x)
     model.prepare_fiml()
-    fun, grad = model.get_objective("FIML")
-    grad = fiml_gradient_by_pattern(model) or grad
+    fun, grad = fiml_by_pattern(model) or model.get_objective("FIML")
     result = _minimize(fun, grad, model.param_vals, model.get_bounds(), scale=len(x))
     result.name_obj = "FIML"
     model.param_vals, model.last_result = result.x, result
@@ -192,46 +191,64 @@ def _fit_fiml(description: str, x: pd.DataFrame) -> semopy.ModelMeans:
     return model
 
 
-def fiml_gradient_by_pattern(model: semopy.ModelMeans):
-    """semopy's FIML gradient (ModelMeans.grad_fiml) from each missing-data pattern's count, mean and
-    scatter, as lavaan computes it, so that a call costs the same at any N (semopy's carries the implied
-    mean per respondent). For models whose mean has no observed exogenous variables (an intercept only);
-    None otherwise, and semopy's gradient is used."""
+def fiml_by_pattern(model: semopy.ModelMeans):
+    """semopy's FIML objective and gradient (ModelMeans.obj_fiml, grad_fiml) from each missing-data
+    pattern's count, mean and scatter, as lavaan computes them, so that a call costs the same at any N
+    (semopy's carry the implied mean per respondent). The gradient sums each pattern's weight matrix
+    n S^-1 - S^-1 (scatter + n d d') S^-1, put back in the full matrix, once over the patterns; each
+    parameter then costs one product with its derivative. For models whose mean has no observed exogenous
+    variables (an intercept only); None otherwise, and semopy's own are used."""
     if model.mx_g.shape[0] != 1:
         return None
     patterns = []
     for mx, inds, _ in model.fiml_data.values():
         mean = mx.mean(axis=1)
-        patterns.append((inds, mx.shape[1], mean, (mx - mean[:, None]) @ (mx - mean[:, None]).T))
+        observed = np.setdiff1d(np.arange(len(model.vars["observed"])), inds)
+        patterns.append((observed, mx.shape[1], mean, (mx - mean[:, None]) @ (mx - mean[:, None]).T))
     intercept, respondents = np.ones((1, 1)), model.mx_g
 
-    def grad(x: np.ndarray) -> np.ndarray:
+    def implied(x: np.ndarray):
         model.update_matrices(x)
-        sigma_full, (m, c) = model.calc_sigma()
-        sigma_grad = model.calc_sigma_grad(m, c)
+        sigma, (m, c) = model.calc_sigma()
         model.mx_g = intercept                 # the implied mean once, not once per respondent
         try:
-            mu_full, mean_grad = model.calc_mean(m)[:, 0], model.calc_mean_grad(m, c)
+            return sigma, m, c, model.calc_mean(m)[:, 0]
         finally:
             model.mx_g = respondents
-        total = np.zeros(len(sigma_grad))
-        for inds, n, mean, scatter in patterns:
-            try:
-                sigma_inv = semopy.utils.chol_inv(semopy.utils.delete_mx(sigma_full, inds))
-            except np.linalg.LinAlgError:
-                return np.full(len(total), np.inf)
-            d = mean - np.delete(mu_full, inds)
-            t = sigma_inv @ (scatter + n * np.outer(d, d)) @ sigma_inv
-            v = n * sigma_inv @ d
-            for i, (s_g, m_g) in enumerate(zip(sigma_grad, mean_grad)):
-                if len(np.shape(m_g)):
-                    total[i] -= 2 * np.delete(m_g[:, 0], inds) @ v
-                if len(np.shape(s_g)):
-                    s_g = semopy.utils.delete_mx(s_g, inds)
-                    total[i] += n * np.einsum("ij,ji->", sigma_inv, s_g) - np.einsum("ij,ji->", t, s_g)
-        return total
 
-    return grad
+    def fun(x: np.ndarray) -> float:
+        sigma, _, _, mu = implied(x)
+        total = 0.0
+        for obs, n, mean, scatter in patterns:
+            try:
+                sigma_inv, logdet = semopy.utils.chol_inv2(sigma[np.ix_(obs, obs)])
+            except np.linalg.LinAlgError:
+                return np.inf
+            d = mean - mu[obs]
+            total += np.einsum("ij,ji->", scatter + n * np.outer(d, d), sigma_inv) + n * logdet
+        return total if total >= 0 else np.inf
+
+    def grad(x: np.ndarray) -> np.ndarray:
+        sigma, m, c, mu = implied(x)
+        weights, shift = np.zeros_like(sigma), np.zeros(len(mu))
+        for obs, n, mean, scatter in patterns:
+            try:
+                sigma_inv = semopy.utils.chol_inv(sigma[np.ix_(obs, obs)])
+            except np.linalg.LinAlgError:
+                return np.full(len(x), np.inf)
+            d = mean - mu[obs]
+            weights[np.ix_(obs, obs)] += n * sigma_inv - sigma_inv @ (scatter + n * np.outer(d, d)) @ sigma_inv
+            shift[obs] += n * sigma_inv @ d
+        model.mx_g = intercept
+        try:
+            mean_grad = model.calc_mean_grad(m, c)
+        finally:
+            model.mx_g = respondents
+        return np.array([(np.einsum("ij,ji->", weights, s_g) if len(np.shape(s_g)) else 0.0)
+                         - (2 * m_g[:, 0] @ shift if len(np.shape(m_g)) else 0.0)
+                         for s_g, m_g in zip(model.calc_sigma_grad(m, c), mean_grad)])
+
+    return fun, grad
 
 
 def _minimize(fun, grad, x0: np.ndarray, bounds, scale: int, tol: float = 1e-6, restarts: int = 5):
