@@ -377,7 +377,8 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
     d_rho = dens[1:, 1:] - dens[:-1, 1:] - dens[1:, :-1] + dens[:-1, :-1]       # d Phi2 / d rho = phi2
     dh = stats.norm.pdf(tx)[:, None] * stats.norm.cdf((ty[None, :] - rho * tx[:, None]) / r)   # d Phi2 / dh
     dk = stats.norm.pdf(ty)[None, :] * stats.norm.cdf((tx[:, None] - rho * ty[None, :]) / r)   # d Phi2 / dk
-    score = d_rho / pi                                                           # d log pi / d rho, per cell
+    seen = counts > 0    # only cells someone is in count (an empty cell's score can overflow where pi is tiny)
+    score = np.divide(d_rho, pi, out=np.zeros_like(pi), where=seen)              # d log pi / d rho, per cell
     influence = score[ix, iy]
     for thresholds, grad_cdf, codes, axis in ((tx, dh, ix, 0), (ty, dk, iy, 1)):
         for c in range(1, len(thresholds) - 1):
@@ -386,7 +387,7 @@ def polychoric(x: pd.Series, y: pd.Series) -> tuple[float, np.ndarray]:
             g[line] = grad_cdf[line]
             d_pi = g[1:, 1:] - g[:-1, 1:] - g[1:, :-1] + g[:-1, :-1]
             influence_tau = ((codes <= c - 1) - stats.norm.cdf(thresholds[c])) / stats.norm.pdf(thresholds[c])
-            influence -= (counts * score * d_pi / pi).sum() / n * influence_tau
+            influence -= (counts * score * np.divide(d_pi, pi, out=np.zeros_like(pi), where=seen)).sum() / n * influence_tau
     return float(rho), influence / ((counts * score**2).sum() / n)
 
 
