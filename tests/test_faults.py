@@ -41,11 +41,11 @@ DRIVER = ("import sys\nfrom pathlib import Path\nfrom helpers.runner import run\
           "sys.exit(run.main(sys.argv[4:]))")
 
 
-def write_toy(folder: Path, stem: str, code: str) -> None:
+def write_toy(folder: Path, stem: str, code: str, parameters: str = PARAMETERS) -> None:
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": run.KERNEL, "display_name": run.KERNEL,
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {stem}"),
-                nbformat.v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell(code)]
     nbformat.write(nb, folder / f"{stem}.ipynb")
 
@@ -271,6 +271,23 @@ def test_an_edited_data_file_changes_the_key_of_the_notebook_that_reads_it(tmp_p
     assert keys()["09_context"] != before["09_context"]
 
 
+def test_weighting_reaches_the_notebook_that_declares_it_and_an_unknown_margin_is_refused(lab, capsys):
+    """WEIGHTING=none (--weighting none) gives notebook 09's `weight_by` None; without it the notebook keeps
+    its own default; a margin data/population.yaml lacks is refused before anything runs."""
+    write_toy(lab.notebooks, "04_weights", "import pathlib\npathlib.Path(artifacts).mkdir(parents=True, exist_ok=True)\n"
+              "(pathlib.Path(artifacts) / 'weight_by.txt').write_text(repr(weight_by))", PARAMETERS + "\nweight_by = 'gov_type'")
+    chosen = lab.out / NAME / "04_weights_files" / "weight_by.txt"
+    assert run.main(lab.args()) == 0 and chosen.read_text() == "'gov_type'"
+    assert run.main(lab.args("--weighting", "none")) == 0 and chosen.read_text() == "None"
+    assert "4 of 4 reports to (re)build" in capsys.readouterr().err   # the option is in every notebook's key
+    before = snapshot(lab.root)
+    assert run.main(lab.args("--weighting", "age")) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: --weighting age: data/population.yaml has no population margin for it (it has: gov_type; "
+        "'none' for unweighted figures)"]
+    assert snapshot(lab.root) == before
+
+
 def command_line(proc: psutil.Process) -> list[str]:
     """A process's command line; none for one that ended meanwhile (a zombie's cannot be read)."""
     try:
@@ -362,9 +379,9 @@ def test_help_prints_and_does_no_work(module):
 
 
 def test_make_reports_quotes_a_path_with_a_space():
-    done = subprocess.run(["make", "-n", "reports", "RAW=my export.csv", "OUT=my reports", "MAPPING=my map.yaml"],
+    done = subprocess.run(["make", "-n", "reports", "RAW=my export.csv", "OUT=my reports", "MAPPING=my map.yaml", "WEIGHTING=none"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     command = next(line for line in done.stdout.replace("\\\n", " ").splitlines() if "-m helpers.runner --out" in line)
     args = shlex.split(command)
-    for option, value in (("--raw", "my export.csv"), ("--out", "my reports"), ("--mapping", "my map.yaml")):
+    for option, value in (("--raw", "my export.csv"), ("--out", "my reports"), ("--mapping", "my map.yaml"), ("--weighting", "none")):
         assert args[args.index(option) + 1] == value
