@@ -329,9 +329,10 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
             )
 
             ensure_synthetic_default()
-        if not raw.is_file():
-            say(f"error: {raw}: no such file")
-            return 2
+        for given, what in ((raw, "file"), (mapping, "mapping file")):
+            if given is not None and not Path(given).is_file():
+                say(f"error: {given}: no such {what}")
+                return 2
         offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
                    "lang": lang, "min_cell": min_cell}
         options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None}
