@@ -21,7 +21,8 @@ run. Other runs are never touched; the run's name is a safe slug (helpers.runner
   (helpers.runner.processes).
 
 Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/runs/<run>/failed/); 2 the
-export is unusable (the error names file, column, row and value) or the run name is unsafe; 130 interrupted.
+export is unusable (the error names file, column, row and value), the export or mapping file is missing, the
+run name is unsafe or the weighting's margin unknown; 130 interrupted.
 """
 from __future__ import annotations
 
