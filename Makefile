@@ -11,6 +11,7 @@ MAPPING ?=
 COMPARE_WITH ?=
 REPORT_LANG ?= nl
 MIN_CELL ?= 5
+WEIGHTING ?=
 OUT     ?= reports
 
 .PHONY: help reports book test test-slow test-all env waves bench browser-test notebooks-clean hooks clean
@@ -21,7 +22,7 @@ NBSTRIPOUT = "$(abspath $(PY))" -m nbstripout --keep-id --extra-keys "metadata.l
 
 help: ## this list
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@echo "  options of make reports: RAW=export MAPPING=map.yaml COMPARE_WITH=run REPORT_LANG=en MIN_CELL=5 OUT=reports"
+	@echo "  options of make reports: RAW=export MAPPING=map.yaml COMPARE_WITH=run REPORT_LANG=en MIN_CELL=5 WEIGHTING=none OUT=reports"
 
 env: $(STAMP) ## the local environment (.venv) and its Jupyter kernel
 
@@ -33,7 +34,8 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 RUN_OPTIONS = --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
-	$(if $(RAW),--raw "$(RAW)") $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(COMPARE_WITH),--compare-with "$(COMPARE_WITH)")
+	$(if $(RAW),--raw "$(RAW)") $(if $(MAPPING),--mapping "$(MAPPING)") $(if $(COMPARE_WITH),--compare-with "$(COMPARE_WITH)") \
+	$(if $(WEIGHTING),--weighting "$(WEIGHTING)")
 # Debian's Chromium, for the book's PDF and the browser tests: installed on first use
 CHROMIUM = command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 

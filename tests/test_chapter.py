@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.chapter import Cleaning, Intention, ProsCons, Usage
+from helpers.chapter import Cleaning, Context, Intention, ProsCons, Usage
 from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest.io import save_processed
 from helpers.paths import NOTEBOOKS_DIR, ROOT
@@ -178,6 +178,17 @@ def test_a_model_that_cannot_be_estimated_says_so(export, cb, tmp_path):
     few = save_processed(clean(export, cb).data.head(8), tmp_path / "few.parquet")
     shown = Intention(few, lang="en", min_cell=5).structural_model()
     assert shown.data.startswith("The model could not be estimated on these data (")
+
+
+def test_unweighted_figures_are_never_called_weighted(processed, export, cb, tmp_path):
+    """WEIGHTING=none, or a stratum without a population count: the findings say nothing was weighted, not that
+    weighting changed nothing."""
+    weighted = Context(processed, lang="en").finding_sentences()[0]
+    assert weighted.startswith(("Weighted to the population", "Weighting hardly changes"))
+    other = clean(export, cb).data.assign(gov_type=lambda d: d["gov_type"].fillna(1).where(d.index % 10 > 0, 3))
+    for ch in (Context(processed, None, lang="en"), Context(save_processed(other, tmp_path / "other.parquet"), lang="en")):
+        sentences = ch.finding_sentences()
+        assert sentences[0] == ch.weighting_note().data and sentences[0].startswith(("No weighting", "Not weighted"))
 
 
 CONCLUSION_WORDS = re.compile(r"significant|over-represent|oververtegenwoordig|sterker vertegenwoordigd|highest|lowest|hoogste|"

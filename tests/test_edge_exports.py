@@ -75,8 +75,9 @@ def whole_durations(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# Mapping files given with a case (file text), as a user writes them.
+# Mapping files given with a case (file text), as a user writes them; runner options given with a case.
 MAPPINGS = {"mapping_names_a_column_the_export_lacks": "columns:\n  Q99: age\n"}
+OPTIONS = {"weighting_none": ["--weighting", "none"]}
 
 
 def text_columns_empty(df: pd.DataFrame) -> pd.DataFrame:
@@ -100,12 +101,23 @@ CASES = {
     "no_free_text": (lambda: text_columns_empty(generated(60)), 0, []),
     "every_item_of_a_scale_missing": (lambda: with_columns(generated(60), pe_1="", pe_2="", pe_3=""), 0, []),
     "nobody_uses_generative_ai": (lambda: generated_with({"usage": {"use_work": NEVER, "use_free": NEVER}}), 0, []),
+    "weighting_none": (lambda: generated(60), 0, []),
+}
+TOO_FEW = "Te weinig respondenten (minder dan 5) om dit te tonen."
+# What a rendered case's page says of it (the Dutch page, the default): the report is honest about the edge.
+SAYS = {
+    "left_3": ("03_pros_cons", TOO_FEW),
+    "left_1": ("02_usage", TOO_FEW),
+    "government_type_without_population": ("09_context", "Niet gewogen: voor Andere overheid"),
+    "weighting_none": ("09_context", "Geen weging: alle cijfers zijn ongewogen."),
+    "every_postcode_invalid": ("07_regional_map", "respondenten staan niet op de kaart"),
+    "nobody_uses_generative_ai": ("03_pros_cons", TOO_FEW),
 }
 
 
 REFUSED = ["left_0", "thousands_without_a_decimal_mark", "mapping_names_a_column_the_export_lacks"]
 RENDERED = ["left_30", "left_3", "left_1", "one_government_type", "government_type_without_population",
-            "every_postcode_invalid", "no_free_text", "every_item_of_a_scale_missing", "nobody_uses_generative_ai"]
+            "every_postcode_invalid", "no_free_text", "every_item_of_a_scale_missing", "nobody_uses_generative_ai", "weighting_none"]
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -128,7 +140,7 @@ def pipeline(tmp_path, monkeypatch):
         mapping = tmp_path / f"{name}.mapping.yaml"
         if name in MAPPINGS:
             mapping.write_text(MAPPINGS[name], encoding="utf-8")
-        options = ["--mapping", str(mapping)] if name in MAPPINGS else []
+        options = (["--mapping", str(mapping)] if name in MAPPINGS else []) + OPTIONS.get(name, [])
         return run.main(["--raw", str(raw), "--out", str(out), "--jobs", "2", *options]), raw, export
     return go
 
@@ -162,6 +174,9 @@ def test_an_edge_export_renders_every_report_and_accounts_for_every_row(name, pi
     assert "Traceback" not in err
     stems = [nb.stem for nb in run.notebooks()]
     assert all((tmp_path / "reports" / name / f"{stem}.html").is_file() for stem in stems)
+    if name in SAYS:
+        stem, text = SAYS[name]
+        assert text in (tmp_path / "reports" / name / f"{stem}.html").read_text(encoding="utf-8")
     processed = tmp_path / "processed" / f"{name}.parquet"
     account = pd.read_parquet(account_path(processed))
     assert len(account) == len(export)   # rows in = rows kept + rows excluded, each with its status

@@ -22,7 +22,7 @@ import nbformat
 import psutil
 import pytest
 
-from helpers.paths import BUILD_DIR, DATA_DIR, ROOT
+from helpers.paths import BUILD_DIR, DATA_DIR, HELPERS_DIR, ROOT
 from helpers.present import document
 from helpers.runner import bench, cache, run
 from helpers.runner.processes import uninterrupted
@@ -41,11 +41,11 @@ DRIVER = ("import sys\nfrom pathlib import Path\nfrom helpers.runner import run\
           "sys.exit(run.main(sys.argv[4:]))")
 
 
-def write_toy(folder: Path, stem: str, code: str) -> None:
+def write_toy(folder: Path, stem: str, code: str, parameters: str = PARAMETERS) -> None:
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": run.KERNEL, "display_name": run.KERNEL,
                                                            "language": "python"}})
     nb.cells = [nbformat.v4.new_markdown_cell(f"# {stem}"),
-                nbformat.v4.new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
                 nbformat.v4.new_code_cell(code)]
     nbformat.write(nb, folder / f"{stem}.ipynb")
 
@@ -265,19 +265,36 @@ def test_a_failing_analysis_notebook_publishes_nothing(lab, capsys):
     assert (lab.build / "runs" / NAME / "failed" / "03_more.ipynb").is_file()
 
 
-def test_an_edited_data_file_changes_the_key_of_the_notebook_that_reads_it(tmp_path, monkeypatch):
-    data = tmp_path / "data"
+def test_progress_counts_what_remains_names_failures_and_times_each_notebook(capsys):
+    progress = run.Progress(4)
+    progress.finished(run.Outcome("01_cleaning", "", 2.04, 0))
+    progress.finished(run.Outcome("02_usage", "", 3.5, 0, error="planted"))
+    progress.not_run(["03_pros_cons"], "planted")
+    progress.finished(run.Outcome("04_skills", "", 1.0, 2))
+    lines = [re.sub(r"; \d+ s elapsed]$", "]", line) for line in capsys.readouterr().err.splitlines()]
+    assert lines == ["  ✓ 01_cleaning done in 2.0 s  [1 done, 3 to go]",
+                     "  ✗ 02_usage FAILED after 3.5 s  [1 done, 1 failed, 2 to go]",
+                     "  ✗ not run (planted): 03_pros_cons",
+                     "  ✓ 04_skills done in 1.0 s, 2 warning output(s)  [2 done, 1 failed, 0 to go]"]
+
+
+@pytest.mark.parametrize("edited, reader", [("data/population.yaml", "09_context"), ("data/context.yaml", "09_context"),
+                                            ("src/helpers/present/templates/offline/index.html.j2", "02_usage")])
+def test_an_edited_data_or_template_file_changes_the_key_of_the_notebook_that_reads_it(edited, reader, tmp_path, monkeypatch):
+    data, helpers = tmp_path / "data", tmp_path / "src" / "helpers"
     shutil.copytree(DATA_DIR, data, ignore=shutil.ignore_patterns("raw", "processed"))
+    shutil.copytree(HELPERS_DIR, helpers, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache, "DATA_DIR", data)
+    monkeypatch.setattr(cache, "HELPERS_DIR", helpers)
     books = run.notebooks()
 
     def keys():
         return cache.notebook_keys(books, cache.shared_key("export", {"lang": "nl"}), "processed")
 
     before = keys()
-    with open(data / "population.yaml", "a", encoding="utf-8") as population:
-        population.write("\n# edited\n")
-    assert keys()["09_context"] != before["09_context"]
+    with open(tmp_path / edited, "a", encoding="utf-8") as file:
+        file.write("\n")
+    assert keys()[reader] != before[reader]
 
 
 def command_line(proc: psutil.Process) -> list[str]:
@@ -361,7 +378,24 @@ def test_the_default_name_is_a_slug_of_the_export(lab):
     assert (lab.out / NAME / "index.html").is_file()   # built from 'toy export.csv'
 
 
-@pytest.mark.parametrize("module", ["helpers.runner", "helpers.runner.bench", "helpers.synth"])
+def entry_points() -> list[str]:
+    """Every module of the helpers that runs as a command: a package's __main__.py, or a module's
+    `if __name__ == "__main__":` block; so a new command is checked the day it is added."""
+    found = set()
+    for path in HELPERS_DIR.rglob("*.py"):
+        module = ".".join(path.relative_to(HELPERS_DIR.parent).with_suffix("").parts)
+        if path.name == "__main__.py":
+            found.add(module.removesuffix(".__main__"))
+        elif 'if __name__ == "__main__":' in path.read_text(encoding="utf-8"):
+            found.add(module)
+    return sorted(found)
+
+
+def test_every_command_line_entry_point_is_found():
+    assert {"helpers.runner", "helpers.runner.bench", "helpers.runner.notebook_format", "helpers.synth"} <= set(entry_points())
+
+
+@pytest.mark.parametrize("module", entry_points())
 def test_help_prints_and_does_no_work(module):
     benchmark = ROOT / "BENCHMARK.md"
     before = benchmark.stat().st_mtime_ns, (BUILD_DIR / "bench").exists()
@@ -371,9 +405,9 @@ def test_help_prints_and_does_no_work(module):
 
 
 def test_make_reports_quotes_a_path_with_a_space():
-    done = subprocess.run(["make", "-n", "reports", "RAW=my export.csv", "OUT=my reports", "MAPPING=my map.yaml"],
+    done = subprocess.run(["make", "-n", "reports", "RAW=my export.csv", "OUT=my reports", "MAPPING=my map.yaml", "WEIGHTING=none"],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     command = next(line for line in done.stdout.replace("\\\n", " ").splitlines() if "-m helpers.runner --out" in line)
     args = shlex.split(command)
-    for option, value in (("--raw", "my export.csv"), ("--out", "my reports"), ("--mapping", "my map.yaml")):
+    for option, value in (("--raw", "my export.csv"), ("--out", "my reports"), ("--mapping", "my map.yaml"), ("--weighting", "none")):
         assert args[args.index(option) + 1] == value

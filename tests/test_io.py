@@ -126,10 +126,10 @@ def test_missing_value_codes_are_missing_and_infinity_is_refused(export, tmp_pat
     df = read_export(excel_csv(rows, tmp_path / "export.csv"))
     assert df["age"].isna().tolist()[:3] == [True, True, False] and pd.isna(df.loc[2, "pe_1"]) and pd.isna(df.loc[3, "start_year"])
     assert {"#n/a", "n.v.t."} <= cb.missing_values
-    rows[0]["duration_s"], rows[1]["consent"] = "inf", "#N/A"
+    rows[0]["duration_s"], rows[2]["duration_s"], rows[1]["consent"] = "inf", "-inf", "#N/A"
     with pytest.raises(ExportError) as caught:
         read_export(excel_csv(rows, tmp_path / "export.csv"))
-    assert "column 'duration_s': not a number: row 1 (line 2): value 'inf'" in str(caught.value)
+    assert "column 'duration_s': not a number: row 1 (line 2): value 'inf'; row 3 (line 4): value '-inf'" in str(caught.value)
     assert "column 'consent': empty, but required: row 2 (line 3): (empty)" in str(caught.value)
 
 

@@ -27,3 +27,20 @@ def test_another_export_never_gets_the_synthetic_defaults_processed_path(tmp_pat
     assert default_processed(None) == PROCESSED_DEFAULT
     assert len({default_processed(first), default_processed(second), PROCESSED_DEFAULT}) == 3
     assert default_processed(first).name.startswith("synthetic_default.")
+
+
+def test_cleaning_run_by_hand_with_another_export_leaves_the_defaults_data_alone(tmp_path, monkeypatch, export_csv):
+    """01_cleaning in JupyterLab with `raw=` and no `processed=`: the default's processed data keeps its bytes."""
+    from helpers.chapter import Cleaning
+    from helpers.ingest import io
+
+    processed = tmp_path / "processed"
+    monkeypatch.setattr(io, "PROCESSED_DIR", processed)
+    monkeypatch.setattr(io, "PROCESSED_DEFAULT", processed / PROCESSED_DEFAULT.name)
+    processed.mkdir()
+    io.PROCESSED_DEFAULT.write_bytes(b"the default's data")
+    other = tmp_path / "wave 2.csv"
+    other.write_bytes(export_csv.read_bytes())
+    written = Cleaning(other).save()
+    assert written == io.default_processed(other) and written.parent == processed and written.name.startswith("wave_2.")
+    assert io.PROCESSED_DEFAULT.read_bytes() == b"the default's data"

@@ -44,6 +44,17 @@ def test_bad_export_exits_2_and_leaves_reports_byte_for_byte(bad, earlier_report
     assert str(CORPUS / bad) in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("missing", ["--raw", "--mapping"])
+def test_a_missing_export_or_mapping_file_exits_2_in_one_line(missing, earlier_reports, export_csv, tmp_path, capsys):
+    absent = tmp_path / "not here.yaml"
+    given = {"--raw": ["--raw", str(absent)], "--mapping": ["--raw", str(export_csv), "--mapping", str(absent)]}[missing]
+    before = snapshot_tree(earlier_reports)
+    assert run.main([*given, "--out", str(earlier_reports)]) == 2
+    what = "file" if missing == "--raw" else "mapping file"
+    assert capsys.readouterr().err.splitlines() == [f"error: {absent}: no such {what}"]
+    assert snapshot_tree(earlier_reports) == before
+
+
 def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_copy(tmp_path, earlier_reports, export_csv, monkeypatch, capsys):
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": run.KERNEL, "display_name": run.KERNEL, "language": "python"}})
     nb.cells = [nbformat.v4.new_code_cell("lang = 'nl'", metadata={"tags": ["parameters"]}),

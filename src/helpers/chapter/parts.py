@@ -379,9 +379,14 @@ class Context(Chapter):
     def weights(self) -> pd.Series:
         return weighting.weights(self.data, self.weight_by)
 
+    @property
+    def is_weighted(self) -> bool:
+        """Whether the figures are weighted: a weighting asked for, and every stratum of the sample has a count."""
+        return self.weight_by is not None and not self.weights.attrs.get("unweightable")
+
     @cached_property
     def headline(self) -> pd.DataFrame:
-        by = self.weight_by if not self.weights.attrs.get("unweightable") else None
+        by = self.weight_by if self.is_weighted else None
         return weighting.weighted_headline(self.data, self.weights, reproduction.HEADLINE_SHARES, reproduction.HEADLINE_MEANS, by=by)
 
     @guarded
@@ -393,7 +398,7 @@ class Context(Chapter):
     @guarded
     def strata(self) -> Styler | Markdown:
         """Per stratum of the weighting: population and sample shares, n, the weight, what happened to it."""
-        if not self.weight_by or self.weights.attrs.get("unweightable"):
+        if not self.is_weighted:
             return self.weighting_note()
         population = weighting.load_population()[self.weight_by]["counts"]
         frame = tables.strata_display(weighting.strata_table(self.data[self.weight_by], population), self.cb, self.weight_by,
@@ -417,7 +422,10 @@ class Context(Chapter):
                           f"use_by_{group}")
 
     def finding_sentences(self) -> list[str]:
-        return findings.context(self.data, self.weights, self.lang, self.min_cell, self.alpha)
+        """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""
+        if self.is_weighted:
+            return findings.context(self.data, self.weights, self.lang, self.min_cell, self.alpha)
+        return [self.weighting_note().data, findings.age_gradient(self.data, self.lang, self.min_cell, self.alpha)]
 
 
 class Summary(Modelled, Chapter):

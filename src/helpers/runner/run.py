@@ -21,7 +21,8 @@ run. Other runs are never touched; the run's name is a safe slug (helpers.runner
   (helpers.runner.processes).
 
 Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/runs/<run>/failed/); 2 the
-export is unusable (the error names file, column, row and value) or the run name is unsafe; 130 interrupted.
+export is unusable (the error names file, column, row and value), the export or mapping file is missing, the
+run name is unsafe or the weighting's margin unknown; 130 interrupted.
 """
 from __future__ import annotations
 
@@ -299,11 +300,18 @@ def say(line: str) -> None:
 
 def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: int, only: list[str] | None = None,
         compare_with: str | None = None, jobs: int | None = None, name: str | None = None, force: bool = False,
-        pdf: bool = False) -> int:
+        pdf: bool = False, weighting: str | None = None) -> int:
     """Bring the export's reports and their combined document up to date (all reports with `force`; the
-    document's PDF too with `pdf`); returns the exit code. One run per run folder at a time: a second one
-    waits for the lock."""
+    document's PDF too with `pdf`; weighted by `weighting`, 'none' for unweighted, None for notebook 09's own
+    default); returns the exit code. One run per run folder at a time: a second one waits for the lock."""
     started = time.perf_counter()
+    if weighting not in (None, "none"):
+        from helpers.analysis.weighting import load_population   # numpy and pandas only when a margin is named
+
+        if weighting not in load_population():
+            say(f"error: --weighting {weighting}: data/population.yaml has no population margin for it "
+                f"(it has: {', '.join(load_population())}; 'none' for unweighted figures)")
+            return 2
     if pdf:
         from helpers.present.document import chromium
 
@@ -323,12 +331,15 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
             )
 
             ensure_synthetic_default()
-        if not raw.is_file():
-            say(f"error: {raw}: no such file")
-            return 2
+        for given, what in ((raw, "file"), (mapping, "mapping file")):
+            if given is not None and not Path(given).is_file():
+                say(f"error: {given}: no such {what}")
+                return 2
         offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
                    "lang": lang, "min_cell": min_cell}
         options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None}
+        if weighting:
+            offered["weight_by"] = options["weighting"] = None if weighting == "none" else weighting
         if other:
             if not other.processed.is_file():
                 say(f"error: --compare-with {compare_with}: no processed data at {other.processed}; run that export first")
@@ -503,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-with", help="name of an earlier run to compare this one with (notebook 08)")
     parser.add_argument("--lang", choices=["nl", "en"], default="nl")
     parser.add_argument("--min-cell", type=int, default=5, help="smallest cell shown (default 5)")
+    parser.add_argument("--weighting", help="post-stratify notebook 09 by this margin of data/population.yaml "
+                                            "(default: gov_type), or 'none' for unweighted figures")
     parser.add_argument("--only", nargs="*", help="run only notebooks whose name starts with these (and 01)")
     parser.add_argument("--jobs", type=int, help="parallel notebooks after cleaning (default: the number of cores)")
     parser.add_argument("--force", action="store_true", help="run every notebook, even when nothing changed")
@@ -517,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # `kill` stops a run as Ctrl-C does
     try:
         return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
-                   args.name, args.force, args.pdf)
+                   args.name, args.force, args.pdf, args.weighting)
     except UnsafeName as err:
         say(f"error: {err}")
         return 2
