@@ -5,10 +5,13 @@ would run as a formula."""
 import csv
 import re
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.hostile import build_hostile_run
+from helpers.present import tables
+from helpers.present.report import keep
+from tests.hostile import PAYLOADS, build_hostile_run
 
 ACTIVE_TAGS = ("script", "iframe", "object", "embed", "svg", "base", "form")
 FORMULA = re.compile(r"[=@\t\r]|[+-][^\d.]")   # a sign not followed by a number's digits starts a formula
@@ -66,3 +69,17 @@ def test_no_csv_cell_starts_like_a_formula(hostile_run):
             cells = [c for row in csv.reader(f) for c in row]
         formulas = [c for c in cells if FORMULA.match(c)]
         assert not formulas, (path.name, formulas)
+
+
+def test_open_answers_shown_on_request_are_text_never_markup_or_formulas(tmp_path):
+    """A run shows how many open answers were given, never their texts (which is why the run above cannot test
+    them); a notebook run by hand with show_free_text shows the texts: escaped in the table, inert in its CSV."""
+    answers = pd.DataFrame({"remarks_text": PAYLOADS})
+    table = tables.styled(tables.free_text(answers, "remarks_text", "en", True, 5), PAYLOADS[0], lang="en")
+    soup = BeautifulSoup(table.to_html(), "html.parser")
+    assert not soup.find_all([*ACTIVE_TAGS, "img"]) and soup.caption.get_text() == PAYLOADS[0]
+    assert sorted(cell.get_text() for cell in soup.find_all("td")) == sorted(PAYLOADS)
+    keep(table, "answers", tmp_path)
+    with open(tmp_path / "answers.csv", newline="", encoding="utf-8") as f:
+        cells = [c for row in csv.reader(f) for c in row]
+    assert len(cells) == len(PAYLOADS) + 1 and not [c for c in cells if FORMULA.match(c)]
