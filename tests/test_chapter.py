@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
 from helpers.chapter import Cleaning, Intention, ProsCons, Usage
+from helpers.disclosure import HIDDEN
 from helpers.ingest.io import save_processed
 from helpers.paths import NOTEBOOKS_DIR
 from helpers.prepare.cleaning import clean
@@ -77,6 +79,20 @@ def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
     assert "(not in the report)" in ch.table(pd.DataFrame({"a": [1]}), "A table of our own", "ours").caption
     kept = pd.read_csv(tmp_path / "system.csv")
     assert len(kept) == 9   # every system, though the chart shows the six most used
+
+
+def test_a_chart_that_marks_a_hidden_value_explains_the_mark_under_it(processed):
+    ch = Usage(processed, lang="en", min_cell=5)
+    footers = {}
+    for case, label, n in (("shown", "12", None), ("hidden label", HIDDEN, None), ("hidden base", "12", 3)):
+        fig = Figure()
+        fig.subplots().text(0.5, 0.5, label)
+        fig.suptitle("A chart")
+        ch.figure(fig, "chart", n=n)
+        footers[case] = " ".join(fig._supxlabel.get_text().split())
+    explained = "[c] = not shown: fewer than 5 respondents"
+    assert explained not in footers["shown"] and all(explained in footers[c] for c in ("hidden label", "hidden base"))
+    assert "N = [c]" in footers["hidden base"]
 
 
 def test_blocks_describe_the_chapter_base(processed):
