@@ -6,25 +6,30 @@ or empty.
 
 What it reads: the reviewer pages (NAME.html: every table, the narrative text, every img alt text), the
 combined reviewer document (book.html, read as a page: it holds every page's content again), the run's
-index.html, every CSV, SVG and key_figure.txt in NAME_files/. SVGs are read for <text>, <title> and
-<desc>; matplotlib writes text as paths (rcParams['svg.fonttype'] == 'path'), so today an SVG holds no
-readable text and a chart's labels are checked through its alt text. The .full.html pages show the same
-outputs as the reviewer pages and are not read, nor is book.pdf (printed from book.html). PNG pixels are not read.
+index.html, every CSV, SVG and key_figure.txt in NAME_files/. A Dutch page (<html lang="nl">) and its key
+figure write numbers as Dutch does ("13,2", "12 345"): they are read as numbers ("13.2", "12345"). SVGs
+are read for <text>, <title> and <desc>; matplotlib writes text as paths (rcParams['svg.fonttype'] ==
+'path'), so today an SVG holds no readable text and a chart's labels are checked through its alt text. The
+.full.html pages show the same outputs as the reviewer pages and are not read, nor is book.pdf (printed
+from book.html). PNG pixels are not read.
 
 The rules, and exactly what each checks:
 (a) direct: a table cell in a count column (header "n", "N", "…: n", "… (N)" with "value (n)" cells,
     one containing "aantal", the catalogue's rows/excluded/remaining/answers-given columns, or every
     column of a crosstab: a table whose columns after the first hold only integers and hidden marks)
     holding 1..min_cell-1; a "(n)"/"(N)" row of the published-versus-reproduced table whose computed
-    value is 1..min_cell-1; a phrase "n = 3", "N=3", "(N=3)", "n 3", "n: 3" in narrative, captions,
-    headers, alt texts, SVG text and key figures; an alt-text segment "label: 3" (a chart's count label).
+    value is 1..min_cell-1; a phrase "n = 3", "N=3", "(N=3)", "n 3", "n: 3", "3 van N = 478", "3 of N = 478",
+    "3 respondenten", "3 respondents" in narrative, captions, headers, alt texts, SVG text and key figures;
+    an alt-text segment "label: 3" (a chart's count label).
 (b) percentage x base: a percentage (column header "%…", "…: % …", "% …", not "95% CI"; in alt texts
     "(N=415) 22.2", "% 22.2" or "22%" under a title "(N=415)") with its base: "(N=…)" in the header, else
     in the caption, else the table's total row, else the row's own n/N (a group's size, as in "use by
     age"). Every count the shown digits allow (p ± half a unit of its last digit) is computed; a finding
     when all of them, or all of their complements (base - count), lie in 1..min_cell-1. A percentage
     that may be 0 or 100 is passed over: it says nothing its base does not (the base is rule a's).
-    In the weighted table the unweighted value of a row of kind "%" is a percentage of the row's n.
+    In the weighted table the unweighted value of a row of kind "%" is a percentage of the row's n. In a
+    sentence, a percentage is a share of the N stated next after it, in parentheses ("(4.2% often or
+    always; N = 24)", "Claude (65.4% of users), then Copilot (46.2%; N = 26)"); "95% CI" ("95% BI") is none.
 (c) differencing within a table: a table with a total row ("Totaal"/"Total" first): the total minus
     the shown cells of a count column, when at least one cell is hidden, in 1..min_cell-1; the same for
     a percentage column whose total reads 100 (through its base, with rounding as in b).
@@ -34,11 +39,11 @@ The rules, and exactly what each checks:
     against it; (3) a "(n)" row of the published-versus-reproduced table whose computed value is hidden
     but recoverable as published + difference, or lies within a tolerance of a small published value.
 
-What it does not check: percentages without a stated base (narrative "53.1% …", the key figures),
-means and SDs of small groups, weighted percentages, the waves table's "value (n)" percentages, counts in a
-sentence not phrased as above ("63 van 478"), differencing through more than one step, rows of a
-multiple-response table against the number of respondents (options overlap), the PNG images, the
-raw notebooks and the processed data.
+What it does not check: percentages in a sentence after its last "(… N = …)" ("… (N = 63); 22.2% of
+them"), means and SDs of small groups, weighted percentages, the waves table's "value (n)"
+percentages, counts in a sentence not phrased as above ("63 van de 478"), differencing through more than
+one step, rows of a multiple-response table against the number of respondents (options overlap), the PNG
+images, the raw notebooks and the processed data.
 """
 from __future__ import annotations
 
@@ -58,6 +63,10 @@ LANGS = ("nl", "en")
 NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 BASE = re.compile(r"\(N\s*=\s*(\d+)\)")
 COUNT_PHRASE = re.compile(r"(?<![\w.])[nN]\s*(?:=|:)?\s*(\d+)(?!\d)(?![.,]\d)(?!\s*%)")
+TEXT_COUNT = re.compile(r"(?<![\w.])(\d+)\s+(?:(?:van|of)\s+N\s*=\s*\d+|respondent(?:en|s)?\b)")
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+BASED_GROUP = re.compile(r"\([^()]*\bN\s*=\s*(\d+)[^()]*\)")   # "(…; N = 415)": the base of the percentages before it
+TEXT_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)%(?!\s*(?:CI|BI)\b)")
 ALT_COUNT = re.compile(r"^([^:;]+):\s(\d+)(?:\s\(−(\d+)\))?$")
 ALT_BASED = re.compile(r"\(N=(\d+)\)\s+(\d+(?:\.\d+)?)(?![\d%])")
 ALT_PERCENT = re.compile(r"%\s(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)%")
@@ -102,8 +111,9 @@ def scan_run(run_dir: Path, min_cell: int) -> list[Finding]:
     run_dir = Path(run_dir)
     tables, texts = [], []
     pages = [p for p in sorted(run_dir.glob("*.html")) if not p.name.endswith(".full.html")]
+    langs = {}
     for page in pages:
-        page_tables, page_texts = read_page(page, run_dir)
+        page_tables, page_texts, langs[page.stem] = read_page(page, run_dir)
         tables += page_tables
         texts += page_texts
     for path in sorted(run_dir.glob("*_files/*")):
@@ -114,33 +124,47 @@ def scan_run(run_dir: Path, min_cell: int) -> list[Finding]:
         elif path.suffix == ".svg":
             texts += [(name, "svg text", s) for s in svg_texts(path)]
         elif path.name == "key_figure.txt":
-            texts.append((name, "key figure", path.read_text(encoding="utf-8")))
+            lang = langs.get(path.parent.name.removesuffix("_files"))
+            texts.append((name, "key figure", delocalise(path.read_text(encoding="utf-8"), lang)))
     findings = [f for table in tables for f in scan_table(table, min_cell)]
     findings += [f for text in texts for f in scan_text(*text, min_cell)]
     findings += across_tables(tables, min_cell)
     return list(dict.fromkeys(findings))
 
 
-def read_page(path: Path, run_dir: Path) -> tuple[list[Table], list[tuple[str, str, str]]]:
-    """A page's tables, and its texts: narrative (tables, styles and scripts left out), captions and alt texts."""
+def read_page(path: Path, run_dir: Path) -> tuple[list[Table], list[tuple[str, str, str]], str | None]:
+    """A page's tables, its texts (narrative without tables, styles and scripts; captions; alt texts), its
+    language."""
     name = str(path.relative_to(run_dir))
     soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-    tables = [html_table(tag, name) for tag in soup.find_all("table")]
-    texts = [(name, "alt text", img.get("alt", "")) for img in soup.find_all("img")]
+    lang = soup.html.get("lang") if soup.html else None
+    tables = [html_table(tag, name, lang) for tag in soup.find_all("table")]
+    texts = [(name, "alt text", delocalise(img.get("alt", ""), lang)) for img in soup.find_all("img")]
     texts += [(name, "caption: " + table.title, " ".join([table.title, *table.header])) for table in tables]
     for tag in soup.find_all(["table", "style", "script"]):
         tag.decompose()
-    texts.append((name, "text", soup.get_text(" ")))
-    return tables, texts
+    texts.append((name, "text", delocalise(soup.get_text(" "), lang)))
+    return tables, texts, lang
 
 
-def html_table(tag, file: str) -> Table:
+def html_table(tag, file: str, lang: str | None) -> Table:
     """A table as caption, header (the last header row) and body rows of cell texts."""
     caption = tag.find("caption")
-    rows = [[cell.get_text(" ", strip=True) for cell in tr.find_all(["td", "th"])] for tr in tag.find_all("tr")]
+    rows = [[delocalise(cell.get_text(" ", strip=True), lang) for cell in tr.find_all(["td", "th"])]
+            for tr in tag.find_all("tr")]
     head_rows = tag.find("thead").find_all("tr") if tag.find("thead") else []
     header = rows[len(head_rows) - 1] if head_rows else []
-    return Table(file, caption.get_text(" ", strip=True) if caption else "", header, rows[len(head_rows):])
+    title = delocalise(caption.get_text(" ", strip=True), lang) if caption else ""
+    return Table(file, title, header, rows[len(head_rows):])
+
+
+def delocalise(text: str, lang: str | None) -> str:
+    """Numbers as Dutch writes them (helpers.present.text.number: decimal comma, a no-break space between
+    thousands) with a decimal point and no space ("13,2" -> "13.2", "12 345" -> "12345"), for the rules
+    below; other languages' text unchanged."""
+    if lang != "nl":
+        return text
+    return re.sub(r"(?<=\d)\u00a0(?=\d{3}(?!\d))", "", re.sub(r"(?<=\d),(?=\d)", ".", text))
 
 
 def read_csv(path: Path, name: str) -> Table:
@@ -192,6 +216,12 @@ def counts_from(percent: str, base: int) -> range:
 def all_small(counts, min_cell: int) -> bool:
     counts = list(counts)
     return bool(counts) and all(small(c, min_cell) for c in counts)
+
+
+def gives_away(percent: str, base: int, min_cell: int) -> bool:
+    """Whether a percentage as shown, of `base`, stands only for small counts or only for small complements."""
+    counts = counts_from(percent, base)
+    return all_small(counts, min_cell) or all_small([base - c for c in counts], min_cell)
 
 
 # --- One table -----------------------------------------------------------------------------------
@@ -349,10 +379,19 @@ def published_rows(table: Table, min_cell: int) -> list[Finding]:
 # --- Texts ---------------------------------------------------------------------------------------
 
 def scan_text(file: str, where: str, text: str, min_cell: int) -> list[Finding]:
-    """Rules a and b in a text: count phrases; in alt texts also count labels and percentages with a base."""
+    """Rules a and b in a text: count phrases, percentages with the base that follows them; in alt texts
+    also count labels and percentages with a base."""
     where = where if where != "alt text" else "alt: " + text[:50]
     out = [Finding(file, where, m.group(0), "a", f"n = {m.group(1)}")
-           for m in COUNT_PHRASE.finditer(text) if small(int(m.group(1)), min_cell)]
+           for pattern in (COUNT_PHRASE, TEXT_COUNT) for m in pattern.finditer(text) if small(int(m.group(1)), min_cell)]
+    for sentence in SENTENCE.split(" ".join(text.split())):
+        start = 0
+        for group in BASED_GROUP.finditer(sentence):
+            base = int(group.group(1))
+            for percent in TEXT_PERCENT.findall(sentence, start, group.end()):
+                if gives_away(percent, base, min_cell):
+                    out.append(Finding(file, where, sentence[start:group.end()].strip(), "b", f"{percent}% of {base}"))
+            start = group.end()
     if where.startswith("alt: "):
         out += alt_segments(file, where, text, min_cell)
     return out
@@ -370,8 +409,7 @@ def alt_segments(file: str, where: str, text: str, min_cell: int) -> list[Findin
         if not pairs and title_base:
             pairs = [(int(title_base.group(1)), a or b) for a, b in ALT_PERCENT.findall(segment)]
         for base, percent in pairs:
-            counts = counts_from(percent, base)
-            if all_small(counts, min_cell) or all_small([base - c for c in counts], min_cell):
+            if gives_away(percent, base, min_cell):
                 out.append(Finding(file, where, segment, "b", f"{percent}% of {base}"))
     return out
 

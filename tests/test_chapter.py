@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
 from helpers.chapter import Cleaning, Context, Intention, ProsCons, Usage
 from helpers.disclosure import HIDDEN, is_small
@@ -143,6 +144,20 @@ def test_the_readmes_add_a_table_step_works_as_written(processed, tmp_path, monk
     block = eval(cell, {"ch": ProsCons(processed, lang="en", artifacts=tmp_path)})   # the README's code, as a notebook runs it
     assert "Table 3.1. My title (N=" in block._repr_html_() and "<figcaption>Figure 3.1 (not in the report)" in block._repr_html_()
     assert {p.suffix for p in tmp_path.glob("pro_time_saving_pro_data.*")} == {".csv", ".png", ".svg"}
+
+
+def test_a_chart_that_marks_a_hidden_value_explains_the_mark_under_it(processed):
+    ch = Usage(processed, lang="en", min_cell=5)
+    footers = {}
+    for case, label, n in (("shown", "12", None), ("hidden label", HIDDEN, None), ("hidden base", "12", 3)):
+        fig = Figure()
+        fig.subplots().text(0.5, 0.5, label)
+        fig.suptitle("A chart")
+        ch.figure(fig, "chart", n=n)
+        footers[case] = " ".join(fig._supxlabel.get_text().split())
+    explained = "[c] = not shown: fewer than 5 respondents"
+    assert explained not in footers["shown"] and all(explained in footers[c] for c in ("hidden label", "hidden base"))
+    assert "N = [c]" in footers["hidden base"]
 
 
 def test_blocks_describe_the_chapter_base(processed):

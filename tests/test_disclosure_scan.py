@@ -8,7 +8,7 @@ from helpers.runner import run
 from helpers.synth import generate, write_export
 from tests.disclosure_scan import scan_run
 
-PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><main>
+PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head><body><main>
 <p>Synthetic data. {text}</p>{body}</main></body></html>"""
 
 
@@ -19,14 +19,14 @@ def table(caption: str, header: list[str], rows: list[list]) -> str:
 
 
 def plant(folder: Path, *, body: str = "", text: str = "", csv: str | None = None, alt: str = "",
-          svg: str = "", key: str = "") -> Path:
+          svg: str = "", key: str = "", lang: str = "en") -> Path:
     """A run folder with one reviewer page (its body, narrative and a figure's alt text) and its artefacts."""
     files = folder / "02_usage_files"
     files.mkdir(parents=True)
     figure = f'<figure><img src="data:image/png;base64," alt="{alt}"></figure>' if alt else ""
-    (folder / "02_usage.html").write_text(PAGE.format(text=text, body=body + figure), encoding="utf-8")
-    (folder / "02_usage.full.html").write_text(PAGE.format(text="n = 2 in code", body=""), encoding="utf-8")
-    (folder / "index.html").write_text(PAGE.format(text="478 respondents", body=""), encoding="utf-8")
+    (folder / "02_usage.html").write_text(PAGE.format(lang=lang, text=text, body=body + figure), encoding="utf-8")
+    (folder / "02_usage.full.html").write_text(PAGE.format(lang=lang, text="n = 2 in code", body=""), encoding="utf-8")
+    (folder / "index.html").write_text(PAGE.format(lang=lang, text="478 respondents", body=""), encoding="utf-8")
     (files / "key_figure.txt").write_text(key or "53.1% use it weekly", encoding="utf-8")
     if csv is not None:
         (files / "usage.csv").write_text(csv, encoding="utf-8")
@@ -69,7 +69,7 @@ def test_a_small_count_shown_directly_is_found_in_every_kind_of_artefact(tmp_pat
 
 def test_the_combined_document_is_read_too(tmp_path):
     folder = plant(tmp_path, body=CLEAN)
-    (folder / "book.html").write_text(PAGE.format(text="Only a few (n = 3) said so.", body=CLEAN), encoding="utf-8")
+    (folder / "book.html").write_text(PAGE.format(lang="en", text="Only a few (n = 3) said so.", body=CLEAN), encoding="utf-8")
     assert [(f.file, f.cell) for f in scan_run(folder, 5)] == [("book.html", "n = 3")]
 
 
@@ -90,6 +90,37 @@ def test_a_percentage_with_its_base_implies_a_small_count_or_complement(tmp_path
     assert {f.cell for f in found} == {"65+ · % ever at work", "Claude · Work: % of respondents (N=145)",
                                        "Daily · Ongewogen", "Ethics: Work (N=63) 4.8"}
     assert [f.value for f in found if f.cell.startswith("65+")] == ["75.0% of 8: complement 2"]   # 6 of 8 use it, 2 do not
+
+
+def test_a_sentence_gives_a_small_count_by_name_or_by_a_share_of_the_base_it_states_next(tmp_path):
+    text = ("Of 478 respondents, 63 respondents (13.2%; N = 478) never use it; 3 respondents use Claude."
+            " Used most for drafting (91.7% often or always; N = 24); daily: 2 of N = 478."
+            " More users see advantages (88.5% agree) than disadvantages (23.1%): 65.4 points (p < .001; N = 26)."
+            " Higher at work: 14.9 percentage points (95% CI 10.4 to 19.3; N = 30)."
+            " Weekly at work (98.0%; N = 478), in free time (50.0%; N = 100).")   # 98.0% is of 478, not of 100
+    found = scan_run(plant(tmp_path, text=text, key="23.6% use it daily (113 of N = 478)."), 5)
+    assert {(f.cell[:22], f.rule, f.value) for f in found} == {
+        ("3 respondents", "a", "n = 3"), ("2 of N = 478", "a", "n = 2"),
+        ("Used most for drafting", "b", "91.7% of 24"),   # 22 of 24: 2 do not
+        ("More users see advanta", "b", "88.5% of 26"),   # 23 of 26: 3 do not; 23.1% is 6 of 26
+    }
+
+
+def test_a_dutch_page_is_read_with_its_decimal_comma(tmp_path):
+    body = (table("Tabel 9.3. Gebruik per leeftijd", ["Groep", "n", "% ooit op het werk"],
+                  [["31-40", "146", "91,8"], ["65+", "8", "75,0"]])
+            + table("Tabel 1.1. Steekproef", ["Categorie", "n"],   # thousands apart from 10 000 on
+                    [["Vlaams", "12\u00a0340"], ["Federaal", "[c]"], ["Totaal", "12\u00a0343"]]))
+    folder = plant(tmp_path, body=body, lang="nl", text="Vaak gebruikt voor teksten (91,7% vaak of altijd; N = 24).",
+                   alt="Redenen (N=63). Vaardigheden: Werk (N=63) 22,2; Ethiek: Werk (N=63) 4,8",
+                   key="Dagelijks gebruik (4,2%; N = 24).")
+    assert {(f.file, f.cell) for f in scan_run(folder, 5)} == {
+        ("02_usage.html", "65+ · % ooit op het werk"),                      # 6 of 8 use it, 2 do not
+        ("02_usage.html", "Vaak gebruikt voor teksten (91.7% vaak of altijd; N = 24)"),
+        ("02_usage.html", "Ethiek: Werk (N=63) 4.8"),                        # 3 of 63
+        ("02_usage.html", "Σ hidden · n"),                                   # 12 343 - 12 340
+        ("02_usage_files/key_figure.txt", "Dagelijks gebruik (4.2%; N = 24)"),   # 1 of 24
+    }
 
 
 def test_a_rounded_percentage_that_could_stand_for_a_safe_count_is_not_a_finding(tmp_path):

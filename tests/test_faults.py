@@ -365,12 +365,13 @@ def test_the_landing_page_lists_only_readable_runs_with_safe_names(lab):
     assert f"{NAME}/index.html" in landing and "odd" not in landing
 
 
-@pytest.mark.parametrize("name", ["..", "../x", "a/b", "x y", ""])
-def test_an_unsafe_run_name_is_refused_with_exit_2(name, lab, capsys):
+@pytest.mark.parametrize(("option", "name"), [*(("--name", n) for n in ("..", "../x", "a/b", "x y", "")),
+                                              *(("--compare-with", n) for n in ("..", "../x", "a/b"))])
+def test_an_unsafe_run_name_is_refused_with_exit_2(option, name, lab, capsys):
     before = snapshot(lab.root)
-    assert run.main(lab.args("--name", name)) == 2
+    assert run.main(lab.args(option, name)) == 2
     err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and err[0].startswith("error: --name")
+    assert len(err) == 1 and err[0].startswith(f"error: {option}")
     assert snapshot(lab.root) == before
 
 

@@ -15,7 +15,8 @@ tau-Argus and sdcMicro):
   its complement (base minus count) is small; the mean of fewer than `min_cell` answers is not shown.
 
 Hidden cells are marked the same way everywhere: HIDDEN ("[c]") in tables, CSV copies, chart labels and
-alt text, explained on every page by the message `small_cell_note`.
+alt text, explained on every page by the message `small_cell_note` and under every chart that shows it
+(`chart_hidden_note`).
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The hostile export's reports (tests/hostile.py) in headless Chromium: no planted script runs, no dialog
-opens, no console error. Builds its own run in a temporary folder; run by `make browser-test`."""
+"""The hostile export's reports (tests/hostile.py) in headless Chromium: on every page (reviewer and full
+pages, the combined document, both landing pages) no planted script runs, no dialog opens, no console error.
+Builds its own run in a temporary folder; run by `make browser-test`."""
 import pytest
 from playwright.sync_api import sync_playwright
 
@@ -13,8 +14,7 @@ pytestmark = pytest.mark.browser
 def hostile_pages(tmp_path_factory):
     code, run_dir, stderr = build_hostile_run(tmp_path_factory.mktemp("hostile"))
     assert code in (0, 2), stderr[-3000:]
-    reviewer = sorted(p for p in run_dir.glob("[0-9][0-9]_*.html") if not p.name.endswith(".full.html"))
-    return reviewer + [run_dir / "book.html", run_dir / "index.html", run_dir.parent / "index.html"] if code == 0 else []
+    return sorted(run_dir.glob("*.html")) + [run_dir.parent / "index.html"] if code == 0 else []
 
 
 def test_no_script_runs_and_no_dialog_opens(hostile_pages):

@@ -137,10 +137,13 @@ class Chapter:
 
     def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "") -> report.Chart:
         """A numbered figure (its title drawn in the chart), with its base (`n`, default the chapter's
-        respondents), source and `note` under it and its numbers in the page's language; kept as
-        `name`.png and .svg."""
+        respondents), source and `note` under it, and what the mark of a hidden value means when it shows
+        one (so the image explains itself where it is downloaded); its numbers in the page's language; kept
+        as `name`.png and .svg."""
         n = len(self.base()) if n is None else n
         n = HIDDEN if isinstance(n, int) and is_small(n, self.min_cell) else n   # never a small base
+        if n == HIDDEN or plots.shows_hidden(fig):
+            note = f"{note} {self.t('chart_hidden_note', min_cell=self.min_cell)}".strip()
         synthetic = self.data.attrs.get("provenance", {}).get("synthetic", True)
         footer = self.t("chart_footer", note=note, n=number(n, 0, self.lang) if isinstance(n, int) else n,
                         data=self.t("chart_data_synthetic" if synthetic else "chart_data_real"))

@@ -156,6 +156,11 @@ def described(fig: Figure, title: str, parts: list[str], limit: int = 900) -> Fi
     return fig
 
 
+def shows_hidden(fig: Figure) -> bool:
+    """Whether a chart marks a hidden value: HIDDEN in one of its texts (title, labels) or its alt text."""
+    return HIDDEN in getattr(fig, "alt", "") or any(HIDDEN in text.get_text() for text in fig.findobj(matplotlib.text.Text))
+
+
 def _number(value) -> str:
     """A value for a chart label or alt text; NaN is a cell hidden by the small-cell policy."""
     return HIDDEN if pd.isna(value) else f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
