@@ -3,6 +3,8 @@ published study (data/synthetic/contrary.yaml) every chapter's sentences say wha
 languages, and the published-versus-reproduced verdicts mark the contradicted claims 'differs'; on the
 synthetic default they say what the report says. The rules (about equal, significant, hidden, cannot
 be concluded) are checked on hand-made data with known answers."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -337,3 +339,38 @@ def test_the_paid_share_is_hidden_when_the_payers_are_a_small_cell():
     assert findings.paid(users, "en", min_cell=5) == findings.hidden("Use of a paid version", "en", 5)
     assert "4.8%" not in findings.paid(users, "en", min_cell=5)
     assert "50.0%" in findings.paid(pd.DataFrame({"paid_work": [1] * 20 + [2] * 20}), "en", min_cell=5)
+
+
+def test_the_top_task_share_is_hidden_when_its_complement_is_a_small_cell(cb):
+    """38 of 40 users summarise often or always: the 2 others are a small cell, so the 95.0% is not stated."""
+    tasks = {item: [1] * 40 for item in cb.blocks["task"]}
+    small = pd.DataFrame({**tasks, "task_summarise": [5] * 38 + [1] * 2})
+    assert findings.top_task(small, "en", 5) == findings.hidden("The task generative AI is used for most often", "en", 5)
+    shown = findings.top_task(pd.DataFrame({**tasks, "task_summarise": [5] * 20 + [1] * 20}), "en", 5)
+    assert shown.startswith(f"The task generative AI is used for most often: {cb.text('task_summarise', 'en')} (50.0%")
+
+
+def test_a_top_rated_share_resting_on_a_small_cell_is_marked_not_stated(cb):
+    """Support rated 4-5 by 38 of 40: the mean is stated, the 95.0% is not (its complement is 2)."""
+    items = {item: [2] * 20 + [3] * 20 for item in cb.blocks["support"]}
+    said = findings.top_means(pd.DataFrame({**items, "support_legal": [5] * 38 + [1] * 2}), "support", 1, "en", 5)
+    assert "(M = 4.80; [c])" in said and "95.0%" not in said
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_age_gradient_states_no_share_of_a_small_cell(lang):
+    """The oldest group (65-75) has 8 respondents, 1 of them weekly: its share is hidden, as in the table by
+    age, and the sentence compares the youngest with the oldest group that is shown (51-64)."""
+    age = np.r_[np.repeat([25, 35, 45, 55], 40), np.repeat(70, 8)]
+    use = np.r_[np.tile([5, 1], 80), [5] + [1] * 7]
+    said = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5, findings.ALPHA)
+    assert "12.5" not in said and "65-75" not in said and "16-30" in said and "51-64" in said
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["contrary", "default"])
+def test_no_sentence_shows_a_code_name(said, summarised, name, lang):
+    """Effect sizes and variables by the names a reader knows (Cohen's dz), never code names (d_z, use_work)."""
+    lines = [s for chapter in (said[name, lang], summarised[name, lang]) for lines in chapter.values() for s in lines]
+    assert not [s for s in lines if re.search(r"\w_\w", s)]
+    assert any(phrase(lang, "Cohens dz = ", "Cohen's dz = ") in s for s in said[name, lang]["pros_cons"])
