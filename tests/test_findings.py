@@ -156,22 +156,26 @@ def test_waves_name_what_was_planted_to_move(default, contrary, cb, lang):
 
 @pytest.fixture(scope="session")
 def contrary_verdicts(contrary, fitted):
-    df = contrary.data
-    computed = (figures.usage_figures(df) | figures.pros_cons_figures(figures.users(df)) | figures.needs_figures(df)
-                | figures.literacy_figures(df) | figures.sem_figures(fitted["contrary"]["paths"]))
-    return {lang: compare(computed, lang, regime=regime_of(df)) for lang in LANGS}
+    """Every body chapter's verdicts (01-06, as their pages judge them: small cells hidden)."""
+    df, users = contrary.data, figures.users(contrary.data)
+    sample, small = figures.sample_figures(contrary)
+    computed = (sample | figures.usage_figures(df) | figures.pros_cons_figures(users) | figures.task_figures(users) | figures.needs_figures(df)
+                | figures.literacy_figures(df) | figures.role_figures(df) | figures.utaut_figures(df)
+                | figures.sem_figures(fitted["contrary"]["paths"]))
+    return {lang: compare(computed, lang, hidden=small | figures.usage_hidden(df, 5), regime=regime_of(df)) for lang in LANGS}
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_contradicted_claims_differ(contrary_verdicts, lang):
     table = contrary_verdicts[lang]
     status = table.iloc[:, -2]
-    contradicted = ["usage.chi2.p", "pros.agree", "cons.agree", "sem.path.pe", "sem.path.ee", "sem.only", "lit.first", "lit.last",
+    contradicted = ["sample.responses", "usage.chi2.p", "usage.work.weekly_plus", "usage.free.weekly_plus", "pros.agree", "cons.agree", "sem.path.pe", "sem.path.ee", "sem.only", "lit.first", "lit.last",
                     "lit.ttest.tech_vs_crit", "needs.form.first", "needs.support.first", "needs.support.last"]
     assert (status[contradicted] == phrase(lang, "wijkt af", "differs")).all(), status[contradicted]
     assert table.loc["usage.chi2.p"].iloc[-1] == phrase(lang, "richting omgekeerd", "direction reversed")
     assert table.loc["lit.ttest.tech_vs_crit"].iloc[-1] == phrase(lang, "richting omgekeerd", "direction reversed")
-    kept = ["pros.ttest.time_saving_vs_data", "cons.ttest.energy_vs_incorrect", "usage.spearman.p", "sem.path.si"]
+    kept = ["sample.respondents", "pros.ttest.time_saving_vs_data", "cons.ttest.energy_vs_incorrect", "usage.spearman.p", "sem.path.si",
+            "tasks.analyse.rarely_never", "utaut.pe.mean"]
     assert (status[kept] == phrase(lang, "klopt", "agrees")).all(), status[kept]
     assert table.attrs["regime"] == "synthetic"
 
@@ -323,15 +327,19 @@ def contrary_summary_verdicts(contrary, fitted):
     from helpers.present.published import restate
 
     body = figures.body_figures(contrary.data, fitted["contrary"]["paths"], 5)
-    return {section: compare(restate(section, body), "en", regime=regime_of(contrary.data)) for section in ("key", "conclusion")}
+    return {(section, lang): compare(restate(section, body), lang, regime=regime_of(contrary.data))
+            for section in ("key", "conclusion") for lang in LANGS}
 
 
-def test_the_summaries_claims_differ_where_the_data_contradict_them(contrary_summary_verdicts):
-    key, conclusion = (contrary_summary_verdicts[s]["Status"] for s in ("key", "conclusion"))
-    differs = {"key": ["key.pros.agree", "key.lit.top", "key.lit.last", "key.sem.pe", "key.support.top"],
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summaries_claims_differ_where_the_data_contradict_them(contrary_summary_verdicts, lang):
+    key, conclusion = (contrary_summary_verdicts[s, lang].iloc[:, -2] for s in ("key", "conclusion"))
+    differs = {"key": ["key.usage.daily", "key.pros.agree", "key.lit.top", "key.lit.last", "key.sem.pe", "key.support.top"],
                "conclusion": ["conclusion.lit.top", "conclusion.lit.last", "conclusion.sem.only", "conclusion.support.top"]}
-    assert (key[differs["key"]] == "differs").all(), key
-    assert (conclusion[differs["conclusion"]] == "differs").all(), conclusion
+    agrees = ["key.reasons.first", "key.paid.top", "conclusion.systems.work.top", "conclusion.pros.first", "conclusion.location.first"]
+    assert (key[differs["key"]] == phrase(lang, "wijkt af", "differs")).all(), key
+    assert (conclusion[differs["conclusion"]] == phrase(lang, "wijkt af", "differs")).all(), conclusion
+    assert (pd.concat([key, conclusion])[agrees] == phrase(lang, "klopt", "agrees")).all()
 
 
 def test_the_paid_share_is_hidden_when_the_payers_are_a_small_cell():
