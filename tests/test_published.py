@@ -11,6 +11,7 @@ from helpers.analysis import reproduction
 from helpers.analysis.reproduction import Effect
 from helpers.prepare.cleaning import clean
 from helpers.present.published import (
+    SYNTHETIC,
     compare,
     grim_possible,
     legend,
@@ -145,6 +146,10 @@ def test_counts_and_legend():
                         ("nl", ("klopt", "wijkt af", "niet getoond", "rapport inconsistent", "echte data"))):
         assert all(w in legend(lang, "real") for w in words)
     assert "synthetic data" in legend("en", "synthetic")
+    assert "100/N points, 4/N for a mean" in legend("en", "real")
+    with pytest.MonkeyPatch.context() as patch:   # the page states the tolerances the verdicts use
+        patch.setitem(SYNTHETIC, "percent", 0.5)
+        assert "(0,5 procentpunt, 0,02 voor een gemiddelde" in legend("nl", "synthetic")
 
 
 def test_the_regime_comes_from_the_provenance():

@@ -38,7 +38,7 @@ import yaml
 from helpers.analysis.reproduction import Effect
 from helpers.disclosure import is_small
 from helpers.paths import DATA_DIR
-from helpers.present.text import alpha_text, check_lang, number, p_text, t
+from helpers.present.text import alpha_text, check_lang, localise, number, p_text, t
 
 VALUE_KINDS = ("count", "percent", "mean", "sd", "alpha", "r")
 DECIMALS = {"count": 0, "percent": 1, "more_than": 1, "mean": 2, "sd": 2, "alpha": 2, "r": 3}
@@ -321,5 +321,8 @@ def status_counts(table: pd.DataFrame, lang: str) -> pd.Series:
 
 
 def legend(lang: str, regime: str) -> str:
-    """One paragraph for the page: what each status means and which tolerance regime the table used."""
-    return t("published_legend", lang, regime=t(f"published_regime_{regime}", lang))
+    """One paragraph for the page: what each status means and which tolerance regime the table used, its
+    tolerances from MARGIN (real) or SYNTHETIC."""
+    margins = MARGIN if regime == "real" else SYNTHETIC
+    shown = {kind: localise(f"{margins[kind]:g}", lang) for kind in ("percent", "mean", "sd", "alpha", "r")}
+    return t("published_legend", lang, regime=t(f"published_regime_{regime}", lang, **shown))
