@@ -221,15 +221,33 @@ def test_what_is_said_when_nothing_can_be_concluded(lang):
 
 
 def test_figures_of_too_few_respondents_are_not_shown(default):
-    """Three never-users at work: the reasons they give are not judged, the other figures are."""
+    """Three never-users at work: their share and the reasons they give are not judged, the other figures are."""
     df = default.data.copy()
     never = df.index[df["use_work"].eq(1)]
     df.loc[never[3:], "use_work"] = 2
     hidden = figures.usage_hidden(df, 5)
-    assert hidden == {"reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
+    assert hidden == {"usage.work.never", "reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
     table = compare(figures.usage_figures(df), "en", hidden=hidden, regime="synthetic")
     assert (table.loc[sorted(hidden), "Status"] == "not shown").all()
     assert table.loc["reasons.free.privacy", "Status"] == "agrees"
+
+
+def test_a_published_share_resting_on_a_small_cell_is_not_shown_in_any_section(default):
+    """Planted: 2 users do not agree they see advantages, 3 respondents prefer sources, 4 users chose DALL-E at
+    work: those shares (and the summaries restating them) are not shown; their neighbours are judged."""
+    df = default.data.copy()
+    users = df["use_work"].ge(2) & df["pros_agree"].notna()
+    df.loc[users, "pros_agree"] = [1, 1] + [5] * (int(users.sum()) - 2)
+    sources = df.index[df["learn_form"].eq(3)]
+    df.loc[sources[3:], "learn_form"] = 1
+    dalle = df.index[df["system_work_dalle"].eq(1)]
+    df.loc[dalle[4:], "system_work_dalle"] = 0
+    hidden = figures.body_hidden(df, 5)
+    assert {"pros.agree", "needs.form.sources", "systems.work.dalle"} <= hidden
+    assert not {"cons.agree", "needs.form.workshop", "systems.work.chatgpt"} & hidden
+    table = compare(figures.pros_cons_figures(figures.users(df)) | figures.needs_figures(df), "en", hidden=hidden, regime="synthetic")
+    assert table.loc[["pros.agree", "needs.form.sources"], "Reproduced"].tolist() == ["·", "·"]
+    assert (table.loc[["pros.agree", "needs.form.sources"], "Status"] == "not shown").all()
 
 
 @pytest.mark.parametrize("lang", LANGS)
