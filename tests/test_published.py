@@ -104,8 +104,8 @@ def test_a_percentage_no_whole_count_gives_is_the_reports_inconsistency_not_the_
     assert far["Status"] == "differs" and far["Note"].startswith("outside the tolerance")
 
 
-@pytest.mark.parametrize("lang, places", [("en", ("3.58", "section 3", "appendix", "3.65")),
-                                          ("nl", ("3,58", "sectie 3", "appendix", "3,65"))])   # as Dutch writes them
+@pytest.mark.parametrize("lang, places", [("en", ("3.58", "section 3", "Appendix 2: intention-to-use scales", "3.65")),
+                                          ("nl", ("3,58", "sectie 3", "Appendix 2: Schalen gebruiksintentie", "3,65"))])   # as Dutch writes them
 def test_the_effort_expectancy_row_names_both_places(lang, places):
     row = compare({"utaut.ee.mean": 3.64}, lang, regime="real").iloc[0]
     assert row.iloc[-2] == {"en": "report inconsistent", "nl": "rapport inconsistent"}[lang]
@@ -115,7 +115,7 @@ def test_the_effort_expectancy_row_names_both_places(lang, places):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_every_report_inconsistent_row_names_both_places(lang):
     """Each flagged figure's note names where the figure is printed (its section) and the other place that
-    contradicts it: the printed base it cannot be a whole count of, or the appendix with the item means."""
+    contradicts it: the printed base it cannot be a whole count of, or the appendix with its item means."""
     table = load_published()
     values = {fid: float(v) for fid, v in table.loc[table["kind"].isin(["percent", "mean"]), "value"].items()}
     verdicts = compare(values, lang, regime="real")
@@ -124,7 +124,7 @@ def test_every_report_inconsistent_row_names_both_places(lang):
     section = {"nl": "sectie", "en": "section"}[lang]
     for fid, note in flagged.iloc[:, -1].items():
         row = table.loc[fid]
-        other = load_source()["bases"][row["base"]][lang] if row["kind"] == "percent" else "appendix"
+        other = load_source()["bases"][row["base"]][lang] if row["kind"] == "percent" else "Appendix 2"
         assert f"{section} {row['section']}" in note and other in note, (fid, note)
 
 

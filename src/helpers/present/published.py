@@ -155,6 +155,7 @@ def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
         average = items["value"].astype(float).mean()
         if abs(float(row["value"]) - average) > 0.005 + 0.005 + SCALE_MARGIN:
             notes[fid] = (t("published_note_scale", lang, label=row[lang], value=number(row["value"], 2, lang), section=row["section"],
+                            appendix=place(load_source()["appendices"][prefix.split(".")[0]], lang),
                             items="; ".join(number(v, 2, lang) for v in items["value"]), average=number(average, 2, lang)), [average])
     return notes
 
