@@ -1,5 +1,6 @@
-"""Published versus reproduced on the synthetic default: every published figure of sections 1.1-1.3 and 4
-is computed from the processed rows and agrees in the synthetic regime, with the report's directions,
+"""Published versus reproduced on the synthetic default: every published figure of the report's sections
+(the key findings and the conclusion judged on the body figures they restate) is computed from the processed
+rows and agrees in the synthetic regime, with the report's directions,
 significance decisions and rankings.
 (On the synthetic default this shows the pipeline is wired right: the data was built to match.)"""
 import pytest
@@ -8,7 +9,7 @@ from helpers.analysis import reproduction as figures
 from helpers.analysis import sem
 from helpers.ingest.io import read_export
 from helpers.prepare.cleaning import clean
-from helpers.present.published import compare, load_published, regime_of
+from helpers.present.published import compare, load_published, regime_of, restate
 
 
 @pytest.fixture(scope="module")
@@ -21,13 +22,15 @@ def computed(data, cb):
     users = figures.users(data.data)
     sample, _ = figures.sample_figures(data)
     paths = sem.paths(sem.fit(sem.model_text(figures.intention_model(cb), "bi", list(figures.UTAUT)), data.data))
+    body = figures.body_figures(data.data, paths, 5)
     return {"method": sample, "1.1": figures.usage_figures(data.data),
             "1.2": figures.pros_cons_figures(users), "1.3": figures.task_figures(users), "4": figures.needs_figures(data.data),
             "2": figures.literacy_figures(data.data), "2.1": figures.role_figures(data.data),
-            "3": figures.utaut_figures(data.data) | figures.sem_figures(paths)}
+            "3": figures.utaut_figures(data.data) | figures.sem_figures(paths),
+            "key": restate("key", body), "conclusion": restate("conclusion", body)}
 
 
-SECTIONS = ["method", "1.1", "1.2", "1.3", "2", "2.1", "3", "4"]
+SECTIONS = ["key", "method", "1.1", "1.2", "1.3", "2", "2.1", "3", "4", "conclusion"]
 
 
 @pytest.mark.parametrize("section", SECTIONS)

@@ -3,6 +3,8 @@ published study (data/synthetic/contrary.yaml) every chapter's sentences say wha
 languages, and the published-versus-reproduced verdicts mark the contradicted claims 'differs'; on the
 synthetic default they say what the report says. The rules (about equal, significant, hidden, cannot
 be concluded) are checked on hand-made data with known answers."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -154,22 +156,26 @@ def test_waves_name_what_was_planted_to_move(default, contrary, cb, lang):
 
 @pytest.fixture(scope="session")
 def contrary_verdicts(contrary, fitted):
-    df = contrary.data
-    computed = (figures.usage_figures(df) | figures.pros_cons_figures(figures.users(df)) | figures.needs_figures(df)
-                | figures.literacy_figures(df) | figures.sem_figures(fitted["contrary"]["paths"]))
-    return {lang: compare(computed, lang, regime=regime_of(df)) for lang in LANGS}
+    """Every body chapter's verdicts (01-06, as their pages judge them: small cells hidden)."""
+    df, users = contrary.data, figures.users(contrary.data)
+    sample, small = figures.sample_figures(contrary)
+    computed = (sample | figures.usage_figures(df) | figures.pros_cons_figures(users) | figures.task_figures(users) | figures.needs_figures(df)
+                | figures.literacy_figures(df) | figures.role_figures(df) | figures.utaut_figures(df)
+                | figures.sem_figures(fitted["contrary"]["paths"]))
+    return {lang: compare(computed, lang, hidden=small | figures.usage_hidden(df, 5), regime=regime_of(df)) for lang in LANGS}
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_contradicted_claims_differ(contrary_verdicts, lang):
     table = contrary_verdicts[lang]
     status = table.iloc[:, -2]
-    contradicted = ["usage.chi2.p", "pros.agree", "cons.agree", "sem.path.pe", "sem.path.ee", "sem.only", "lit.first", "lit.last",
+    contradicted = ["sample.responses", "usage.chi2.p", "usage.work.weekly_plus", "usage.free.weekly_plus", "pros.agree", "cons.agree", "sem.path.pe", "sem.path.ee", "sem.only", "lit.first", "lit.last",
                     "lit.ttest.tech_vs_crit", "needs.form.first", "needs.support.first", "needs.support.last"]
     assert (status[contradicted] == phrase(lang, "wijkt af", "differs")).all(), status[contradicted]
     assert table.loc["usage.chi2.p"].iloc[-1] == phrase(lang, "richting omgekeerd", "direction reversed")
     assert table.loc["lit.ttest.tech_vs_crit"].iloc[-1] == phrase(lang, "richting omgekeerd", "direction reversed")
-    kept = ["pros.ttest.time_saving_vs_data", "cons.ttest.energy_vs_incorrect", "usage.spearman.p", "sem.path.si"]
+    kept = ["sample.respondents", "pros.ttest.time_saving_vs_data", "cons.ttest.energy_vs_incorrect", "usage.spearman.p", "sem.path.si",
+            "tasks.analyse.rarely_never", "utaut.pe.mean"]
     assert (status[kept] == phrase(lang, "klopt", "agrees")).all(), status[kept]
     assert table.attrs["regime"] == "synthetic"
 
@@ -215,15 +221,33 @@ def test_what_is_said_when_nothing_can_be_concluded(lang):
 
 
 def test_figures_of_too_few_respondents_are_not_shown(default):
-    """Three never-users at work: the reasons they give are not judged, the other figures are."""
+    """Three never-users at work: their share and the reasons they give are not judged, the other figures are."""
     df = default.data.copy()
     never = df.index[df["use_work"].eq(1)]
     df.loc[never[3:], "use_work"] = 2
     hidden = figures.usage_hidden(df, 5)
-    assert hidden == {"reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
+    assert hidden == {"usage.work.never", "reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
     table = compare(figures.usage_figures(df), "en", hidden=hidden, regime="synthetic")
     assert (table.loc[sorted(hidden), "Status"] == "not shown").all()
     assert table.loc["reasons.free.privacy", "Status"] == "agrees"
+
+
+def test_a_published_share_resting_on_a_small_cell_is_not_shown_in_any_section(default):
+    """Planted: 2 users do not agree they see advantages, 3 respondents prefer sources, 4 users chose DALL-E at
+    work: those shares (and the summaries restating them) are not shown; their neighbours are judged."""
+    df = default.data.copy()
+    users = df["use_work"].ge(2) & df["pros_agree"].notna()
+    df.loc[users, "pros_agree"] = [1, 1] + [5] * (int(users.sum()) - 2)
+    sources = df.index[df["learn_form"].eq(3)]
+    df.loc[sources[3:], "learn_form"] = 1
+    dalle = df.index[df["system_work_dalle"].eq(1)]
+    df.loc[dalle[4:], "system_work_dalle"] = 0
+    hidden = figures.body_hidden(df, 5)
+    assert {"pros.agree", "needs.form.sources", "systems.work.dalle"} <= hidden
+    assert not {"cons.agree", "needs.form.workshop", "systems.work.chatgpt"} & hidden
+    table = compare(figures.pros_cons_figures(figures.users(df)) | figures.needs_figures(df), "en", hidden=hidden, regime="synthetic")
+    assert table.loc[["pros.agree", "needs.form.sources"], "Reproduced"].tolist() == ["·", "·"]
+    assert (table.loc[["pros.agree", "needs.form.sources"], "Status"] == "not shown").all()
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -251,10 +275,21 @@ def test_the_generator_plants_an_age_gradient_the_finding_reports(tmp_path, para
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2])
 def test_the_contrary_findings_do_not_hang_on_one_seed(tmp_path, contrary_params, cb, seed):
+    """Other seeds of the contrary export: the sentences (both languages) and the verdicts still follow what was planted."""
     result = cleaned(merged(contrary_params, {"seed": seed}), cb, tmp_path)
-    said = sentences(result, models(result, cb), "en")
-    assert "**higher in free time**" in said["usage"][0] and "More users see **disadvantages**" in said["pros_cons"][0]
-    assert said["intention"][0].startswith(f"**{cb.text('ee', 'en')} (β = ") and "**only significant predictor**" in said["intention"][0]
+    fitted = models(result, cb)
+    for lang in LANGS:
+        said = sentences(result, fitted, lang)
+        assert phrase(lang, "**hoger in de vrije tijd**", "**higher in free time**") in said["usage"][0]
+        assert phrase(lang, "Meer gebruikers zien **nadelen**", "More users see **disadvantages**") in said["pros_cons"][0]
+        assert said["intention"][0].startswith(f"**{cb.text('ee', lang)} (β = ")
+        assert phrase(lang, "**enige significante voorspeller**", "**only significant predictor**") in said["intention"][0]
+    df = result.data
+    computed = (figures.usage_figures(df) | figures.pros_cons_figures(figures.users(df)) | figures.literacy_figures(df)
+                | figures.sem_figures(fitted["paths"]))
+    status = compare(computed, "en", regime=regime_of(df))["Status"]
+    contradicted = ["usage.chi2.p", "pros.agree", "cons.agree", "sem.path.ee", "sem.only", "lit.first", "lit.last"]
+    assert (status[contradicted] == "differs").all(), status[contradicted]
 
 
 # --- The report's summaries: key findings (00) and conclusion (10) ---------------------------------------
@@ -321,15 +356,19 @@ def contrary_summary_verdicts(contrary, fitted):
     from helpers.present.published import restate
 
     body = figures.body_figures(contrary.data, fitted["contrary"]["paths"], 5)
-    return {section: compare(restate(section, body), "en", regime=regime_of(contrary.data)) for section in ("key", "conclusion")}
+    return {(section, lang): compare(restate(section, body), lang, regime=regime_of(contrary.data))
+            for section in ("key", "conclusion") for lang in LANGS}
 
 
-def test_the_summaries_claims_differ_where_the_data_contradict_them(contrary_summary_verdicts):
-    key, conclusion = (contrary_summary_verdicts[s]["Status"] for s in ("key", "conclusion"))
-    differs = {"key": ["key.pros.agree", "key.lit.top", "key.lit.last", "key.sem.pe", "key.support.top"],
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summaries_claims_differ_where_the_data_contradict_them(contrary_summary_verdicts, lang):
+    key, conclusion = (contrary_summary_verdicts[s, lang].iloc[:, -2] for s in ("key", "conclusion"))
+    differs = {"key": ["key.usage.daily", "key.pros.agree", "key.lit.top", "key.lit.last", "key.sem.pe", "key.support.top"],
                "conclusion": ["conclusion.lit.top", "conclusion.lit.last", "conclusion.sem.only", "conclusion.support.top"]}
-    assert (key[differs["key"]] == "differs").all(), key
-    assert (conclusion[differs["conclusion"]] == "differs").all(), conclusion
+    agrees = ["key.reasons.first", "key.paid.top", "conclusion.systems.work.top", "conclusion.pros.first", "conclusion.location.first"]
+    assert (key[differs["key"]] == phrase(lang, "wijkt af", "differs")).all(), key
+    assert (conclusion[differs["conclusion"]] == phrase(lang, "wijkt af", "differs")).all(), conclusion
+    assert (pd.concat([key, conclusion])[agrees] == phrase(lang, "klopt", "agrees")).all()
 
 
 def test_the_paid_share_is_hidden_when_the_payers_are_a_small_cell():
@@ -337,3 +376,38 @@ def test_the_paid_share_is_hidden_when_the_payers_are_a_small_cell():
     assert findings.paid(users, "en", min_cell=5) == findings.hidden("Use of a paid version", "en", 5)
     assert "4.8%" not in findings.paid(users, "en", min_cell=5)
     assert "50.0%" in findings.paid(pd.DataFrame({"paid_work": [1] * 20 + [2] * 20}), "en", min_cell=5)
+
+
+def test_the_top_task_share_is_hidden_when_its_complement_is_a_small_cell(cb):
+    """38 of 40 users summarise often or always: the 2 others are a small cell, so the 95.0% is not stated."""
+    tasks = {item: [1] * 40 for item in cb.blocks["task"]}
+    small = pd.DataFrame({**tasks, "task_summarise": [5] * 38 + [1] * 2})
+    assert findings.top_task(small, "en", 5) == findings.hidden("The task generative AI is used for most often", "en", 5)
+    shown = findings.top_task(pd.DataFrame({**tasks, "task_summarise": [5] * 20 + [1] * 20}), "en", 5)
+    assert shown.startswith(f"The task generative AI is used for most often: {cb.text('task_summarise', 'en')} (50.0%")
+
+
+def test_a_top_rated_share_resting_on_a_small_cell_is_marked_not_stated(cb):
+    """Support rated 4-5 by 38 of 40: the mean is stated, the 95.0% is not (its complement is 2)."""
+    items = {item: [2] * 20 + [3] * 20 for item in cb.blocks["support"]}
+    said = findings.top_means(pd.DataFrame({**items, "support_legal": [5] * 38 + [1] * 2}), "support", 1, "en", 5)
+    assert "(M = 4.80; [c])" in said and "95.0%" not in said
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_age_gradient_states_no_share_of_a_small_cell(lang):
+    """The oldest group (65-75) has 8 respondents, 1 of them weekly: its share is hidden, as in the table by
+    age, and the sentence compares the youngest with the oldest group that is shown (51-64)."""
+    age = np.r_[np.repeat([25, 35, 45, 55], 40), np.repeat(70, 8)]
+    use = np.r_[np.tile([5, 1], 80), [5] + [1] * 7]
+    said = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5, findings.ALPHA)
+    assert "12.5" not in said and "65-75" not in said and "16-30" in said and "51-64" in said
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["contrary", "default"])
+def test_no_sentence_shows_a_code_name(said, summarised, name, lang):
+    """Effect sizes and variables by the names a reader knows (Cohen's dz), never code names (d_z, use_work)."""
+    lines = [s for chapter in (said[name, lang], summarised[name, lang]) for lines in chapter.values() for s in lines]
+    assert not [s for s in lines if re.search(r"\w_\w", s)]
+    assert any(phrase(lang, "Cohens dz = ", "Cohen's dz = ") in s for s in said[name, lang]["pros_cons"])

@@ -11,6 +11,7 @@ from helpers.analysis import reproduction
 from helpers.analysis.reproduction import Effect
 from helpers.prepare.cleaning import clean
 from helpers.present.published import (
+    SYNTHETIC,
     compare,
     grim_possible,
     legend,
@@ -51,6 +52,8 @@ def test_a_reversed_direction_differs_whatever_the_p_value():
     assert table["Status"].tolist() == ["differs", "differs"]
     assert (table["Note"] == "direction reversed").all()
     assert status({"usage.chi2.p": Effect(14.8, 1e-9), "lit.ttest.tech_vs_crit": Effect(-0.8, 1e-9)}) == ["agrees", "agrees"]
+    both = compare({"sem.path.pe": Effect(-0.09, 0.113)}, "en", regime="real").iloc[0]   # reversed and not significant
+    assert both["Status"] == "differs" and both["Note"] == "direction reversed; not significant at the report's threshold"
 
 
 def test_a_lost_significance_differs_and_so_does_a_found_one():
@@ -101,12 +104,28 @@ def test_a_percentage_no_whole_count_gives_is_the_reports_inconsistency_not_the_
     assert far["Status"] == "differs" and far["Note"].startswith("outside the tolerance")
 
 
-@pytest.mark.parametrize("lang, places", [("en", ("3.58", "section 3", "appendix", "3.65")),
-                                          ("nl", ("3,58", "sectie 3", "appendix", "3,65"))])   # as Dutch writes them
+@pytest.mark.parametrize("lang, places", [("en", ("3.58", "section 3", "Appendix 2: intention-to-use scales", "3.65")),
+                                          ("nl", ("3,58", "sectie 3", "Appendix 2: Schalen gebruiksintentie", "3,65"))])   # as Dutch writes them
 def test_the_effort_expectancy_row_names_both_places(lang, places):
     row = compare({"utaut.ee.mean": 3.64}, lang, regime="real").iloc[0]
     assert row.iloc[-2] == {"en": "report inconsistent", "nl": "rapport inconsistent"}[lang]
     assert all(p in row.iloc[-1] for p in places)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_report_inconsistent_row_names_both_places(lang):
+    """Each flagged figure's note names where the figure is printed (its section) and the other place that
+    contradicts it: the printed base it cannot be a whole count of, or the appendix with its item means."""
+    table = load_published()
+    values = {fid: float(v) for fid, v in table.loc[table["kind"].isin(["percent", "mean"]), "value"].items()}
+    verdicts = compare(values, lang, regime="real")
+    flagged = verdicts[verdicts.iloc[:, -2] == {"nl": "rapport inconsistent", "en": "report inconsistent"}[lang]]
+    assert len(flagged) == 7
+    section = {"nl": "sectie", "en": "section"}[lang]
+    for fid, note in flagged.iloc[:, -1].items():
+        row = table.loc[fid]
+        other = load_source()["bases"][row["base"]][lang] if row["kind"] == "percent" else "Appendix 2"
+        assert f"{section} {row['section']}" in note and other in note, (fid, note)
 
 
 def test_only_the_reports_real_contradictions_are_flagged():
@@ -127,6 +146,10 @@ def test_counts_and_legend():
                         ("nl", ("klopt", "wijkt af", "niet getoond", "rapport inconsistent", "echte data"))):
         assert all(w in legend(lang, "real") for w in words)
     assert "synthetic data" in legend("en", "synthetic")
+    assert "100/N points, 4/N for a mean" in legend("en", "real")
+    with pytest.MonkeyPatch.context() as patch:   # the page states the tolerances the verdicts use
+        patch.setitem(SYNTHETIC, "percent", 0.5)
+        assert "(0,5 procentpunt, 0,02 voor een gemiddelde" in legend("nl", "synthetic")
 
 
 def test_the_regime_comes_from_the_provenance():

@@ -21,7 +21,7 @@ from helpers.analysis.stats import (
     share,
     spearman,
 )
-from helpers.disclosure import is_small, suppress
+from helpers.disclosure import is_small, share_hidden, suppress
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
 
@@ -72,6 +72,54 @@ SAMPLE_CATEGORIES = {
 }
 
 
+# Published shares of one answer: id -> (variable, codes counted), of those answering (ASSUMPTIONS.md).
+USAGE_SHARES = {**{f"usage.{c}.{g}": (f"use_{c}", USE_GROUPS[g]) for c in ("work", "free") for g in ("weekly_plus", "rarely_never")},
+                "usage.work.daily": ("use_work", USE_GROUPS["daily"]), "usage.work.never": ("use_work", USE_GROUPS["never"]),
+                "paid.share": ("paid_work", (1,)), "paid.free_only": ("paid_work", (2,))}
+TASK_SHARES = {"tasks.summarise.often": ("task_summarise", (4,)), "tasks.check.often": ("task_check", (4,)),
+               "tasks.analyse.rarely_never": ("task_analyse", (1, 2)), "tasks.concept.often_always": ("task_concept", (4, 5)),
+               "tasks.generate.often_always": ("task_generate", (4, 5))}
+NEEDS_SHARES = {"needs.form.workshop": ("learn_form", (1,)), "needs.form.course": ("learn_form", (2,)),
+                "needs.form.sources": ("learn_form", (3,)), "needs.form.rest": ("learn_form", (4, 5, 6, 7)),
+                "needs.location.online": ("learn_location", (1,)), "needs.location.office": ("learn_location", (2,)),
+                "needs.location.city": ("learn_location", (3,))}
+# Published shares of the multiple-response blocks (% of cases): block -> id prefix and the options published.
+SELECTIONS = {**{f"system_{c}": (f"systems.{c}.", ("chatgpt", "copilot", "dalle")) for c in ("work", "free")},
+              "never_reason_work": ("reasons.work.", ("privacy", "skills")), "never_reason_free": ("reasons.free.", ("privacy", "no_benefit")),
+              "paid": ("paid.", ("copilot", "chatgpt"))}
+
+
+def agree_shares() -> dict[str, tuple[str, tuple[int, ...]]]:
+    """Section 1.2's published shares agreeing (4-5): the two agree items and each advantage and disadvantage
+    (but energy use and copyright, for which the report gives none)."""
+    cb = load_codebook()
+    items = {f"{key}.{i.removeprefix(prefix)}.share": (i, (4, 5)) for prefix, key in (("pro_", "pros"), ("con_", "cons"))
+             for i in cb.blocks[prefix.rstrip("_")] if i.removeprefix(prefix) not in ("energy", "copyright")}
+    return {"pros.agree": ("pros_agree", (4, 5)), "cons.agree": ("cons_agree", (4, 5))} | items
+
+
+def shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]]) -> dict[str, float]:
+    """The shares of `spec` (id -> variable, codes counted), in %."""
+    return {fid: share(df[name], codes) for fid, (name, codes) in spec.items()}
+
+
+def small_shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]], min_cell: int) -> set[str]:
+    """Ids of `spec`'s shares whose count or complement (of those answering) is a small cell: not shown
+    (disclosure.share_hidden, the rule every table applies to a share)."""
+    return {fid for fid, (name, codes) in spec.items()
+            if share_hidden(int(df[name].isin(codes).sum()), int(df[name].notna().sum()), min_cell)}
+
+
+def small_selections(df: pd.DataFrame, min_cell: int) -> set[str]:
+    """Ids of published multiple-response shares (SELECTIONS) whose count or complement is a small cell."""
+    hidden = set()
+    for block, (prefix, options) in SELECTIONS.items():
+        res = multi_response(df, load_codebook().blocks[block]).assign(option=lambda r: r["item"].str.removeprefix(f"{block}_"))
+        small = res[share_hidden(res["n"], res["base"], min_cell) & res["option"].isin(options)]
+        hidden |= {prefix + option for option in small["option"]}
+    return hidden
+
+
 def users(df: pd.DataFrame, context: str = "work") -> pd.DataFrame:
     """Respondents who use generative AI in a context (any answer but 'never'): the report's N = 415 at work."""
     return df[df[f"use_{context}"] >= 2]
@@ -103,58 +151,58 @@ def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -
 
 
 def usage_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Section 1.1 ids whose base is a small cell (the never-users, the users or the payers of a
-    context): compare shows them as 'not shown' instead of judging shares of a handful of people."""
+    """Section 1.1 ids resting on a small cell: every figure whose base is one (the never-users, the users
+    or the payers of a context), and each share whose count or complement is one: compare shows them as
+    'not shown' instead of judging, or giving away, a handful of people."""
     bases = {"reasons.work.": df["use_work"].eq(1), "reasons.free.": df["use_free"].eq(1),
              "systems.work.": df["use_work"].ge(2), "systems.free.": df["use_free"].ge(2),
              "paid.copilot": df["paid_work"].eq(1), "paid.chatgpt": df["paid_work"].eq(1), "paid.first": df["paid_work"].eq(1)}
-    small = [prefix for prefix, members in bases.items() if is_small(int(members.sum()), min_cell)]
-    return {fid for fid in usage_figures(df) if fid.startswith(tuple(small))} if small else set()
+    small = tuple(prefix for prefix, members in bases.items() if is_small(int(members.sum()), min_cell))
+    on_small_bases = {fid for fid in usage_figures(df) if fid.startswith(small)} if small else set()
+    return on_small_bases | small_shares(df, USAGE_SHARES, min_cell) | small_selections(df, min_cell)
+
+
+def pros_cons_hidden(users: pd.DataFrame, min_cell: int) -> set[str]:
+    """Sections 1.2 and 1.3 shares (of users at work) whose count or complement is a small cell."""
+    return small_shares(users, agree_shares() | TASK_SHARES, min_cell)
+
+
+def needs_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
+    """Section 4 shares whose count or complement is a small cell."""
+    return small_shares(df, NEEDS_SHARES, min_cell)
+
+
+def body_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
+    """Every body figure of body_figures that rests on a small cell (for the summaries that restate them)."""
+    return usage_hidden(df, min_cell) | pros_cons_hidden(users(df), min_cell) | needs_hidden(df, min_cell)
 
 
 def usage_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 1.1: use at work and in free time, reasons for never using, systems, paid versions."""
-    figures = {}
+    figures = shares(df, USAGE_SHARES)
     for context in ("work", "free"):
         use = df[f"use_{context}"]
-        for group in ("weekly_plus", "rarely_never"):
-            figures[f"usage.{context}.{group}"] = share(use, USE_GROUPS[group])
         figures[f"usage.{context}.never_n"] = int(use.eq(1).sum())
         figures[f"usage.{context}.users_n"] = int(use.ge(2).sum())
-        reasons = selected_share(df, f"never_reason_{context}")
-        figures[f"reasons.{context}.privacy"] = reasons["privacy"]
-        figures[f"reasons.{context}.first"] = reasons.to_dict()
-        systems = selected_share(df, f"system_{context}")
-        for system in ("chatgpt", "copilot", "dalle"):
-            figures[f"systems.{context}.{system}"] = systems[system]
-        figures[f"systems.{context}.first"] = systems.to_dict()
-    figures["usage.work.daily"] = share(df["use_work"], USE_GROUPS["daily"])
-    figures["usage.work.never"] = share(df["use_work"], USE_GROUPS["never"])
-    figures["reasons.work.skills"] = selected_share(df, "never_reason_work")["skills"]
-    figures["reasons.free.no_benefit"] = selected_share(df, "never_reason_free")["no_benefit"]
+    for block, (prefix, options) in SELECTIONS.items():   # each block's published options, and its ranking ('first')
+        selected = selected_share(df, block)
+        figures |= {prefix + option: selected[option] for option in options} | {f"{prefix}first": selected.to_dict()}
     weekly_gap = figures["usage.work.weekly_plus"] - figures["usage.free.weekly_plus"]
     figures["usage.chi2.p"] = Effect(weekly_gap, chi2_homogeneity(df, "use_work", "use_free")["p"].iloc[0])
     rho = spearman(df, "use_work", "use_free").iloc[0]
     figures["usage.spearman.p"] = Effect(rho["rho"], rho["p"])
-    figures["paid.share"] = share(df["paid_work"], (1,))
-    figures["paid.free_only"] = share(df["paid_work"], (2,))
-    paid = selected_share(df, "paid")
-    figures["paid.copilot"], figures["paid.chatgpt"] = paid["copilot"], paid["chatgpt"]
-    figures["paid.first"] = paid.to_dict()
     return figures
 
 
 def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 1.2: the two agree items, advantage and disadvantage items, the report's paired t-tests."""
-    figures = {"pros.agree": share(df["pros_agree"], (4, 5)), "cons.agree": share(df["cons_agree"], (4, 5))}
+    figures = shares(df, agree_shares())
     cb = load_codebook()
     for prefix, key in (("pro_", "pros"), ("con_", "cons")):
         summary = likert_summary(df, cb.blocks[prefix.rstrip("_")]).set_index("item")
         for item, row in summary.iterrows():
             name = item.removeprefix(prefix)
             figures |= {f"{key}.{name}.mean": row["mean"], f"{key}.{name}.sd": row["sd"]}
-            if name not in ("energy", "copyright"):   # the report gives no share for these two
-                figures[f"{key}.{name}.share"] = row["share_top"]
         for test in paired_ttests(df, REPORT_TTESTS[key]).itertuples():
             higher, lower = test.a.removeprefix(prefix), test.b.removeprefix(prefix)
             gap = test.mean_a - test.mean_b   # pros claimed 'higher > lower', cons 'lower < higher'
@@ -167,24 +215,12 @@ def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
 
 def task_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 1.3: how often users apply generative AI to each task."""
-    return {
-        "tasks.summarise.often": share(df["task_summarise"], (4,)),
-        "tasks.check.often": share(df["task_check"], (4,)),
-        "tasks.analyse.rarely_never": share(df["task_analyse"], (1, 2)),
-        "tasks.concept.often_always": share(df["task_concept"], (4, 5)),
-        "tasks.generate.often_always": share(df["task_generate"], (4, 5)),
-    }
+    return shares(df, TASK_SHARES)
 
 
 def needs_figures(df: pd.DataFrame) -> dict[str, float]:
     """Section 4: preferred form and location of learning, usefulness of support options."""
-    figures = {
-        "needs.form.workshop": share(df["learn_form"], (1,)), "needs.form.course": share(df["learn_form"], (2,)),
-        "needs.form.sources": share(df["learn_form"], (3,)), "needs.form.rest": share(df["learn_form"], (4, 5, 6, 7)),
-        "needs.location.online": share(df["learn_location"], (1,)),
-        "needs.location.office": share(df["learn_location"], (2,)),
-        "needs.location.city": share(df["learn_location"], (3,)),
-    }
+    figures = shares(df, NEEDS_SHARES)
     figures["needs.form.first"] = {NEEDS_OPTIONS["learn_form"].get(code, str(code)): share(df["learn_form"], (code,))
                                    for code in load_codebook().labels("learn_form")}
     figures["needs.location.first"] = {name: share(df["learn_location"], (code,)) for code, name in NEEDS_OPTIONS["learn_location"].items()}

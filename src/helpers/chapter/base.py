@@ -26,7 +26,7 @@ from helpers.ingest import io
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.present import findings, plots, published, report, tables
-from helpers.present.text import localise, number, t
+from helpers.present.text import alpha_text, localise, number, t
 
 
 class Block:
@@ -302,11 +302,14 @@ class Chapter:
 
     @guarded
     def findings(self) -> Markdown:
-        """What this run's data show, sentence by sentence, computed (never typed); the first, the chapter's
-        headline, is also kept for the run's landing page."""
+        """What this run's data show, sentence by sentence, computed (never typed), after how to read them (the
+        threshold in use; on synthetic data, that they show the analysis works); the first sentence, the
+        chapter's headline, is also kept for the run's landing page."""
         sentences = [localise(sentence, self.lang) for sentence in self.finding_sentences()]
         report.keep_key_figure(sentences[0], self.artifacts)
-        return Markdown("\n".join(f"- {sentence}" for sentence in sentences))
+        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)),
+                            *([self.t("findings_synthetic")] if published.regime_of(self.data) == "synthetic" else [])])
+        return Markdown(localise(reading, self.lang) + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences))
 
     def versions(self) -> Styler:
         return report.versions(self.lang)

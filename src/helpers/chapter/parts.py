@@ -166,6 +166,9 @@ class ProsCons(Chapter):
     def published_figures(self) -> dict[str, float]:
         return reproduction.pros_cons_figures(self.users) | reproduction.task_figures(self.users)
 
+    def hidden_figures(self) -> set[str]:
+        return reproduction.pros_cons_hidden(self.users, self.min_cell)
+
     def finding_sentences(self) -> list[str]:
         return findings.pros_cons(self.users, self.lang, self.min_cell, self.alpha)
 
@@ -284,6 +287,9 @@ class Needs(Chapter):
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.needs_figures(self.data)
+
+    def hidden_figures(self) -> set[str]:
+        return reproduction.needs_hidden(self.data, self.min_cell)
 
     def finding_sentences(self) -> list[str]:
         return findings.needs(self.data, self.lang, self.min_cell, self.alpha)
@@ -449,7 +455,7 @@ class Summary(Modelled, Chapter):
         return published.restate(self.section, self.body_figures)
 
     def hidden_figures(self) -> set[str]:
-        hidden = reproduction.usage_hidden(self.data, self.min_cell)
+        hidden = reproduction.body_hidden(self.data, self.min_cell)
         return {fid for fid, source in published.restated(self.section).items() if source in hidden}
 
 

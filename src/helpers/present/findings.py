@@ -12,12 +12,14 @@ The rules every sentence follows:
 - **About equal**: two shares whose difference is under ``EQUAL_POINTS`` (2 percentage points) or whose
   95% confidence interval includes 0; two means whose difference is under ``EQUAL_MEANS`` (0.10 on a
   1-5 scale) or not significant. Otherwise the sentence names the direction and the size.
-- **Size and base**: shares in % with the difference in points, means with M and Cohen's d_z,
+- **Size and base**: shares in % with the difference in points, means with M and Cohen's dz,
   associations with r, rho or the standardized beta; every sentence ends with its base (N).
 - **Strength** of a correlation (Cohen, 1988): under .10 negligible, under .30 weak, under .50
   moderate, otherwise strong.
 - **Hidden**: a figure resting on a small cell (1 to min_cell - 1 respondents, helpers.disclosure) is
-  not stated; the sentence says it is hidden.
+  not stated; the sentence says it is hidden. A share is stated only as its table may show it: neither
+  its count nor its complement small (disclosure.share_hidden; a Likert share by tables.protected_share,
+  an age group's by context.use_by).
 - **Cannot be concluded**: a test with fewer than min_cell answers, a test that returns no p, or a
   model that did not converge: the sentence says so instead of a result.
 
@@ -32,10 +34,11 @@ import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
 from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES
-from helpers.disclosure import HIDDEN, is_small, shown_counts, suppress
+from helpers.disclosure import HIDDEN, is_small, share_hidden, shown_counts, suppress
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
-from helpers.present.tables import headline_label
+from helpers.present.context import use_by
+from helpers.present.tables import headline_label, protected_share
 from helpers.present.text import alpha_text, p_text, t
 
 ALPHA = 0.001        # the report's threshold for every claim of significance (footnotes 7-11)
@@ -96,7 +99,7 @@ def untestable(what: str, lang: str) -> str:
 def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], labels: dict[str, str], lang: str,
                  min_cell: int, alpha: float) -> list[str]:
     """One sentence per paired t-test (Holm-adjusted within the family): a rated higher, lower or about
-    equal to b, with both means, d_z, p and N."""
+    equal to b, with both means, Cohen's dz, p and N."""
     sentences = []
     for test in stats.paired_ttests(df, pairs).itertuples():
         what = f"{labels[test.a]} / {labels[test.b]}"
@@ -153,7 +156,7 @@ def daily(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     count of the others, is a small cell)."""
     answered = df["use_work"].dropna()
     count = int(answered.eq(5).sum())
-    if is_small(count, min_cell) or is_small(len(answered) - count, min_cell) or len(answered) < min_cell:
+    if share_hidden(count, len(answered), min_cell) or len(answered) < min_cell:
         return hidden(t("finding_daily_what", lang), lang, min_cell)
     return t("finding_daily", lang, share=100 * count / len(answered), count=count, n=len(answered))
 
@@ -162,17 +165,17 @@ def paid(users: pd.DataFrame, lang: str, min_cell: int) -> str:
     """The share of users at work who use a paid version (hidden when the payers, or the others, are a small cell)."""
     answered = users["paid_work"].dropna()
     count = int(answered.eq(1).sum())
-    if is_small(count, min_cell) or is_small(len(answered) - count, min_cell):
+    if share_hidden(count, len(answered), min_cell):
         return hidden(t("finding_paid_what", lang), lang, min_cell)
     return t("finding_paid", lang, share=stats.share(users["paid_work"], (1,)), n=len(answered))
 
 
 def top_two(df: pd.DataFrame, block: str, key: str, lang: str, min_cell: int) -> str:
     """The two options of a multiple-response block selected most, with their % of cases (message `key`);
-    hidden when either count, or the base, is a small cell."""
+    hidden when the base is a small cell or either share is hidden (its count or complement small)."""
     cb = load_codebook()
     options = most_selected(df, block)
-    if len(options) < 2 or options["base"].iloc[0] < min_cell or is_small(options["n"].iloc[:2], min_cell).any():
+    if len(options) < 2 or options["base"].iloc[0] < min_cell or share_hidden(options["n"].iloc[:2], options["base"].iloc[0], min_cell).any():
         return hidden(cb.text(block, lang), lang, min_cell)
     return t(key, lang, first=cb.text(options["item"].iloc[0], lang), first_share=options["pct_cases"].iloc[0],
              second=cb.text(options["item"].iloc[1], lang), second_share=options["pct_cases"].iloc[1], n=options["base"].iloc[0])
@@ -184,15 +187,16 @@ def most_selected(df: pd.DataFrame, block: str) -> pd.DataFrame:
 
 
 def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
-    """Who never uses generative AI at work, and the reason they name most (hidden when few)."""
+    """Who never uses generative AI at work, and the reason they name most (each hidden when its count or
+    complement is a small cell)."""
     never = int(df["use_work"].eq(1).sum())
     answered = int(df["use_work"].notna().sum())
-    if is_small(never, min_cell):
+    if share_hidden(never, answered, min_cell):
         return hidden(t("finding_never_what", lang), lang, min_cell)
     if never == 0:
         return t("finding_never_none", lang, n=answered)
     top = most_selected(df, "never_reason_work").iloc[0]
-    if is_small(top["n"], min_cell):
+    if share_hidden(top["n"], top["base"], min_cell):
         return hidden(t("finding_never_reason_what", lang), lang, min_cell)
     return t("finding_never", lang, never=never, share=100 * never / answered, n=answered,
              reason=load_codebook().text(top["item"], lang), reason_share=top["pct_cases"])
@@ -209,7 +213,7 @@ def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPH
     labels = {i: cb.text(i, lang) for i in items}
     for family in ("pros", "cons"):
         sentences += paired_means(users, REPORT_TTESTS[family], labels, lang, min_cell, alpha)
-    return [*sentences, top_task(users, lang)]
+    return [*sentences, top_task(users, lang, min_cell)]
 
 
 def pros_against_cons(users: pd.DataFrame, lang: str, alpha: float = ALPHA) -> str:
@@ -220,23 +224,31 @@ def pros_against_cons(users: pd.DataFrame, lang: str, alpha: float = ALPHA) -> s
              p=p_text(agree["p"]), n=agree["n"])
 
 
-def top_task(users: pd.DataFrame, lang: str) -> str:
-    """The task users apply generative AI to most often (the largest share often or always)."""
+def top_task(users: pd.DataFrame, lang: str, min_cell: int) -> str:
+    """The task users apply generative AI to most often (the largest share often or always); hidden when
+    that share is (tables.protected_share), untestable with fewer than min_cell answers."""
     cb = load_codebook()
     top = stats.likert_summary(users, cb.blocks["task"]).sort_values("share_top", ascending=False).iloc[0]
-    return t("finding_top_task", lang, task=cb.text(top["item"], lang), share=top["share_top"], n=int(top["n"]))
+    if top["n"] < min_cell:
+        return untestable(t("finding_top_task_what", lang), lang)
+    share = protected_share(users[top["item"]], (4, 5), cb.labels(top["item"], lang), min_cell)
+    if share == HIDDEN:
+        return hidden(t("finding_top_task_what", lang), lang, min_cell)
+    return t("finding_top_task", lang, task=cb.text(top["item"], lang), share=share, n=int(top["n"]))
 
 
 def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) -> str:
-    """The `k` items of a Likert block rated highest (M, and the % answering 4 or 5), highest first, with the
-    smallest N among them (message finding_top_<block>); untestable with fewer than min_cell answers."""
+    """The `k` items of a Likert block rated highest (M, and the % answering 4 or 5, the mark where
+    tables.protected_share hides it), highest first, with the smallest N among them (message
+    finding_top_<block>); untestable with fewer than min_cell answers."""
     cb = load_codebook()
     summary = stats.likert_summary(df, cb.blocks[block]).sort_values("mean", ascending=False, kind="stable")
     top = summary.head(k)
     if len(top) < k or top["n"].min() < min_cell or top["mean"].isna().any():
         return untestable(t(f"finding_top_{block}_what", lang), lang)
-    items = listing([f"**{cb.text(row.item, lang)}** (M = {row.mean:.2f}; {t(f'finding_top_{block}_share', lang, share=row.share_top)})"
-                     for row in top.itertuples()], lang)
+    shares = {item: protected_share(df[item], (4, 5), cb.labels(item, lang), min_cell) for item in top["item"]}
+    shown = {item: HIDDEN if share == HIDDEN else t(f"finding_top_{block}_share", lang, share=share) for item, share in shares.items()}
+    items = listing([f"**{cb.text(row.item, lang)}** (M = {row.mean:.2f}; {shown[row.item]})" for row in top.itertuples()], lang)
     return t(f"finding_top_{block}", lang, items=items, n=int(top["n"].min()))
 
 
@@ -330,12 +342,13 @@ def needs(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
 
 
 def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: float) -> str:
-    """The most chosen option of a single-choice question against the second (multinomial difference)."""
+    """The most chosen option of a single-choice question against the second (multinomial difference);
+    hidden when either share is (its count or complement small)."""
     cb = load_codebook()
     counts = df[name].value_counts()
     if len(counts) < 2 or counts.sum() < min_cell:
         return untestable(cb.text(name, lang), lang)
-    if is_small(counts.iloc[0], min_cell) or is_small(counts.iloc[1], min_cell):
+    if share_hidden(counts.iloc[:2], counts.sum(), min_cell).any():
         return hidden(cb.text(name, lang), lang, min_cell)
     labels = cb.labels(name, lang)
     first, second = int(counts.index[0]), int(counts.index[1])
@@ -394,21 +407,20 @@ def context(df: pd.DataFrame, weights: pd.Series, lang: str, min_cell: int, alph
 
 def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> str:
     """Does use at work fall (or rise) with age? Spearman's rho of age and use (p < alpha), with the
-    share using it at least weekly in the youngest and the oldest group shown."""
+    share using it at least weekly in the youngest and the oldest age group whose share the table by age
+    (context.use_by) shows."""
     pair = df[["age", "use_work"]].dropna()
     if len(pair) < min_cell:
         return untestable(t("finding_age_what", lang), lang)
     rho = stats.spearman(pair, "age", "use_work").iloc[0]
-    groups = age_groups(pair["age"])
-    table = pd.DataFrame({"n": pair["use_work"].groupby(groups, observed=True).size(),
-                          "weekly": pair["use_work"].ge(4).groupby(groups, observed=True).mean() * 100})
-    table = table[table["n"] >= min_cell]
-    if len(table) < 2:
+    table = use_by(pair, age_groups(pair["age"]), lang, min_cell)
+    weekly = table.set_index(t("col_group", lang))[t("share_weekly_work", lang)]
+    weekly = weekly[weekly != HIDDEN]
+    if len(weekly) < 2:
         return hidden(t("finding_age_what", lang), lang, min_cell)
-    young, old = table.index[0], table.index[-1]
     direction = ("falls" if rho["rho"] < 0 else "rises") if significant(rho["p"], alpha) else "flat"
-    return t(f"finding_age_{direction}", lang, rho=rho["rho"], p=p_text(rho["p"]), n=int(rho["n"]), young=young,
-             young_share=table.loc[young, "weekly"], old=old, old_share=table.loc[old, "weekly"])
+    return t(f"finding_age_{direction}", lang, rho=rho["rho"], p=p_text(rho["p"]), n=int(rho["n"]), young=weekly.index[0],
+             young_share=weekly.iloc[0], old=weekly.index[-1], old_share=weekly.iloc[-1])
 
 
 # --- The report's summaries: its key findings and its conclusion, from the builders above -------------
@@ -428,7 +440,7 @@ def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: i
         f"{paid(users, lang, min_cell)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
         " ".join([pros_against_cons(users, lang, alpha), top_means(users, "pro", 1, lang, min_cell),
                   top_means(users, "con", 1, lang, min_cell)]),
-        top_task(users, lang)]
+        top_task(users, lang, min_cell)]
     return [daily(df, lang, min_cell), never_users(df, lang, min_cell), *on_users,
             " ".join([literacy_range(df, lang), *predictors]),
             f"{midpoint(df, 'si', lang, min_cell, alpha)} {top_means(df, 'support', 3, lang, min_cell)}"]
@@ -445,6 +457,6 @@ def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int
                for c in ("work", "free")]
     work = users["work"]
     on_users = ([untestable(t("finding_users_what", lang), lang)] if len(work) < min_cell else
-                [top_means(work, "pro", 1, lang, min_cell), top_task(work, lang), top_means(work, "con", 2, lang, min_cell)])
+                [top_means(work, "pro", 1, lang, min_cell), top_task(work, lang, min_cell), top_means(work, "con", 2, lang, min_cell)])
     return [weekly(df, lang, alpha), *systems, never_users(df, lang, min_cell), *on_users, literacy_range(df, lang), *predictors,
             top_means(df, "support", 3, lang, min_cell), top_choice(df, "learn_location", lang, min_cell, alpha)]

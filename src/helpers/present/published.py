@@ -7,7 +7,7 @@ and the verdict checks all of it. Statuses (``legend`` explains them on each pag
 - *agrees*: every part of the claim holds (a value within tolerance; a direction with the claimed sign;
   a significance at the claimed threshold; the claimed ranking);
 - *differs*: some part does not: a reversed direction or a lost significance differs whatever the
-  value, and the note says which part;
+  value, and the note says which parts;
 - *not shown*: the reproduced figure rests on a small cell (``hidden``) or could not be computed (too
   few respondents): it is never counted as agreeing;
 - *report inconsistent*: the report contradicts itself on this figure, found here from the published
@@ -38,7 +38,7 @@ import yaml
 from helpers.analysis.reproduction import Effect
 from helpers.disclosure import is_small
 from helpers.paths import DATA_DIR
-from helpers.present.text import alpha_text, check_lang, number, p_text, t
+from helpers.present.text import alpha_text, check_lang, localise, number, p_text, t
 
 VALUE_KINDS = ("count", "percent", "mean", "sd", "alpha", "r")
 DECIMALS = {"count": 0, "percent": 1, "more_than": 1, "mean": 2, "sd": 2, "alpha": 2, "r": 3}
@@ -155,6 +155,7 @@ def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
         average = items["value"].astype(float).mean()
         if abs(float(row["value"]) - average) > 0.005 + 0.005 + SCALE_MARGIN:
             notes[fid] = (t("published_note_scale", lang, label=row[lang], value=number(row["value"], 2, lang), section=row["section"],
+                            appendix=place(load_source()["appendices"][prefix.split(".")[0]], lang),
                             items="; ".join(number(v, 2, lang) for v in items["value"]), average=number(average, 2, lang)), [average])
     return notes
 
@@ -217,28 +218,25 @@ def missing(value) -> bool:
     return pd.isna(value)
 
 
-def judge(row: pd.Series, value, tol: float) -> str:
-    """'' when the reproduced value bears every part of the claim out, otherwise which part fails:
-    'reversed', 'not_significant', 'significant', 'outside', 'order', 'set' or 'stars'."""
+def judge(row: pd.Series, value, tol: float) -> list[str]:
+    """The parts of the claim the reproduced value does not bear out (none: it agrees): 'reversed',
+    'not_significant', 'significant', 'outside', 'order', 'set' or 'stars'; a test can fail on two."""
     kind, published = row["kind"], row["value"]
     if kind in VALUE_KINDS:
-        return "" if abs(value - float(published)) <= tol + 1e-9 else "outside"
+        return [] if abs(value - float(published)) <= tol + 1e-9 else ["outside"]
     if kind == "more_than":
-        return "" if value > float(published) else "outside"
+        return [] if value > float(published) else ["outside"]
     if kind == "stars":
-        return "" if stars(value) == published else "stars"
+        return [] if stars(value) == published else ["stars"]
     if kind == "ranking":
         first = ranked(row, value)[: len(published)]
-        return "" if (sorted(first) == sorted(published) if row["order"] == "top" else first == list(published)) else "order"
+        return [] if (sorted(first) == sorted(published) if row["order"] == "top" else first == list(published)) else ["order"]
     if kind == "only":
-        return "" if sorted(k for k, p in value.items() if p < row["p_below"]) == sorted(published) else "set"
-    if isinstance(row["direction"], str) and value.estimate * (1 if ">" in row["direction"] else -1) <= 0:
-        return "reversed"
-    if pd.notna(row["p_below"]) and not value.p < row["p_below"]:
-        return "not_significant"
-    if pd.notna(row["p_not_below"]) and value.p < row["p_not_below"]:
-        return "significant"
-    return ""
+        return [] if sorted(k for k, p in value.items() if p < row["p_below"]) == sorted(published) else ["set"]
+    return [part for part, fails in (
+        ("reversed", isinstance(row["direction"], str) and value.estimate * (1 if ">" in row["direction"] else -1) <= 0),
+        ("not_significant", pd.notna(row["p_below"]) and not value.p < row["p_below"]),
+        ("significant", pd.notna(row["p_not_below"]) and value.p < row["p_not_below"])) if fails]
 
 
 def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contradicted: dict, lang: str) -> tuple[str, str]:
@@ -250,12 +248,13 @@ def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contr
     if missing(value):
         return "not_shown", t("published_note_missing", lang)
     failed = judge(row, value, tol)
+    parts = "; ".join(t(f"published_note_{part}", lang) for part in failed)
     if fid in contradicted:
         note, implied = contradicted[fid]
         if not failed or any(abs(value - other) <= tol + 1e-9 for other in implied):
             return "inconsistent", note
-        return "differs", f"{t(f'published_note_{failed}', lang)}; {note}"
-    return ("differs", t(f"published_note_{failed}", lang)) if failed else ("agrees", "")
+        return "differs", f"{parts}; {note}"
+    return ("differs", parts) if failed else ("agrees", "")
 
 
 def restated(section: str) -> dict[str, str]:
@@ -323,5 +322,8 @@ def status_counts(table: pd.DataFrame, lang: str) -> pd.Series:
 
 
 def legend(lang: str, regime: str) -> str:
-    """One paragraph for the page: what each status means and which tolerance regime the table used."""
-    return t("published_legend", lang, regime=t(f"published_regime_{regime}", lang))
+    """One paragraph for the page: what each status means and which tolerance regime the table used, its
+    tolerances from MARGIN (real) or SYNTHETIC."""
+    margins = MARGIN if regime == "real" else SYNTHETIC
+    shown = {kind: localise(f"{margins[kind]:g}", lang) for kind in ("percent", "mean", "sd", "alpha", "r")}
+    return t("published_legend", lang, regime=t(f"published_regime_{regime}", lang, **shown))
