@@ -378,6 +378,18 @@ def test_the_paid_share_is_hidden_when_the_payers_are_a_small_cell():
     assert "50.0%" in findings.paid(pd.DataFrame({"paid_work": [1] * 20 + [2] * 20}), "en", min_cell=5)
 
 
+@pytest.mark.parametrize("builder, a, b, what", [
+    (findings.pros_against_cons, "pros_agree", "cons_agree", "Advantages against disadvantages (agreed)"),
+    (findings.weekly, "use_work", "use_free", "At least weekly use at work against free time")])
+def test_a_paired_comparison_resting_on_a_small_cell_states_neither_share(builder, a, b, what):
+    """23 of 26 agree with the one, 6 with the other: the 3 who do not agree are a small cell, so neither
+    88.5% nor the difference is stated; with 13 and 6 of 26 both shares are."""
+    small = pd.DataFrame({a: [5] * 23 + [1] * 3, b: [5] * 6 + [1] * 20})
+    assert builder(small, "en", 5) == findings.hidden(what, "en", 5)
+    shown = builder(pd.DataFrame({a: [5] * 13 + [1] * 13, b: [5] * 6 + [1] * 20}), "en", 5)
+    assert "50.0%" in shown and "23.1%" in shown
+
+
 def test_the_top_task_share_is_hidden_when_its_complement_is_a_small_cell(cb):
     """38 of 40 users summarise often or always: the 2 others are a small cell, so the 95.0% is not stated."""
     tasks = {item: [1] * 40 for item in cb.blocks["task"]}

@@ -307,9 +307,12 @@ def _unrestricted_trace(values: np.ndarray) -> float:
     info[:p, :p] = s_inv
     info[p:, p:] = 0.5 * dup.T @ np.kron(s_inv, s_inv) @ dup
     u = d @ s_inv
-    cov_scores = 0.5 * (np.einsum("ni,nj->nij", u, u) - s_inv).reshape(n, -1) @ dup
-    scores = np.hstack([u, cov_scores])
-    return float(np.trace(np.linalg.solve(info, scores.T @ scores / n)))
+    meat = np.zeros_like(info)
+    for rows in np.array_split(np.arange(n), max(1, n // 10_000)):   # n x p x p at once would be GBs at large N
+        cov_scores = 0.5 * (np.einsum("ni,nj->nij", u[rows], u[rows]) - s_inv).reshape(len(rows), -1) @ dup
+        scores = np.hstack([u[rows], cov_scores])
+        meat += scores.T @ scores
+    return float(np.trace(np.linalg.solve(info, meat / n)))
 
 
 def _robust(model: semopy.Model, x: pd.DataFrame) -> None:

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
@@ -91,6 +93,13 @@ def hidden(what: str, lang: str, min_cell: int) -> str:
     return t("finding_hidden", lang, what=what, min_cell=min_cell, mark=HIDDEN)
 
 
+def paired_shares_hidden(res: dict, min_cell: int) -> bool:
+    """Whether either share of a paired comparison (contrasts.paired_shares) may not be shown: its count
+    or its complement among the N who answered both is a small cell (or N is)."""
+    counts = np.round(np.array([res["a"], res["b"]]) * res["n"] / 100)
+    return bool(res["n"] < min_cell or share_hidden(counts, res["n"], min_cell).any())
+
+
 def untestable(what: str, lang: str) -> str:
     """The sentence for a test that could not be run."""
     return t("finding_untestable", lang, what=what)
@@ -129,7 +138,7 @@ def cleaning(result, lang: str, min_cell: int) -> list[str]:
 def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
     """02: at least weekly use at work against free time (paired), their association, never-users and
     their main reason, the most used system, paid versions."""
-    sentences = [weekly(df, lang, alpha)]
+    sentences = [weekly(df, lang, min_cell, alpha)]
     rho = stats.spearman(df, "use_work", "use_free").iloc[0]
     if pd.isna(rho["rho"]):   # too few answers, or answers that do not vary
         sentences.append(untestable(t("finding_association_what", lang), lang))
@@ -143,9 +152,12 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
     return [*sentences, top_two(df, "system_work", "finding_top_system", lang, min_cell), paid(users, lang, min_cell)]
 
 
-def weekly(df: pd.DataFrame, lang: str, alpha: float = ALPHA) -> str:
-    """At least weekly use at work against free time, the same respondents (McNemar; about equal by the rules)."""
+def weekly(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> str:
+    """At least weekly use at work against free time, the same respondents (McNemar; about equal by the
+    rules); hidden when either share rests on a small cell."""
     res = contrasts.paired_shares(df, "use_work", "use_free", (4, 5))
+    if paired_shares_hidden(res, min_cell):
+        return hidden(t("finding_usage_what", lang), lang, min_cell)
     direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], alpha)
     return t(f"finding_usage_{direction}", lang, work=res["a"], free=res["b"], diff=abs(res["difference"]),
              low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
@@ -208,7 +220,7 @@ def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPH
     if len(users) < min_cell:
         return [untestable(t("finding_users_what", lang), lang)]
     cb = load_codebook()
-    sentences = [pros_against_cons(users, lang, alpha)]
+    sentences = [pros_against_cons(users, lang, min_cell, alpha)]
     items = [i for pairs in REPORT_TTESTS.values() for pair in pairs for i in pair]
     labels = {i: cb.text(i, lang) for i in items}
     for family in ("pros", "cons"):
@@ -216,9 +228,12 @@ def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPH
     return [*sentences, top_task(users, lang, min_cell)]
 
 
-def pros_against_cons(users: pd.DataFrame, lang: str, alpha: float = ALPHA) -> str:
-    """'I see advantages' against 'I see disadvantages' agreed (4-5), the same users (McNemar)."""
+def pros_against_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> str:
+    """'I see advantages' against 'I see disadvantages' agreed (4-5), the same users (McNemar); hidden when
+    either share rests on a small cell."""
     agree = contrasts.paired_shares(users, "pros_agree", "cons_agree", (4, 5))
+    if paired_shares_hidden(agree, min_cell):
+        return hidden(t("finding_agree_what", lang), lang, min_cell)
     direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], alpha)
     return t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=abs(agree["difference"]),
              p=p_text(agree["p"]), n=agree["n"])
@@ -438,7 +453,7 @@ def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: i
     few = untestable(t("finding_users_what", lang), lang) if len(users) < min_cell else None
     on_users = [few] * 3 if few else [
         f"{paid(users, lang, min_cell)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
-        " ".join([pros_against_cons(users, lang, alpha), top_means(users, "pro", 1, lang, min_cell),
+        " ".join([pros_against_cons(users, lang, min_cell, alpha), top_means(users, "pro", 1, lang, min_cell),
                   top_means(users, "con", 1, lang, min_cell)]),
         top_task(users, lang, min_cell)]
     return [daily(df, lang, min_cell), never_users(df, lang, min_cell), *on_users,
@@ -458,5 +473,5 @@ def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int
     work = users["work"]
     on_users = ([untestable(t("finding_users_what", lang), lang)] if len(work) < min_cell else
                 [top_means(work, "pro", 1, lang, min_cell), top_task(work, lang, min_cell), top_means(work, "con", 2, lang, min_cell)])
-    return [weekly(df, lang, alpha), *systems, never_users(df, lang, min_cell), *on_users, literacy_range(df, lang), *predictors,
+    return [weekly(df, lang, min_cell, alpha), *systems, never_users(df, lang, min_cell), *on_users, literacy_range(df, lang), *predictors,
             top_means(df, "support", 3, lang, min_cell), top_choice(df, "learn_location", lang, min_cell, alpha)]
