@@ -182,6 +182,14 @@ def test_cleaning_chapter_writes_processed_data_where_asked(export_csv, tmp_path
     assert len(pd.read_parquet(target)) == len(ch.data) < len(ch.export)
 
 
+def test_a_chart_whose_every_bar_is_hidden_is_the_too_few_note_not_an_empty_chart(export_csv, tmp_path):
+    """Every start year has fewer than 200 of the respondents: chart 1 would draw no bar."""
+    made = {"processed": tmp_path / "out.parquet", "lang": "en", "artifacts": tmp_path / "files"}
+    shown = Cleaning(export_csv, min_cell=200, **made).start_years()
+    assert "Too few respondents" in shown._repr_markdown_() and not list(tmp_path.rglob("chart_1*"))
+    assert "<img" in Cleaning(export_csv, **made).start_years()._repr_html_() and list(tmp_path.rglob("chart_1*.png"))
+
+
 def test_too_few_respondents_give_an_honest_note_not_a_table(export, cb, tmp_path):
     three = save_processed(clean(export, cb).data.head(3), tmp_path / "three.parquet")
     ch = ProsCons(three, lang="en", min_cell=5, artifacts=tmp_path / "files")

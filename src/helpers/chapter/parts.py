@@ -88,9 +88,12 @@ class Cleaning(Chapter):
         return self.table(tables.describe_numeric(self.data, "age", self.lang), self.t("age_title"), "age")
 
     @guarded
-    def start_years(self) -> report.Chart:
-        """Chart 1: the year respondents started, the years after the report's cut-off highlighted."""
+    def start_years(self) -> report.Chart | Markdown:
+        """Chart 1: the year respondents started, the years after the report's cut-off highlighted; the
+        too-few note instead of a chart when every bar is hidden."""
         years = tables.start_year_groups(self.data, self.start_year_after, self.min_cell, self.lang)
+        if years.iloc[:, 1].isna().all():
+            return self.note("too_few_respondents", min_cell=self.min_cell)
         later = [y for y in years.iloc[:, 0] if y.isdigit() and int(y) > self.start_year_after]
         return self.figure(plots.bar_chart(years, self.t("chart_1_axis"), self.t("col_n"), self.t("chart_1"), highlight=later),
                            "chart_1_start_year")
