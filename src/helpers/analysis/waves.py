@@ -9,6 +9,7 @@ the first. The indicators form one exploratory family: each p is also given Benj
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import (
@@ -28,7 +29,8 @@ def share_difference(a: pd.Series, b: pd.Series, codes: tuple[int, ...]) -> dict
     a, b = a.dropna(), b.dropna()
     ka, kb = int(a.isin(codes).sum()), int(b.isin(codes).sum())
     try:
-        low, high = confint_proportions_2indep(kb, len(b), ka, len(a), method="score")
+        with np.errstate(invalid="ignore"):   # the root search probes points where statsmodels' arccos is NaN
+            low, high = confint_proportions_2indep(kb, len(b), ka, len(a), method="score")
     except ValueError:   # the score interval's root search fails at the edge (a share of 0 or 100%): Newcombe's hybrid score
         low, high = confint_proportions_2indep(kb, len(b), ka, len(a), method="newcomb")
     test = test_proportions_2indep(kb, len(b), ka, len(a), method="score")
