@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -14,6 +15,8 @@ from helpers.ingest.io import save_processed
 from helpers.paths import NOTEBOOKS_DIR, ROOT
 from helpers.prepare.cleaning import clean
 from helpers.present import text
+from tests.disclosure_scan import scan_run
+from tests.test_disclosure import PLANTED, disclosed
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 CHAPTER_ENDS = {"ch.published()", "ch.findings()", "ch.versions()"}   # the one call every chapter ends with
@@ -123,6 +126,41 @@ def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
     assert "(not in the report)" in ch.table(pd.DataFrame({"a": [1]}), "A table of our own", "ours").caption
     kept = pd.read_csv(tmp_path / "system.csv")
     assert len(kept) == 9   # every system, though the chart shows the six most used
+
+
+@pytest.fixture
+def planted_pairs(processed, tmp_path) -> Path:
+    """Work (rows) and free-time (columns) use as in test_disclosure.PLANTED (codes 1-5), and two respondents
+    without both answers."""
+    counts = PLANTED.set_index("answer").to_numpy()
+    pairs = [(r + 1, c + 1) for (r, c), n in np.ndenumerate(counts) for _ in range(n)] + [(3, None), (None, 2)]
+    data = pd.read_parquet(processed).head(len(pairs)).reset_index(drop=True)
+    data[["use_work", "use_free"]] = pd.DataFrame(pairs, dtype="Int64")
+    return save_processed(data, tmp_path / "planted.parquet")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_paired_comparison_shows_the_cross_table_protected_then_its_tests(planted_pairs, cb, tmp_path, lang):
+    ch = Usage(planted_pairs, lang=lang, min_cell=5, artifacts=tmp_path / "run" / "02_usage_files")
+    block = ch.paired_comparison("use_work", "use_free", "usage_tests_title")
+    crosstab, tests = (part.data for part in block.parts)
+    total = text.t("total", lang)
+    assert crosstab.iloc[:, 0].tolist() == [*cb.labels("use_work", lang).values(), total]   # labels, in codebook order
+    assert crosstab.columns.tolist() == [cb.text("use_work", lang), *cb.labels("use_free", lang).values(), total]
+    assert crosstab.iloc[-1, -1] == "186"   # the pairs; the report's chi-square pools both answers as groups (187 + 187)
+    assert tests["N"].tolist() == [374, 186, 186, 186]
+    shown = crosstab.set_axis(["answer", *PLANTED.columns[1:], "Total"], axis=1).assign(answer=[*PLANTED["answer"], "Total"])
+    assert disclosed(shown, 5) == [] and (shown == HIDDEN).to_numpy().sum() >= 10
+    page = block._repr_html_()
+    assert "use_work" not in page and "use_free" not in page
+    assert [c.caption.split(". ")[0] for c in block.parts] == [f"{text.t('table_label', lang)} 2.{i}" for i in (1, 2)]
+    assert {p.name for p in (tmp_path / "run" / "02_usage_files").glob("*.csv")} == {"use_work_by_use_free.csv", "use_work_vs_use_free.csv"}
+    (tmp_path / "run" / "02_usage.html").write_text(f'<html lang="{lang}"><body>{page}</body></html>', encoding="utf-8")
+    assert scan_run(tmp_path / "run", 5) == []
+    unprotected = Usage(planted_pairs, lang=lang, min_cell=1).paired_comparison("use_work", "use_free", "usage_tests_title")
+    (tmp_path / "run" / "02_usage.html").write_text(f'<html lang="{lang}"><body>{unprotected._repr_html_()}</body></html>',
+                                                    encoding="utf-8")
+    assert {f.rule for f in scan_run(tmp_path / "run", 5)} == {"a"}   # the scan can fail: the small cells, shown
 
 
 def test_open_answers_are_shown_only_when_the_chapter_is_made_to_show_them(processed):

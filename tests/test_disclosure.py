@@ -1,10 +1,12 @@
 """The small-cell policy: no hidden count follows from a shown total, a share or a neighbour."""
 import itertools
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy.optimize import linprog
 
-from helpers.disclosure import protected_counts, share_hidden, suppress, suppress_table
+from helpers.disclosure import HIDDEN, is_small, protected_counts, share_hidden, suppress, suppress_table
 
 
 @pytest.mark.parametrize("counts", [[222, 254, 2], [1, 2, 300], [4, 400], [0, 3, 80, 90], [5, 5, 1], [3, 3, 3, 3]])
@@ -46,6 +48,63 @@ def test_cross_table_protects_every_row_and_column():
 def test_protected_counts_marks_hidden_cells():
     table = pd.DataFrame({"place": ["A", "B", "C"], "n": [100, 2, 50]})
     assert protected_counts(table, 5)["n"].tolist() == ["100", "[c]", "[c]"]
+
+
+def disclosed(shown: pd.DataFrame, min_cell: int) -> list[tuple[str, str, float, float]]:
+    """An intruder's audit of a cross-table with a total row and column (last), independent of the policy's
+    line-by-line rule: every hidden cell's range given all the table's sums at once and counts >= 0 (linear
+    programming, as tau-Argus audits a pattern). A cell is disclosed when its range is one value, or holds
+    only small counts (1 to min_cell - 1). Returns (row, column, low, high) of each."""
+    values = shown.set_index(shown.columns[0])
+    unknown = values.eq(HIDDEN).to_numpy()
+    numbers = values.mask(values.eq(HIDDEN), 0).astype(float).to_numpy()
+    index = -np.ones(unknown.shape, dtype=int)
+    index[unknown] = np.arange(unknown.sum())
+    equations, targets = [], []
+    for line_index, line_numbers in [*zip(index, numbers), *zip(index.T, numbers.T)]:   # parts - total = 0, each line
+        row, signs = np.zeros(unknown.sum()), np.r_[np.ones(len(line_index) - 1), -1]
+        for i, sign in zip(line_index, signs):
+            if i >= 0:
+                row[i] += sign
+        equations.append(row)
+        targets.append(-(signs * line_numbers).sum())   # the shown cells, moved to the right-hand side
+    found = []
+    for (r, c), i in zip(np.argwhere(unknown), index[unknown]):
+        low, high = [linprog(sense * np.eye(unknown.sum())[i], A_eq=np.array(equations), b_eq=targets).fun * sense
+                     for sense in (1, -1)]
+        if high - low < 0.5 or (np.ceil(low - 1e-6) >= 1 and np.floor(high + 1e-6) < min_cell):
+            found.append((values.index[r], values.columns[c], low, high))
+    return found
+
+
+PLANTED = pd.DataFrame({"answer": ["never", "rarely", "monthly", "weekly", "daily"],
+                        "never": [30, 10, 0, 0, 0], "rarely": [2, 40, 1, 12, 0], "monthly": [0, 3, 2, 9, 0],
+                        "weekly": [0, 0, 0, 50, 1], "daily": [0, 0, 0, 6, 20]})   # 'monthly' has 3 respondents in all
+
+
+def planted_with_totals() -> pd.DataFrame:
+    counts = PLANTED.set_index("answer")
+    with_totals = counts.assign(Total=counts.sum(axis=1))
+    with_totals.loc["Total"] = with_totals.sum()
+    return with_totals
+
+
+def test_a_cross_table_with_totals_hides_small_totals_and_gives_nothing_away():
+    shown = protected_counts(PLANTED, 5, total="Total")
+    with_totals = planted_with_totals()
+    marked = shown.set_index("answer")
+    hidden = marked.eq(HIDDEN).to_numpy()
+    assert marked.loc["Total", "Total"] == "186" and marked.loc["monthly", "Total"] == HIDDEN   # a total of 3 is small too
+    assert hidden[is_small(with_totals.to_numpy(), 5)].all()
+    assert marked.to_numpy().tolist() == with_totals.astype(str).mask(hidden, HIDDEN).to_numpy().tolist()   # the rest as counted
+    assert disclosed(shown, 5) == []
+
+
+def test_the_audit_finds_what_primary_suppression_alone_gives_away():
+    """The audit above can fail: hiding only the small cells leaves each one the total minus the rest."""
+    with_totals = planted_with_totals()
+    naive = with_totals.astype(str).mask(is_small(with_totals, 5), HIDDEN).reset_index()
+    assert {(row, column) for row, column, *_ in disclosed(naive, 5)} >= {("never", "rarely"), ("daily", "weekly")}
 
 
 def test_a_share_is_hidden_when_its_count_or_complement_is_small():

@@ -3,6 +3,7 @@ import pandas as pd
 
 from helpers.present.tables import (
     ave_note,
+    crosstab_counts,
     estimators_table,
     htmt_table,
     sample_table,
@@ -88,3 +89,16 @@ def test_ave_note_names_the_weak_factors_only(cb):
     rel = pd.DataFrame({"factor": ["pe", "si"], "cr": [0.9, 0.7], "ave": [0.7, 0.45], "ave_below_50": [False, True]})
     assert cb.text("si", "en") in ave_note(rel, cb, "en") and cb.text("pe", "en") not in ave_note(rel, cb, "en")
     assert ave_note(rel.iloc[:1], cb, "en") == ""
+
+
+def test_crosstab_counts_are_the_planted_pairs_under_the_codebooks_labels(cb):
+    """Every category in codebook order (an empty one too), each pair counted; a respondent without both answers is not."""
+    planted = {(1, 1): 7, (1, 2): 2, (2, 2): 5, (4, 5): 3, (5, 4): 1, (5, 5): 9}
+    pairs = [pair for pair, n in planted.items() for _ in range(n)] + [(3, None), (None, 2)]
+    df = pd.DataFrame(pairs, columns=["use_work", "use_free"]).astype("Int64")
+    for lang in ("nl", "en"):
+        table = crosstab_counts(df, "use_work", "use_free", cb, lang)
+        rows, columns = cb.labels("use_work", lang), cb.labels("use_free", lang)
+        assert table.columns.tolist() == [cb.text("use_work", lang), *columns.values()]
+        assert table.iloc[:, 0].tolist() == list(rows.values())
+        assert table.iloc[:, 1:].to_numpy().tolist() == [[planted.get((r, c), 0) for c in columns] for r in rows]

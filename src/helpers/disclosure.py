@@ -109,9 +109,14 @@ def without_small(counts: pd.Series, min_cell: int) -> pd.Series:
     return counts.where(~suppress(counts, min_cell))
 
 
-def protected_counts(table: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """A table of counts (first column: labels) with its hidden cells marked, rows and columns protected."""
+def protected_counts(table: pd.DataFrame, min_cell: int, total: str | None = None) -> pd.DataFrame:
+    """A table of counts (first column: labels) with its hidden cells marked, rows and columns protected.
+    With a `total` label, a total column and row are added and protected as cells of the table: a small
+    total is hidden too, and the total column and row are lines that add up to the grand total."""
     counts = table.set_index(table.columns[0])
+    if total is not None:
+        counts = counts.assign(**{total: counts.sum(axis=1)})
+        counts = pd.concat([counts, counts.sum().rename(total).to_frame().T]).rename_axis(table.columns[0])
     hidden = suppress_table(counts, min_cell)
     marked = counts.astype(int).astype(str).mask(hidden, HIDDEN)
     return marked.reset_index()

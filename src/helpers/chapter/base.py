@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from helpers.analysis import reproduction, stats
-from helpers.disclosure import HIDDEN, is_small
+from helpers.disclosure import HIDDEN, is_small, protected_counts
 from helpers.ingest import io
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import PROCESSED_DEFAULT
@@ -212,10 +212,15 @@ class Chapter:
                           f"{family}_ttests", decimals=2)
 
     @guarded
-    def paired_comparison(self, a: str, b: str, title: str) -> Styler:
-        """Two answers of the same respondents compared: the report's chi-square and Spearman tests and
-        the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell)."""
-        return self.table(tables.paired_tests_table(self.data, a, b, self.lang), self.t(title), f"{a}_vs_{b}")
+    def paired_comparison(self, a: str, b: str, title: str) -> Block:
+        """Two answers of the same respondents compared: their cross-table (rows `a`, columns `b`, with
+        totals; small cells and what would give them away hidden), then the report's chi-square and
+        Spearman tests and the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell)."""
+        counts = tables.crosstab_counts(self.data, a, b, self.cb, self.lang)
+        heading = tables.with_n(self.t("crosstab_title", rows=self.label(a), columns=self.label(b)),
+                                int(counts.iloc[:, 1:].to_numpy().sum()), self.min_cell)
+        return Block(self.table(protected_counts(counts, self.min_cell, self.t("total")), heading, f"{a}_by_{b}"),
+                     self.table(tables.paired_tests_table(self.data, a, b, self.lang), self.t(title), f"{a}_vs_{b}"))
 
     @guarded
     def scales(self, group: str) -> Styler:

@@ -307,6 +307,16 @@ def paired_tests_table(df: pd.DataFrame, a: str, b: str, lang: str) -> pd.DataFr
                          "N": [r[4] for r in rows]})
 
 
+def crosstab_counts(df: pd.DataFrame, a: str, b: str, cb: Codebook, lang: str) -> pd.DataFrame:
+    """The answers to `a` (rows) by those to `b` (columns) of the respondents who gave both: every category in
+    codebook order, named by its label. Counts, not yet protected: see disclosure.protected_counts."""
+    rows, columns = cb.labels(a, lang), cb.labels(b, lang)
+    pairs = df[[a, b]].dropna().astype(int)
+    counts = pd.crosstab(pairs[a], pairs[b]).reindex(index=list(rows), columns=list(columns), fill_value=0)
+    counts = counts.set_axis(list(rows.values()), axis=0).set_axis(list(columns.values()), axis=1)
+    return counts.rename_axis(index=cb.text(a, lang), columns=None).reset_index()
+
+
 def users_shares(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> pd.DataFrame:
     """Chart data of the report's 'use at work vs free time': % of users per frequency, base in the names."""
     freq = usage_frequency_table(df, cb, lang, min_cell).iloc[1:]   # users: never is not a use frequency
