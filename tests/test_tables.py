@@ -1,6 +1,7 @@
 """Report tables: small cells hidden, Chart 1 grouping, sample tables."""
 import pandas as pd
 
+from helpers.disclosure import HIDDEN
 from helpers.present.tables import (
     ave_note,
     crosstab_counts,
@@ -10,7 +11,12 @@ from helpers.present.tables import (
     start_year_groups,
     strata_display,
     ttest_table,
+    usage_frequency_table,
 )
+
+# 33 respondents: 3 never use it at work (a small cell); free time paired so that its margins differ
+FEW_NEVER = pd.DataFrame({"use_work": [1] * 3 + [2] * 10 + [3] * 8 + [4] * 6 + [5] * 6,
+                          "use_free": [1] * 9 + [2] * 4 + [3] * 7 + [4] * 7 + [5] * 6})
 
 
 def test_sample_table_hides_small_cells_and_their_percentages(cb):
@@ -102,3 +108,11 @@ def test_crosstab_counts_are_the_planted_pairs_under_the_codebooks_labels(cb):
         assert table.columns.tolist() == [cb.text("use_work", lang), *columns.values()]
         assert table.iloc[:, 0].tolist() == list(rows.values())
         assert table.iloc[:, 1:].to_numpy().tolist() == [[planted.get((r, c), 0) for c in columns] for r in rows]
+
+
+def test_a_hidden_never_count_hides_the_users_base_too(cb):
+    """All (33) minus users (30) would give the 3 never-users away."""
+    table = usage_frequency_table(FEW_NEVER, cb, "en", min_cell=5)
+    work = [c for c in table.columns if c.startswith("Work")]
+    assert table.loc[0, work[0]] == HIDDEN
+    assert "(N=33)" in work[1] and "(N=[c])" in work[2] and not any("(N=30)" in c for c in table.columns)

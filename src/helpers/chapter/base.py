@@ -215,12 +215,17 @@ class Chapter:
     def paired_comparison(self, a: str, b: str, title: str) -> Block:
         """Two answers of the same respondents compared: their cross-table (rows `a`, columns `b`, with
         totals; small cells and what would give them away hidden), then the report's chi-square and
-        Spearman tests and the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell)."""
+        Spearman tests and the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell). The cross-table
+        is left out when the frequency table of either answer hides a cell (tables.use_frequency_hidden):
+        its margins, protected on their own, could give that cell away."""
+        withheld = any(tables.use_frequency_hidden(tables.frequency_counts(self.data[v], self.cb.labels(v, self.lang)),
+                                                   self.min_cell).any() for v in (a, b))
         counts = tables.crosstab_counts(self.data, a, b, self.cb, self.lang)
         heading = tables.with_n(self.t("crosstab_title", rows=self.label(a), columns=self.label(b)),
                                 int(counts.iloc[:, 1:].to_numpy().sum()), self.min_cell)
-        return Block(self.table(protected_counts(counts, self.min_cell, self.t("total")), heading, f"{a}_by_{b}"),
-                     self.table(tables.paired_tests_table(self.data, a, b, self.lang), self.t(title), f"{a}_vs_{b}"))
+        crosstab = (self.note("crosstab_withheld", min_cell=self.min_cell) if withheld
+                    else self.table(protected_counts(counts, self.min_cell, self.t("total")), heading, f"{a}_by_{b}"))
+        return Block(crosstab, self.table(tables.paired_tests_table(self.data, a, b, self.lang), self.t(title), f"{a}_vs_{b}"))
 
     @guarded
     def scales(self, group: str) -> Styler:

@@ -185,7 +185,9 @@ def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: i
         columns[f"{label}: n"] = shown_counts(counts, hidden, min_cell).to_numpy()
         columns[with_n(f"{label}: % {t('base_all', lang)}", int(counts.sum()), min_cell)] = hidden_as_mark(100 * counts / counts.sum(), hidden)
         pct_users = (100 * users / users.sum()).reindex(counts.index)
-        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()), min_cell)] = hidden_as_mark(pct_users, hidden)
+        users_title = (with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()), min_cell) if not hidden[1]
+                       else f"{label}: % {t('base_users', lang)} (N={HIDDEN})")   # all minus users would give 'never' away
+        columns[users_title] = hidden_as_mark(pct_users, hidden)
     return pd.DataFrame(columns)
 
 
