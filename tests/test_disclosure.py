@@ -126,4 +126,4 @@ def test_shown_counts_mark_hidden_cells_and_keep_zero():
     from helpers.disclosure import shown_counts
 
     counts = pd.Series([0, 1, 4, 5, 222])
-    assert shown_counts(counts, suppress(counts, 5), 5).tolist() == ["0", "[c]", "[c]", "5", "222"]
+    assert shown_counts(counts, suppress(counts, 5)).tolist() == ["0", "[c]", "[c]", "5", "222"]

@@ -296,7 +296,7 @@ def matches_lavaan(model, loadings: dict, latent: dict, std: list, test: dict, f
     for item, printed in loadings.items():
         assert all(near(v, p) for v, p in zip(table.loc[item, ["est", "se", "z"]], printed)), item
     assert all(near(v, p) for v, p in zip(table["std"], std))
-    names = set(sem.latent_names(model))
+    names = set(sem.latent_names(model))   # noqa: F841 (used by the query below)
     rows = sem.estimates(model).query("op == '~~' and lval in @names and rval in @names")
     assert len(rows) == len(latent)
     for row in rows.itertuples():

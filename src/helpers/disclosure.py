@@ -85,7 +85,7 @@ def share_hidden(count, base, min_cell: int):
     return is_small(count, min_cell) | is_small(base - count, min_cell)
 
 
-def shown_counts(counts: pd.Series, hidden: pd.Series, min_cell: int) -> pd.Series:
+def shown_counts(counts: pd.Series, hidden: pd.Series) -> pd.Series:
     """Counts as text for a table, the hidden ones marked."""
     return counts.astype(int).astype(str).where(~hidden.to_numpy(), HIDDEN)
 

@@ -32,5 +32,5 @@ def use_by(df: pd.DataFrame, groups: pd.Series, lang: str, min_cell: int) -> pd.
         blocked = hidden.to_numpy() | share_hidden(users, n, min_cell)
         return [HIDDEN if b or not total else round(100 * u / total, 1) for u, total, b in zip(users, n, blocked)]
 
-    return pd.DataFrame({t("col_group", lang): n.index.astype(str), "n": shown_counts(n, hidden, min_cell).to_numpy(),
+    return pd.DataFrame({t("col_group", lang): n.index.astype(str), "n": shown_counts(n, hidden).to_numpy(),
                          t("share_ever_work", lang): share(2), t("share_weekly_work", lang): share(4)})

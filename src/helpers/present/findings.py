@@ -127,7 +127,7 @@ def cleaning(result, lang: str, min_cell: int) -> list[str]:
     """01: from the responses to the analysis sample (per rule, the small-cell policy applied to the rules'
     counts as in the exclusion table), and who the respondents are."""
     flow = result.flow[result.flow["step"] == "rule"]
-    shown = shown_counts(flow["excluded"], suppress(flow["excluded"], min_cell), min_cell)
+    shown = shown_counts(flow["excluded"], suppress(flow["excluded"], min_cell))
     rules = "; ".join(f"{RULE_TEXT[rule][lang].lower()}: {n}" for rule, n in zip(flow["rule"], shown))
     data = result.data
     age = data["age"].dropna().astype(float)

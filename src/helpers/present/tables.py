@@ -51,7 +51,7 @@ def sample_table(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell:
     hidden = suppress(freq["n"], min_cell)
     table = pd.DataFrame({
         t("col_category", lang): freq["label"],
-        t("col_n", lang): shown_counts(freq["n"], hidden, min_cell),
+        t("col_n", lang): shown_counts(freq["n"], hidden),
         t("col_percent", lang): freq["percent"].round(PCT).astype(object).mask(hidden, HIDDEN),
     })
     total = pd.DataFrame({t("col_category", lang): [t("total", lang)], t("col_n", lang): [str(int(freq["n"].sum()))],
@@ -73,7 +73,7 @@ def flow_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
         remaining.iloc[0] = HIDDEN
     return pd.DataFrame({
         t("col_step", lang): [t("step_input", lang)] + [RULE_TEXT[r][lang] for r in result.flow["rule"].iloc[1:]] + [t("step_kept", lang)],
-        t("col_excluded", lang): [""] + shown_counts(excluded, hidden, min_cell).tolist() + [""],
+        t("col_excluded", lang): [""] + shown_counts(excluded, hidden).tolist() + [""],
         t("col_remaining", lang): [*remaining, result.flow["remaining"].iloc[-1]]})
 
 
@@ -87,8 +87,8 @@ def account_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
     rows = HIDDEN if is_small(counts.iloc[1:].sum(), min_cell) else str(len(result.account))
     noted = pd.Series([int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES])
     return pd.DataFrame({t("col_status", lang): labels + [t("total", lang)] + [t(f"note_{n}", lang) for n in NOTES],
-                         t("col_rows", lang): [*shown_counts(counts.reset_index(drop=True), hidden, min_cell), rows,
-                                               *shown_counts(noted, pd.Series(is_small(noted, min_cell)), min_cell)]})
+                         t("col_rows", lang): [*shown_counts(counts.reset_index(drop=True), hidden), rows,
+                                               *shown_counts(noted, pd.Series(is_small(noted, min_cell)))]})
 
 
 def start_year_groups(df: pd.DataFrame, after: int, min_cell: int, lang: str, single_years: int = 15) -> pd.DataFrame:
@@ -182,7 +182,7 @@ def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: i
         users = counts.drop(1)
         hidden = use_frequency_hidden(counts, min_cell)
         label = t(f"context_{context}", lang)
-        columns[f"{label}: n"] = shown_counts(counts, hidden, min_cell).to_numpy()
+        columns[f"{label}: n"] = shown_counts(counts, hidden).to_numpy()
         columns[with_n(f"{label}: % {t('base_all', lang)}", int(counts.sum()), min_cell)] = hidden_as_mark(100 * counts / counts.sum(), hidden)
         pct_users = (100 * users / users.sum()).reindex(counts.index)
         users_title = (with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()), min_cell) if not hidden[1]
@@ -239,7 +239,7 @@ def multi_response_table(df: pd.DataFrame, blocks: dict[str, str], cb: Codebook,
         res = multi_response(df, [f"{block}_{s}" for s in suffixes])
         base = int(res["base"].iloc[0])
         hidden = pd.Series(share_hidden(res["n"], res["base"], min_cell) | is_small(base, min_cell), index=res.index)
-        table[f"{label}: n"] = shown_counts(res["n"], hidden, min_cell).to_numpy()
+        table[f"{label}: n"] = shown_counts(res["n"], hidden).to_numpy()
         table[with_n(f"{label}: % {t('of_cases', lang)}", base, min_cell)] = hidden_as_mark(res["pct_cases"], hidden)
     return table
 
@@ -382,7 +382,7 @@ def population_table(df: pd.DataFrame, name: str, population: dict, cb: Codebook
     sample_pct, pop_pct = 100 * counts / counts.sum(), 100 * pop / pop.sum()
     return pd.DataFrame({
         t("col_category", lang): [labels[c] for c in counts.index],
-        t("col_n", lang): shown_counts(counts, hidden, min_cell).to_numpy(),
+        t("col_n", lang): shown_counts(counts, hidden).to_numpy(),
         t("col_sample_percent", lang): hidden_as_mark(sample_pct, hidden),
         t("col_population", lang): [f"{v:,.0f}" if pd.notna(v) else "" for v in pop],
         t("col_population_percent", lang): pop_pct.round(1).to_numpy(),
@@ -518,7 +518,7 @@ def unknown_places(looked_up: pd.DataFrame, pooled_away: int, lang: str, min_cel
     counts = pd.concat([counts, pd.Series({"hidden": pooled_away})])
     reasons = [t(f"postcode_{r}", lang) for r in counts.index[:-1]] + [t("level_hidden", lang)]
     return pd.DataFrame({t("col_reason", lang): [*reasons, t("total", lang)],
-                         "n": [*shown_counts(counts, suppress(counts, min_cell), min_cell), str(int(counts.sum()))]})
+                         "n": [*shown_counts(counts, suppress(counts, min_cell)), str(int(counts.sum()))]})
 
 
 def places_table(places: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -603,6 +603,6 @@ def strata_display(strata: pd.DataFrame, cb: Codebook, name: str, lang: str, min
     return pd.DataFrame({
         t("col_stratum", lang): [labels.get(s, str(s)) for s in strata["stratum"]],
         f"% {t('col_population', lang)}": (100 * strata["population_share"]).round(PCT).to_numpy(),
-        "n": shown_counts(strata["n"], hidden, min_cell).to_numpy(), "% n": hidden_as_mark(100 * strata["sample_share"], hidden),
+        "n": shown_counts(strata["n"], hidden).to_numpy(), "% n": hidden_as_mark(100 * strata["sample_share"], hidden),
         t("col_weight", lang): strata["weight"].round(COEF).astype(object).mask(hidden.to_numpy(), HIDDEN).to_numpy(),
         t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in strata["status"]]})
