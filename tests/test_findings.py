@@ -16,7 +16,7 @@ from helpers.ingest.io import read_export
 from helpers.paths import DATA_DIR
 from helpers.prepare import geo
 from helpers.prepare.cleaning import clean
-from helpers.present import findings
+from helpers.present import findings, tables
 from helpers.present.published import compare, regime_of
 from helpers.present.tables import headline_label
 from helpers.synth import generate, load_params, merged, write_export
@@ -162,7 +162,7 @@ def contrary_verdicts(contrary, fitted):
     computed = (sample | figures.usage_figures(df) | figures.pros_cons_figures(users) | figures.task_figures(users) | figures.needs_figures(df)
                 | figures.literacy_figures(df) | figures.role_figures(df) | figures.utaut_figures(df)
                 | figures.sem_figures(fitted["contrary"]["paths"]))
-    return {lang: compare(computed, lang, hidden=small | figures.usage_hidden(df, 5), regime=regime_of(df)) for lang in LANGS}
+    return {lang: compare(computed, lang, hidden=small | figures.body_hidden(df, 5), regime=regime_of(df)) for lang in LANGS}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -221,12 +221,13 @@ def test_what_is_said_when_nothing_can_be_concluded(lang):
 
 
 def test_figures_of_too_few_respondents_are_not_shown(default):
-    """Three never-users at work: their share and the reasons they give are not judged, the other figures are."""
+    """Three never-users at work: their share, the reasons they give and 'rarely or never' (never is hidden
+    with its neighbour 'rarely' in the use-frequency table) are not judged, the other figures are."""
     df = default.data.copy()
     never = df.index[df["use_work"].eq(1)]
     df.loc[never[3:], "use_work"] = 2
     hidden = figures.usage_hidden(df, 5)
-    assert hidden == {"usage.work.never", "reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
+    assert hidden == {"usage.work.never", "usage.work.rarely_never", "reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
     table = compare(figures.usage_figures(df), "en", hidden=hidden, regime="synthetic")
     assert (table.loc[sorted(hidden), "Status"] == "not shown").all()
     assert table.loc["reasons.free.privacy", "Status"] == "agrees"
@@ -353,10 +354,12 @@ def test_social_influence_against_the_middle_of_its_scale(lang):
 
 @pytest.fixture(scope="session")
 def contrary_summary_verdicts(contrary, fitted):
-    from helpers.present.published import restate
+    """The summaries' verdicts as their pages judge them: a restated figure hidden in its body section is hidden."""
+    from helpers.present.published import restate, restated
 
-    body = figures.body_figures(contrary.data, fitted["contrary"]["paths"], 5)
-    return {(section, lang): compare(restate(section, body), lang, regime=regime_of(contrary.data))
+    body, hidden = figures.body_figures(contrary.data, fitted["contrary"]["paths"], 5), figures.body_hidden(contrary.data, 5)
+    return {(section, lang): compare(restate(section, body), lang, regime=regime_of(contrary.data),
+                                     hidden={fid for fid, source in restated(section).items() if source in hidden})
             for section in ("key", "conclusion") for lang in LANGS}
 
 
@@ -388,6 +391,28 @@ def test_a_paired_comparison_resting_on_a_small_cell_states_neither_share(builde
     assert builder(small, "en", 5) == findings.hidden(what, "en", 5)
     shown = builder(pd.DataFrame({a: [5] * 13 + [1] * 13, b: [5] * 6 + [1] * 20}), "en", 5)
     assert "50.0%" in shown and "23.1%" in shown
+
+
+def test_a_use_share_the_frequency_table_hides_is_not_stated(cb):
+    """Use at work 100 never, 50 rarely, 60 monthly, 3 weekly, 10 daily: the table hides weekly (3) and its
+    neighbour daily (10); '10 daily' would give the 3 away by differencing, so neither daily use nor at least
+    weekly use is stated; the never-users' share (100) may be."""
+    df = pd.DataFrame({"use_work": [1] * 100 + [2] * 50 + [3] * 60 + [4] * 3 + [5] * 10})
+    df["use_free"] = df["use_work"].to_numpy()[::-1]
+    assert findings.daily(df, "en", 5) == findings.hidden("Daily use at work", "en", 5)
+    assert findings.weekly(df, "en", 5) == findings.hidden("At least weekly use at work against free time", "en", 5)
+    assert not tables.use_share_hidden(df, "work", (1,), cb, 5)   # the never-users' share is stated
+    shown = pd.DataFrame({"use_work": [1] * 100 + [2] * 50 + [3] * 60 + [4] * 30 + [5] * 10})
+    assert "(10 of N = 250)" in findings.daily(shown, "en", 5)
+
+
+def test_the_top_choice_is_not_stated_where_its_table_hides_it(cb):
+    """Learning place 300 / 100 / 3: the table hides the 3 and, to protect it, the 100; stating 100 of 403
+    would give the 3 away."""
+    df = pd.DataFrame({"learn_location": [1] * 300 + [2] * 100 + [3] * 3})
+    assert findings.top_choice(df, "learn_location", "en", 5, findings.ALPHA) == findings.hidden(cb.text("learn_location", "en"), "en", 5)
+    shown = pd.DataFrame({"learn_location": [1] * 300 + [2] * 100 + [3] * 30})
+    assert "69.8%" in findings.top_choice(shown, "learn_location", "en", 5, findings.ALPHA)
 
 
 def test_the_top_task_share_is_hidden_when_its_complement_is_a_small_cell(cb):

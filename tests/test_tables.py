@@ -14,7 +14,7 @@ from helpers.present.tables import (
     usage_frequency_table,
 )
 
-# 33 respondents: 3 never use it at work (a small cell); free time paired so that its margins differ
+# 33 respondents: 3 never use it at work (a small cell), 9 in free time
 FEW_NEVER = pd.DataFrame({"use_work": [1] * 3 + [2] * 10 + [3] * 8 + [4] * 6 + [5] * 6,
                           "use_free": [1] * 9 + [2] * 4 + [3] * 7 + [4] * 7 + [5] * 6})
 
@@ -111,8 +111,11 @@ def test_crosstab_counts_are_the_planted_pairs_under_the_codebooks_labels(cb):
 
 
 def test_a_hidden_never_count_hides_the_users_base_too(cb):
-    """All (33) minus users (30) would give the 3 never-users away."""
+    """All (33) minus users (30) would give the 3 never-users away: at work the users' base and every share
+    of users (8 of them at 26.7% gives 30 back) are hidden; in free time, 9 never-users, they are shown."""
     table = usage_frequency_table(FEW_NEVER, cb, "en", min_cell=5)
-    work = [c for c in table.columns if c.startswith("Work")]
+    work, free = ([c for c in table.columns if c.startswith(context)] for context in ("Work", "Free"))
     assert table.loc[0, work[0]] == HIDDEN
     assert "(N=33)" in work[1] and "(N=[c])" in work[2] and not any("(N=30)" in c for c in table.columns)
+    assert (table[work[2]] == HIDDEN).all()
+    assert "(N=24)" in free[2] and table[free[2]].map(lambda v: isinstance(v, float)).any()

@@ -85,6 +85,20 @@ def share_hidden(count, base, min_cell: int):
     return is_small(count, min_cell) | is_small(base - count, min_cell)
 
 
+def use_frequency_hidden(counts: pd.Series, min_cell: int) -> pd.Series:
+    """Hidden cells of a use-frequency distribution (code 1: never): protected among all respondents and
+    among users."""
+    return suppress(counts, min_cell, ordered=True) | suppress(counts.drop(1), min_cell, ordered=True).reindex(counts.index, fill_value=False)
+
+
+def share_parts_hidden(counts: pd.Series, codes, hidden: pd.Series, min_cell: int) -> bool:
+    """Whether the share of `counts` (answers per code) in `codes` may not be shown beside the table that
+    hides `hidden`: one of its answers is hidden there (with the table's shown cells it would give hidden
+    ones away), or it or its complement is small."""
+    inside = list(codes)
+    return bool(hidden[inside].any() or share_hidden(int(counts[inside].sum()), int(counts.sum()), min_cell))
+
+
 def shown_counts(counts: pd.Series, hidden: pd.Series) -> pd.Series:
     """Counts as text for a table, the hidden ones marked."""
     return counts.astype(int).astype(str).where(~hidden.to_numpy(), HIDDEN)

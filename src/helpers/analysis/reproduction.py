@@ -21,7 +21,13 @@ from helpers.analysis.stats import (
     share,
     spearman,
 )
-from helpers.disclosure import is_small, share_hidden, suppress
+from helpers.disclosure import (
+    is_small,
+    share_hidden,
+    share_parts_hidden,
+    suppress,
+    use_frequency_hidden,
+)
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
 
@@ -104,10 +110,19 @@ def shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]]) -> di
 
 
 def small_shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]], min_cell: int) -> set[str]:
-    """Ids of `spec`'s shares whose count or complement (of those answering) is a small cell: not shown
-    (disclosure.share_hidden, the rule every table applies to a share)."""
-    return {fid for fid, (name, codes) in spec.items()
-            if share_hidden(int(df[name].isin(codes).sum()), int(df[name].notna().sum()), min_cell)}
+    """Ids of `spec`'s shares that are not shown: the count or its complement (of those answering) is a small
+    cell, or one of its answers is hidden in the question's table (secondary suppression, ordered or not; a
+    use frequency among users too), so that with the table it would give a hidden cell away
+    (disclosure.share_parts_hidden)."""
+    cb, hidden = load_codebook(), set()
+    for fid, (name, codes) in spec.items():
+        counts = df[name].dropna().astype(int).value_counts().reindex(list(cb.labels(name, "en")), fill_value=0)
+        masked = suppress(counts, min_cell) | suppress(counts, min_cell, ordered=True)
+        if name.startswith("use_"):
+            masked |= use_frequency_hidden(counts, min_cell)
+        if share_parts_hidden(counts, codes, masked, min_cell):
+            hidden.add(fid)
+    return hidden
 
 
 def small_selections(df: pd.DataFrame, min_cell: int) -> set[str]:

@@ -31,16 +31,23 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
 from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES
-from helpers.disclosure import HIDDEN, is_small, share_hidden, shown_counts, suppress
+from helpers.analysis.reproduction import users as users_of
+from helpers.disclosure import (
+    HIDDEN,
+    is_small,
+    share_hidden,
+    share_parts_hidden,
+    shown_counts,
+    suppress,
+)
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
 from helpers.present.context import use_by
-from helpers.present.tables import headline_label, protected_share
+from helpers.present.tables import headline_label, protected_share, use_share_hidden
 from helpers.present.text import alpha_text, p_text, t
 
 ALPHA = 0.001        # the report's threshold for every claim of significance (footnotes 7-11)
@@ -146,7 +153,7 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
         key = "finding_association" if significant(rho["p"], alpha) else "finding_no_association"
         sentences.append(t(key, lang, rho=rho["rho"], strength=strength(rho["rho"], lang), p=p_text(rho["p"]), n=int(rho["n"])))
     sentences.append(never_users(df, lang, min_cell))
-    users = df[df["use_work"] >= 2]
+    users = users_of(df)
     if len(users) < min_cell:
         return [*sentences, untestable(t("context_work", lang), lang)]
     return [*sentences, top_two(df, "system_work", "finding_top_system", lang, min_cell), paid(users, lang, min_cell)]
@@ -154,9 +161,10 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
 
 def weekly(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> str:
     """At least weekly use at work against free time, the same respondents (McNemar; about equal by the
-    rules); hidden when either share rests on a small cell."""
+    rules); hidden when either share rests on a small cell, among the pairs or in the use-frequency table."""
     res = contrasts.paired_shares(df, "use_work", "use_free", (4, 5))
-    if paired_shares_hidden(res, min_cell):
+    cb = load_codebook()
+    if paired_shares_hidden(res, min_cell) or any(use_share_hidden(df, c, (4, 5), cb, min_cell) for c in ("work", "free")):
         return hidden(t("finding_usage_what", lang), lang, min_cell)
     direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], alpha)
     return t(f"finding_usage_{direction}", lang, work=res["a"], free=res["b"], diff=abs(res["difference"]),
@@ -165,10 +173,10 @@ def weekly(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> 
 
 def daily(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     """The share of all respondents who use generative AI daily at work (hidden when the count, or the
-    count of the others, is a small cell)."""
+    count of the others, is a small cell, or the use-frequency table hides daily use)."""
     answered = df["use_work"].dropna()
     count = int(answered.eq(5).sum())
-    if share_hidden(count, len(answered), min_cell) or len(answered) < min_cell:
+    if use_share_hidden(df, "work", (5,), load_codebook(), min_cell) or len(answered) < min_cell:
         return hidden(t("finding_daily_what", lang), lang, min_cell)
     return t("finding_daily", lang, share=100 * count / len(answered), count=count, n=len(answered))
 
@@ -200,10 +208,10 @@ def most_selected(df: pd.DataFrame, block: str) -> pd.DataFrame:
 
 def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     """Who never uses generative AI at work, and the reason they name most (each hidden when its count or
-    complement is a small cell)."""
+    complement is a small cell, or the use-frequency table hides the never-users)."""
     never = int(df["use_work"].eq(1).sum())
     answered = int(df["use_work"].notna().sum())
-    if share_hidden(never, answered, min_cell):
+    if use_share_hidden(df, "work", (1,), load_codebook(), min_cell):
         return hidden(t("finding_never_what", lang), lang, min_cell)
     if never == 0:
         return t("finding_never_none", lang, n=answered)
@@ -358,12 +366,14 @@ def needs(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
 
 def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: float) -> str:
     """The most chosen option of a single-choice question against the second (multinomial difference);
-    hidden when either share is (its count or complement small)."""
+    hidden when either share is: its count or complement small, or its cell hidden in the question's table
+    (tables.choice_table)."""
     cb = load_codebook()
     counts = df[name].value_counts()
     if len(counts) < 2 or counts.sum() < min_cell:
         return untestable(cb.text(name, lang), lang)
-    if share_hidden(counts.iloc[:2], counts.sum(), min_cell).any():
+    in_table = suppress(counts, min_cell)
+    if any(share_parts_hidden(counts, (code,), in_table, min_cell) for code in counts.index[:2]):
         return hidden(cb.text(name, lang), lang, min_cell)
     labels = cb.labels(name, lang)
     first, second = int(counts.index[0]), int(counts.index[1])
@@ -449,7 +459,7 @@ def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: i
     the caller that fitted the model); 7 social influence against the middle of its scale, and the three
     kinds of support rated most useful. Findings about users at work are untestable with fewer than
     min_cell users."""
-    users = df[df["use_work"] >= 2]
+    users = users_of(df)
     few = untestable(t("finding_users_what", lang), lang) if len(users) < min_cell else None
     on_users = [few] * 3 if few else [
         f"{paid(users, lang, min_cell)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
@@ -467,7 +477,7 @@ def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int
     advantage rated highest, the most frequent task, the two disadvantages rated highest; the highest and
     lowest literacy; the predictors of intention (`predictors`, from the caller that fitted the model); the
     three kinds of support rated most useful and the preferred place to learn."""
-    users = {context: df[df[f"use_{context}"] >= 2] for context in ("work", "free")}
+    users = {context: users_of(df, context) for context in ("work", "free")}
     systems = [top_two(users[c], f"system_{c}", f"finding_top_system{'' if c == 'work' else '_free'}", lang, min_cell)
                for c in ("work", "free")]
     work = users["work"]

@@ -29,9 +29,11 @@ from helpers.disclosure import (
     is_small,
     mean_shown,
     share_hidden,
+    share_parts_hidden,
     shown_counts,
     split_runs,
     suppress,
+    use_frequency_hidden,
 )
 from helpers.ingest.codebook import Codebook
 from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
@@ -163,9 +165,10 @@ def source_table(provenance: dict, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_statistic", lang): [t(k, lang) for k in rows], t("col_value", lang): list(rows.values())})
 
 
-def with_n(title: str, n: int, min_cell: int) -> str:
-    """A title with its base, as the report writes it: 'Title (N=415)'; a small base is not given."""
-    return f"{title} (N={HIDDEN if is_small(n, min_cell) else n})"
+def with_n(title: str, n: int, min_cell: int, hide: bool = False) -> str:
+    """A title with its base, as the report writes it: 'Title (N=415)'; a small base (or one to `hide`) is
+    not given."""
+    return f"{title} (N={HIDDEN if hide or is_small(n, min_cell) else n})"
 
 
 def bases(table: pd.DataFrame) -> str:
@@ -185,20 +188,22 @@ def usage_frequency_table(df: pd.DataFrame, cb: Codebook, lang: str, min_cell: i
         columns[f"{label}: n"] = shown_counts(counts, hidden).to_numpy()
         columns[with_n(f"{label}: % {t('base_all', lang)}", int(counts.sum()), min_cell)] = hidden_as_mark(100 * counts / counts.sum(), hidden)
         pct_users = (100 * users / users.sum()).reindex(counts.index)
-        users_title = (with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()), min_cell) if not hidden[1]
-                       else f"{label}: % {t('base_users', lang)} (N={HIDDEN})")   # all minus users would give 'never' away
-        columns[users_title] = hidden_as_mark(pct_users, hidden)
+        # with 'never' hidden, users' shares (and base) would give it away: all minus users
+        columns[with_n(f"{label}: % {t('base_users', lang)}", int(users.sum()), min_cell, hide=hidden[1])] = \
+            hidden_as_mark(pct_users, hidden | hidden[1])
     return pd.DataFrame(columns)
+
+
+def use_share_hidden(df: pd.DataFrame, context: str, codes: tuple[int, ...], cb: Codebook, min_cell: int) -> bool:
+    """Whether the share of all respondents answering `codes` to use in `context` may not be shown beside
+    the use-frequency table (usage_frequency_table's hidden cells; disclosure.share_parts_hidden)."""
+    counts = frequency_counts(df[f"use_{context}"], cb.labels("use_work", "en"))
+    return share_parts_hidden(counts, codes, use_frequency_hidden(counts, min_cell), min_cell)
 
 
 def frequency_counts(answers: pd.Series, labels: dict[int, str]) -> pd.Series:
     """Answers per code, every code of the value set (zero included), in code order."""
     return answers.dropna().astype(int).value_counts().reindex(list(labels), fill_value=0)
-
-
-def use_frequency_hidden(counts: pd.Series, min_cell: int) -> pd.Series:
-    """Hidden cells of a use-frequency distribution: protected among all respondents and among users."""
-    return suppress(counts, min_cell, ordered=True) | suppress(counts.drop(1), min_cell, ordered=True).reindex(counts.index, fill_value=False)
 
 
 def hidden_as_mark(values: pd.Series, hidden: pd.Series) -> np.ndarray:

@@ -18,7 +18,7 @@ PR_SET_PDEATHSIG = 1   # linux/prctl.h
 BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def worker_started(runner: int, runtime_dir: str, blas_threads: int = 1) -> None:
+def worker_started(runner: int, runtime_dir: str, blas_threads: int) -> None:
     """Set up a worker process: Ctrl-C is the runner's to handle; the worker dies with the runner; the
     kernels' connection files go to the run's build folder; its kernels' BLAS uses `blas_threads` threads
     (the cores shared out among the workers, so that parallel notebooks do not oversubscribe them), unless

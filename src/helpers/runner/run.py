@@ -350,12 +350,11 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
 
 
 def update(ws: Workspace, source: dict, books: list[Path], offered: dict, options: dict, force: bool,
-           jobs: int | None, pdf: bool = False, started: float | None = None) -> int:
+           jobs: int | None, pdf: bool, started: float) -> int:
     """Rebuild the reports that are stale (key changed, outputs missing or changed) and the combined document
     when a page changed, in staging, and publish them only when every notebook succeeded. The last line says
     how much of the time since `started` was the runner's own bookkeeping (lock, keys, staging, hashes,
     publication): everything but executing, rendering and the combined document."""
-    started = started or time.perf_counter()
     shared, processed_sha = cache.shared_key(source["sha256"], options), cache.folder_hash(ws.data)
     keys = cache.notebook_keys(books, shared, processed_sha)
     manifest = read_manifest(ws.manifest, say)
