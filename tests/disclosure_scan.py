@@ -49,7 +49,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -90,6 +90,7 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[str]]
+    base_of: dict[int, int] = field(default_factory=dict)   # a percentage column -> the column of its base in the same row
 
 
 def words(*keys: str) -> set[str]:
@@ -167,9 +168,22 @@ def delocalise(text: str, lang: str | None) -> str:
     return re.sub(r"(?<=\d)\u00a0(?=\d{3}(?!\d))", "", re.sub(r"(?<=\d),(?=\d)", ".", text))
 
 
+IDENTIFIERS = {"variable", "variables", "code", "context", "option", "group", "step", "status", "reason", "id", "scale", "a", "b",
+               "x", "y", "predictor", "outcome", "factor", "item", "test", "kind", "level", "label_x", "label_y", "scale_label"}
+TIDY_PERCENT = re.compile(r"percent(_\w+)?|share_\w+")
+
+
 def read_csv(path: Path, name: str) -> Table:
+    """A download as a table: a result's tidy frame (helpers.present.result), its label (or first) column first,
+    identifiers and hidden-value flags left out, whole-number floats ('12.0') as whole numbers, and each
+    percentage's base in the same row (`percent` of `base`, `percent_<x>` of `base_<x>`, a `share_` of `n`)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return Table(name, path.stem, [str(c) for c in frame.columns], frame.to_numpy().tolist())
+    first = "label" if "label" in frame else frame.columns[0]
+    columns = [first, *(c for c in frame.columns if c != first and c not in IDENTIFIERS and not c.startswith("hidden_"))]
+    frame = frame[columns].apply(lambda column: column if TIDY_PERCENT.fullmatch(column.name) else column.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True))
+    base_of = {i: columns.index(base) for i, c in enumerate(columns) if TIDY_PERCENT.fullmatch(c)
+               for base in [("n" if c.startswith("share_") else c.replace("percent", "base", 1))] if base in columns}
+    return Table(name, path.stem, [str(c) for c in frame.columns], frame.to_numpy().tolist(), base_of)
 
 
 def svg_texts(path: Path) -> list[str]:
@@ -229,11 +243,14 @@ def gives_away(percent: str, base: int, min_cell: int) -> bool:
 def is_count_header(header: str) -> bool:
     h = header.strip()
     return (h in ("n", "N") or bool(re.search(r":\s*[nN]$", h)) or "aantal" in h.lower() or h in COUNT_HEADERS
-            or h.endswith("(N)"))
+            or h.endswith("(N)") or h in TIDY_COUNTS or h.startswith(("n_", "base_")))
+
+
+TIDY_COUNTS = {"base", "total", "excluded", "remaining"}   # a result frame's count columns besides n
 
 
 def is_percent_header(header: str) -> bool:
-    return "%" in header and not re.search(r"\d\s*%", header)
+    return ("%" in header and not re.search(r"\d\s*%", header)) or bool(TIDY_PERCENT.fullmatch(header.strip()))
 
 
 def is_crosstab(table: Table) -> bool:
@@ -289,7 +306,10 @@ def direct_cells(table: Table, min_cell: int) -> list[Finding]:
 
 
 def percent_base(table: Table, column: int, row: list[str]) -> int | None:
-    """The base of a percentage cell: (N=…) in its header, the caption, the total row, or the row's own n."""
+    """The base of a percentage cell: its base column in the same row (a result frame), (N=…) in its header, the
+    caption, the total row, or the row's own n."""
+    if column in table.base_of:
+        return integer(row[table.base_of[column]])
     for text in (table.header[column], table.title):
         if match := BASE.search(text):
             return int(match.group(1))

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers.present import book, plots, tables
+from helpers.present.result import cells, masked, p_cells
 from helpers.present.text import localise, number
 from tests.page_language import DUTCH_DECIMAL_POINT, NEGATIVE_ZERO, foreign
 
@@ -30,11 +31,13 @@ def test_numbers_inside_a_text_are_localised_but_names_and_years_are_not():
 
 
 def test_a_dutch_table_writes_dutch_numbers_and_aligns_words_left():
-    frame = pd.DataFrame({"Item": ["Een lang item", "Nog een item"], "M": [3.456, -0.001], "% 4–5": [12.34, "[c]"],
-                          "p": ["< .001", ".032"], "N": [12345, 7]})
-    html = tables.styled(frame, "Tabel 2.1. Titel", decimals=2, lang="nl").to_html()
-    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
-    assert cells == ["Een lang item", "3,46", "12,3", "&lt; ,001", "12\u00a0345", "Nog een item", "0,00", "[c]", ",032", "7"]
+    frame = masked(pd.DataFrame({"label": ["Een lang item", "Nog een item"], "mean": [3.456, -0.001], "percent": [12.34, 50.0],
+                                 "p": [0.0001, 0.032], "n": [12345.0, 7.0]}), {"percent": [False, True]})
+    printed = pd.DataFrame({"Item": frame["label"], "M": cells(frame, "mean", 2, "nl"), "% 4–5": cells(frame, "percent", 1, "nl"),
+                            "p": p_cells(frame, "p", "nl"), "N": cells(frame, "n", 0, "nl")})
+    html = tables.styled(printed, "Tabel 2.1. Titel", lang="nl").to_html()
+    shown = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert shown == ["Een lang item", "3,46", "12,3", "&lt; ,001", "12\u00a0345", "Nog een item", "0,00", "[c]", ",032", "7"]
     assert re.search(r"\.col0 \{\s*text-align: left", html) and not re.search(r"\.col1 \{\s*text-align: left", html)
 
 
@@ -60,7 +63,11 @@ def charts():
         "paths": plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee"], "outcome": "bi", "std": [0.6, -0.004],
                                                   "p": [0.0001, 0.9]}),
                                     {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie"},
-                                    0.37, LONG),
+                                    {"bi": 0.37}, LONG),
+        "mediation": plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee", "age"], "outcome": ["bi", "bi", "pe"],
+                                                      "std": [0.6, -0.004, 0.1], "p": [0.0001, 0.9, 0.03]}),
+                                        {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie",
+                                         "age": "Leeftijd"}, {"bi": 0.37, "pe": 0.01}, LONG),
     }
 
 

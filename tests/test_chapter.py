@@ -123,9 +123,13 @@ def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
                                                             ("Figure 2.1", where.removeprefix("in the report: ")),
                                                             ("Table 2.2", where.removeprefix("in the report: "))]
     assert numbered[1]["title"] == "The six most used systems per context (% of users)"   # the chart's own title
-    assert "(not in the report)" in ch.table(pd.DataFrame({"a": [1]}), "A table of our own", "ours").caption
+    assert "(not in the report)" in ch.table(pd.DataFrame({"a": [1.5]}), "A table of our own", "ours").caption
     kept = pd.read_csv(tmp_path / "system.csv")
-    assert len(kept) == 9   # every system, though the chart shows the six most used
+    assert len(kept) == 9 * 2   # every system in both contexts, though the chart shows the six most used
+    pd.testing.assert_frame_equal(kept, ch.results["system"])   # the download is the block's result frame
+    ch.frequency()   # its cell run again: the table keeps its number
+    assert [i["label"] for i in json.loads((tmp_path / "numbering.json").read_text(encoding="utf-8"))] == \
+        ["Table 2.1", "Figure 2.1", "Table 2.2", "Table 2.3"]
 
 
 @pytest.fixture
@@ -145,12 +149,12 @@ def test_paired_comparison_shows_the_cross_table_protected_then_its_tests(plante
     hidden so that no intruder's audit (test_disclosure.disclosed) recovers them."""
     ch = Usage(planted_pairs, lang=lang, min_cell=3, artifacts=tmp_path / "run" / "02_usage_files")
     block = ch.paired_comparison("use_work", "use_free", "usage_tests_title")
-    crosstab, tests = (part.data for part in block.parts)
+    crosstab, tests = (part.printed for part in block.parts)
     total = text.t("total", lang)
     assert crosstab.iloc[:, 0].tolist() == [*cb.labels("use_work", lang).values(), total]   # labels, in codebook order
     assert crosstab.columns.tolist() == [cb.text("use_work", lang), *cb.labels("use_free", lang).values(), total]
     assert crosstab.iloc[-1, -1] == "186"   # the pairs; the report's chi-square pools both answers as groups (187 + 187)
-    assert tests["N"].tolist() == [374, 186, 186, 186]
+    assert tests["N"].tolist() == ["374", "186", "186", "186"]
     shown = crosstab.set_axis(["answer", *PLANTED.columns[1:], "Total"], axis=1).assign(answer=[*PLANTED["answer"], "Total"])
     assert disclosed(shown, 3) == [] and (shown == HIDDEN).to_numpy().sum() >= 4
     page = block._repr_html_()
@@ -171,7 +175,7 @@ def test_the_cross_table_is_left_out_when_the_frequency_table_hides_a_cell(plant
     files = tmp_path / "02_usage_files"
     block = Usage(planted_pairs, lang="en", min_cell=5, artifacts=files).paired_comparison("use_work", "use_free", "usage_tests_title")
     note, tests = block.parts
-    assert "cross-table of both answers is not shown" in note.data and tests.data["N"].tolist() == [374, 186, 186, 186]
+    assert "cross-table of both answers is not shown" in note.data and tests.frame["n"].tolist() == [374, 186, 186, 186]
     assert {p.name for p in files.glob("*.csv")} == {"use_work_vs_use_free.csv"}
 
 
@@ -180,7 +184,7 @@ def test_open_answers_are_shown_only_when_the_chapter_is_made_to_show_them(proce
     column = "never_reason_work_other_text"
     given = pd.read_parquet(processed)[column].dropna()
     counted = Usage(processed, lang="en").free_text(column).data
-    assert counted.shape == (1, 1) and counted.iloc[0, 0] == (HIDDEN if is_small(len(given), 5) else len(given))
+    assert counted.shape == (1, 1) and counted.iloc[0, 0] == (HIDDEN if is_small(len(given), 5) else str(len(given)))
     shown = Usage(processed, True, lang="en").free_text(column).data
     assert len(given) > 0 and sorted(shown.iloc[:, 0]) == sorted(given)
 
@@ -214,14 +218,14 @@ def test_blocks_describe_the_chapter_base(processed):
     """03 describes users at work: its Likert block's N is theirs, not all respondents'."""
     ch = ProsCons(processed, lang="en")
     users = int(ch.data["use_work"].ge(2).sum())
-    table = ch.likert("pro").parts[0].data
-    assert set(table["N"]) <= set(range(users - 10, users + 1)) and users < len(ch.data)
+    table = ch.likert("pro").frame
+    assert set(table["n"]) <= set(range(users - 10, users + 1)) and users < len(ch.data)
 
 
 def test_frequency_scales_get_the_reports_shares(processed):
     ch = ProsCons(processed, lang="en")
-    tasks = ch.likert("task", "tasks_title").parts[0].data
-    agree = ch.likert("pro").parts[0].data
+    tasks = ch.likert("task", "tasks_title").parts[0].printed
+    agree = ch.likert("pro").parts[0].printed
     assert {"% often", "% often or always", "% rarely or never"} <= set(tasks.columns) and "% 4–5" in agree.columns
 
 

@@ -6,7 +6,7 @@ from helpers.ingest.codebook import load_codebook
 from helpers.ingest.io import ExportError
 from helpers.paths import CODEBOOK
 from helpers.prepare.cleaning import account_path, age_groups, clean, scale_scores
-from helpers.present.tables import account_table
+from helpers.present.tables import account_result
 
 
 def tiny_export(cb) -> pd.DataFrame:
@@ -61,7 +61,7 @@ def test_a_missing_duration_is_unknown_not_a_speeder_and_is_counted(cb):
     df.loc[4, "duration_s"] = pd.NA   # e: consenting, right control answer, duration unknown
     result = clean(df, cb, speeder_share_of_median=0.4)
     assert result.account.loc[4, "status"] == "kept" and "duration_unknown" in result.account.loc[4, "note"]
-    table = account_table(result, "en", min_cell=1)   # every count shown: the account itself is checked
+    table = account_result(result, "en", min_cell=1).printed("en")   # every count shown: the account itself is checked
     counts = dict(zip(table["Status"], table["Rows"]))
     assert counts["of which kept with unknown completion time (speeder rule not applied)"] == "1"
     assert counts["Total"] == "7" and counts["kept"] == "3"

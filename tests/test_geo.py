@@ -6,7 +6,7 @@ import pytest
 
 from helpers.prepare import geo
 from helpers.present import plots
-from helpers.present.tables import unknown_places
+from helpers.present.tables import unknown_places_result
 from helpers.present.text import t
 
 
@@ -45,8 +45,10 @@ def test_unplaceable_postcodes_have_a_reason(answer, reason):
 
 def test_unknown_places_counts_every_reason():
     looked_up = geo.lookup(pd.Series(["0000", "abcd", "99999", None, "3000"]))
-    assert unknown_places(looked_up, 0, "en", min_cell=1)["n"].tolist() == ["1", "2", "1", "0", "4"]
-    assert unknown_places(looked_up, 0, "en", min_cell=5)["n"].tolist() == ["[c]", "[c]", "[c]", "0", "4"]
+    assert unknown_places_result(looked_up, 0, "en", min_cell=1).printed("en")["n"].tolist() == ["1", "2", "1", "0", "4"]
+    hidden = unknown_places_result(looked_up, 0, "en", min_cell=5)
+    assert hidden.printed("en")["n"].tolist() == ["[c]", "[c]", "[c]", "0", "4"]
+    assert hidden.frame["hidden_n"].tolist() == [True, True, True, False] and hidden.frame["n"].isna().sum() == 3
 
 
 def test_a_place_with_fewer_than_min_cell_is_merged_not_drawn_alone():
@@ -113,7 +115,7 @@ def test_no_placeable_postcode_gives_an_empty_map_not_an_error():
     assert bubbles.empty and bubbles["n"].nlargest(3).empty   # typed columns: the key figure's nlargest works
     shapes = geo.boundaries()
     assert plots.bubble_map(shapes, bubbles, "t", "pooled", "02000", "04000").axes
-    assert unknown_places(places, 0, "en", min_cell=1)["n"].tolist()[-1] == "4"   # the total row
+    assert unknown_places_result(places, 0, "en", min_cell=1).printed("en")["n"].tolist()[-1] == "4"   # the total row
 
 
 def test_bars_of_hidden_cells_are_not_drawn():

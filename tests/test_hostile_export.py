@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers.present import tables
-from helpers.present.report import keep
+from helpers.present.report import keep_frame
 from tests.hostile import PAYLOADS, build_hostile_run
 
 ACTIVE_TAGS = ("script", "iframe", "object", "embed", "svg", "base", "form")
@@ -75,11 +75,12 @@ def test_open_answers_shown_on_request_are_text_never_markup_or_formulas(tmp_pat
     """A run shows how many open answers were given, never their texts (which is why the run above cannot test
     them); a notebook run by hand with show_free_text shows the texts: escaped in the table, inert in its CSV."""
     answers = pd.DataFrame({"remarks_text": PAYLOADS})
-    table = tables.styled(tables.free_text(answers, "remarks_text", "en", True, 5), PAYLOADS[0], lang="en")
+    printed = tables.free_text(answers, "remarks_text", "en", True, 5)
+    table = tables.styled(printed, PAYLOADS[0], lang="en")
     soup = BeautifulSoup(table.to_html(), "html.parser")
     assert not soup.find_all([*ACTIVE_TAGS, "img"]) and soup.caption.get_text() == PAYLOADS[0]
     assert sorted(cell.get_text() for cell in soup.find_all("td")) == sorted(PAYLOADS)
-    keep(table, "answers", tmp_path)
+    keep_frame(printed, "answers", tmp_path)
     with open(tmp_path / "answers.csv", newline="", encoding="utf-8") as f:
         cells = [c for row in csv.reader(f) for c in row]
     assert len(cells) == len(PAYLOADS) + 1 and not [c for c in cells if FORMULA.match(c)]

@@ -11,7 +11,7 @@ report. A notebook cell then reads like the report's sentence:
 from __future__ import annotations
 
 import html
-from functools import cached_property, wraps
+from functools import wraps
 from pathlib import Path
 
 import numpy as np
@@ -21,19 +21,54 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from helpers.analysis import reproduction, stats
-from helpers.disclosure import HIDDEN, is_small, protected_counts
+from helpers.disclosure import HIDDEN, is_small, use_frequency_hidden
 from helpers.ingest import io
-from helpers.ingest.codebook import load_codebook
-from helpers.paths import PROCESSED_DEFAULT
+from helpers.ingest.codebook import check_lang, load_codebook
+from helpers.paths import PROCESSED_DEFAULT, slug
+from helpers.prepare.analysis import analysis_data, data_dictionary
 from helpers.present import findings, plots, published, report, tables
-from helpers.present.text import alpha_text, localise, number, t
+from helpers.present.result import DASH, Result
+from helpers.present.text import alpha_text, is_key, localise, number, t
+
+
+class Table:
+    """A numbered table as the page shows it (a Styler with its caption), and the numbers behind it: `frame`,
+    the result's tidy frame (helpers.present.result), which is also NAME.csv."""
+
+    def __init__(self, result: Result, styler: Styler, name: str):
+        self.result, self.styler, self.name = result, styler, name
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.result.frame
+
+    @property
+    def printed(self) -> pd.DataFrame:
+        """The table as printed: labels, headers and numbers as text, in the page's language."""
+        return self.styler.data
+
+    @property
+    def caption(self) -> str:
+        return html.unescape(self.styler.caption or "")
+
+    def _repr_html_(self) -> str:
+        return self.styler._repr_html_()
 
 
 class Block:
-    """What one call shows: its tables, charts and notes, one after the other."""
+    """What one call shows: its tables, charts and notes, one after the other; `frame` the numbers of its
+    first table (or chart), `frames` those of each by name."""
 
     def __init__(self, *parts):
         self.parts = [p for p in parts if p is not None]
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {p.name: p.frame for p in self.parts if getattr(p, "frame", None) is not None}
+
+    @property
+    def frame(self) -> pd.DataFrame | None:
+        return next(iter(self.frames.values()), None)
 
     def _ipython_display_(self) -> None:
         for part in self.parts:
@@ -48,6 +83,7 @@ class Folded:
 
     def __init__(self, summary: str, part):
         self.summary, self.part = summary, part
+        self.name, self.frame = getattr(part, "name", None), getattr(part, "frame", None)
 
     def _repr_html_(self) -> str:
         return f"<details><summary>{html.escape(self.summary)}</summary>{self.part._repr_html_()}</details>"
@@ -81,76 +117,159 @@ def estimable(block):
     return shown
 
 
+BASES = ("all", "users")
+AMONG_HELP = ("among takes 'all', 'users', a query on the data's columns (codes as in the codebook, e.g. \"gov_type == 1\") "
+              "or a boolean mask of the data's rows")
+
+
+def subset(data: pd.DataFrame, among) -> pd.DataFrame:
+    """The rows of `data` that `among` selects: a query on its columns (pandas' DataFrame.query) or a boolean
+    mask (a Series on its index, or a sequence as long as it); a clear ValueError naming `among` otherwise."""
+    if isinstance(among, str):
+        try:
+            mask = data.eval(among)
+        except Exception as err:   # pandas raises many kinds for a query that does not parse or names no column
+            raise ValueError(f"among={among!r} is not a query on the data ({type(err).__name__}: {err}); {AMONG_HELP}") from None
+    else:
+        mask = among
+    if isinstance(mask, pd.Series) and pd.api.types.is_bool_dtype(mask):
+        return data[mask.reindex(data.index).fillna(False).astype(bool)]
+    if not isinstance(among, str) and np.ndim(mask) == 1 and len(mask) == len(data) and all(isinstance(v, (bool, np.bool_)) for v in mask):
+        return data[np.asarray(mask, dtype=bool)]
+    raise ValueError(f"among={among!r} does not select rows; {AMONG_HELP}")
+
+
 class Chapter:
     """One chapter of the report. Subclasses set `number` (the report's numbering of tables and figures),
-    `finding_sentences` (what the chapter found, from helpers.present.findings) and their own blocks.
-    `alpha` is the significance threshold of every claim: the report's own (p < .001)."""
+    `respondents` (whom its blocks describe: 'all', or 'users' of generative AI at work), `finding_sentences`
+    (what the chapter found, from helpers.present.findings) and their own blocks. `alpha` is the significance
+    threshold of every claim: the report's own (p < .001). `among` restricts the whole chapter to a subset
+    of respondents (a query or a mask, see `subset`): its verdicts against the report are then not given.
+
+    Every block returns what it shows (a Table, a Chart, a Block of them) with its numbers (`.frame`); all
+    of a chapter's numbers so far are in `results`, by name (the name of their CSV download)."""
 
     number = 0
+    respondents = "all"
 
     def __init__(self, processed: str | Path | None = None, *, lang: str = "nl", min_cell: int = 5,
-                 artifacts: str | Path | None = None, among: str = "all", alpha: float = findings.ALPHA):
+                 artifacts: str | Path | None = None, among=None, alpha: float = findings.ALPHA):
+        check_lang(lang)
+        if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+            raise ValueError(f"min_cell must be a whole number of respondents, at least 1, not {min_cell!r}")
         report.setup_notebook()
-        self.lang, self.min_cell, self.artifacts, self.among, self.alpha = lang, min_cell, artifacts, among, alpha
+        self.lang, self.min_cell, self.artifacts, self.alpha = lang, int(min_cell), artifacts, alpha
         self.cb = load_codebook()
+        self.among = among
         self.data = self.load(processed)
-        self.counts = {"table": 0, "figure": 0}
+        if among is not None:
+            self.data = subset(self.data, among)
+        self.results: dict[str, pd.DataFrame] = {}   # every table's (and chart's) numbers so far, by name
+        self.numbers: dict[tuple[str, str], int] = {}   # (kind, name) -> its number in the chapter
         self.numbered: list[dict] = []   # every numbered table and figure: its number, title, place in the report
 
     def load(self, processed) -> pd.DataFrame:
         return io.load_processed(processed or PROCESSED_DEFAULT)
 
+    def analysis_data(self, ordinal: bool = False) -> pd.DataFrame:
+        """The chapter's respondents ready for statsmodels, seaborn and pingouin (helpers.prepare.analysis):
+        categories labelled in the page's language, numbers as float64 with NaN; `ordinal`: Likert items as
+        ordered Categoricals."""
+        return analysis_data(self.data, self.cb, self.lang, ordinal)
+
+    def dictionary(self) -> pd.DataFrame:
+        """The codebook as a data dictionary: a row per variable, its question, type, answers and routing."""
+        return data_dictionary(self.cb, self.lang)
+
     # --- Bases -------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def users(self) -> pd.DataFrame:
-        """Respondents who use generative AI at work (the report's base for sections 1.2 and 1.3)."""
+        """Respondents who use generative AI at work (the report's base for sections 1.2 and 1.3); computed
+        from `data` each time, so a chapter whose data are changed describes the new rows."""
         return reproduction.users(self.data)
 
-    def base(self, among: str | None = None) -> pd.DataFrame:
-        """The respondents a block describes: 'all' or 'users' (at work); default the chapter's."""
-        return {"all": self.data, "users": self.users}[among or self.among]
+    def base(self, among=None) -> pd.DataFrame:
+        """The respondents a block describes: 'all' or 'users' (at work); a query or mask (`subset`) selects
+        among the chapter's respondents; default the chapter's respondents."""
+        if among is None or isinstance(among, str) and among in BASES:
+            return self.users if (among or self.respondents) == "users" else self.data
+        return subset(self.base(), among)
+
+    def subset_name(self, among) -> str:
+        """How a subset is named in captions and file names: its query, or 'subset' for a mask ('' for none)."""
+        if among is None or isinstance(among, str) and among in BASES:
+            return ""
+        return among if isinstance(among, str) else getattr(among, "name", None) or "subset"
 
     # --- The exits: every table and figure leaves here ---------------------------------------
 
     def t(self, key: str, **values) -> str:
         return t(key, self.lang, **values)
 
+    def title(self, title: str, **values) -> str:
+        """A title: a key of the message catalogue (data/messages.yaml) in the page's language, or the text given."""
+        return self.t(title, **values) if is_key(title) else title
+
     def label(self, name: str) -> str:
         return self.cb.text(name, self.lang)
 
     def numbering(self, kind: str, name: str, title: str) -> tuple[str, str]:
-        """The next number of a `kind` ('table' or 'figure') in this chapter ('Tabel 2.3') and what the caption
-        adds: the counterpart in the published report (published.place) or 'not in the report'. Each is
-        recorded, and kept as numbering.json for the run's landing page."""
-        self.counts[kind] += 1
-        label = f"{self.t(f'{kind}_label')} {self.number}.{self.counts[kind]}"
+        """The number of a `kind` ('table' or 'figure') named `name` in this chapter ('Tabel 2.3'), the same each
+        time its cell runs again (a new name gets the next number), and what the caption adds: the counterpart
+        in the published report (published.place) or 'not in the report'. Each is recorded, and kept as
+        numbering.json for the run's landing page."""
+        number = self.numbers.setdefault((kind, name), 1 + sum(k == kind for k, _ in self.numbers))
+        label = f"{self.t(f'{kind}_label')} {self.number}.{number}"
         where = published.place(name, self.lang)
-        self.numbered.append({"label": label, "title": title, "report": where or ""})
+        entry = {"label": label, "title": title, "report": where or ""}
+        labels = [e["label"] for e in self.numbered]
+        if label in labels:
+            self.numbered[labels.index(label)] = entry
+        else:
+            self.numbered.append(entry)
         report.keep_numbering(self.numbered, self.artifacts)
         return label, self.t("in_report", place=where) if where else self.t("not_in_report")
 
-    def table(self, frame: pd.DataFrame, title: str, name: str, decimals: int = tables.PCT) -> Styler:
-        """A numbered, captioned table (with its place in the published report), kept as `name`.csv."""
+    def table(self, result: Result | pd.DataFrame, title: str, name: str, *, counts: list[str] = (),
+              shares: dict[str, str] | None = None, among=None) -> Table:
+        """A numbered, captioned table (with its place in the published report) and its numbers, kept as
+        `name`.csv (the result's frame). A table of one's own (a DataFrame) is protected first like every table
+        of the report: declare its `counts` columns and its `shares` ({share column: its count base column});
+        one with an undeclared column of whole numbers is refused (tables.own_result). `title`: a catalogue
+        key or plain text; `among` a subset (its name joins the caption and the file name)."""
+        if isinstance(result, pd.DataFrame):
+            result = tables.own_result(result, list(counts), shares or {}, self.min_cell)
+        part = self.subset_name(among) or self.subset_name(self.among)
+        name = f"{name}_{slug(part)}" if self.subset_name(among) else name
+        title = self.title(title) + (f" ({self.t('among', subset=part)})" if part else "")
         label, where = self.numbering("table", name, title)
-        return report.keep(tables.styled(frame, f"{label}. {title} ({where})", decimals, self.lang), name, self.artifacts)
+        self.results[name] = result.frame
+        report.keep_frame(result.frame, name, self.artifacts)
+        return Table(result, tables.styled(result.printed(self.lang), f"{label}. {title} ({where})", self.lang), name)
 
-    def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "") -> report.Chart:
-        """A numbered figure (its title drawn in the chart), with its base (`n`, default the chapter's
-        respondents), source and `note` under it, and what the mark of a hidden value means when it shows
-        one (so the image explains itself where it is downloaded); its numbers in the page's language; kept
-        as `name`.png and .svg."""
-        n = len(self.base()) if n is None else n
-        n = HIDDEN if isinstance(n, int) and is_small(n, self.min_cell) else n   # never a small base
+    def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "", among=None,
+               frame: pd.DataFrame | None = None) -> report.Chart:
+        """A numbered figure (its title drawn in the chart), with its base (`n`, default the respondents it
+        describes), source and `note` under it, and what the mark of a hidden value means when it shows one
+        (so the image explains itself where it is downloaded); its numbers in the page's language; kept as
+        `name`.png and .svg. A chart without a table of its own numbers passes them as `frame` (kept as
+        `name`.csv, and in `results`)."""
+        n = len(self.base(among)) if n is None else n
+        n = HIDDEN if isinstance(n, (int, np.integer)) and is_small(n, self.min_cell) else n   # never a small base
         if n == HIDDEN or plots.shows_hidden(fig):
             note = f"{note} {self.t('chart_hidden_note', min_cell=self.min_cell)}".strip()
         synthetic = self.data.attrs.get("provenance", {}).get("synthetic", True)
-        footer = self.t("chart_footer", note=note, n=number(n, 0, self.lang) if isinstance(n, int) else n,
+        footer = self.t("chart_footer", note=note, n=number(n, 0, self.lang) if isinstance(n, (int, np.integer)) else n,
                         data=self.t("chart_data_synthetic" if synthetic else "chart_data_real"))
+        name = f"{name}_{slug(self.subset_name(among))}" if self.subset_name(among) else name
         chart = report.keep(plots.finish(fig, footer.strip(), self.lang), name, self.artifacts)
         title = " ".join(fig._suptitle.get_text().split()) if fig._suptitle is not None else chart.alt
         label, where = self.numbering("figure", name, title)
-        chart.caption = f"{label} ({where})"
+        chart.caption, chart.name = f"{label} ({where})", name
+        if frame is not None:
+            chart.frame = self.results[name] = frame
+            report.keep_frame(frame, name, self.artifacts)
         return chart
 
     def note(self, key: str, **values) -> Markdown:
@@ -159,112 +278,106 @@ class Chapter:
     # --- Building blocks ---------------------------------------------------------------------
 
     @guarded
-    def frequencies(self, name: str, title: str, among: str | None = None, sort: bool = False,
-                    chart: bool = False) -> Block:
-        """A single-choice question: n and % per answer, total last (largest first with `sort`),
-        with horizontal bars of the shares when `chart`."""
+    def frequencies(self, name: str, title: str, among=None, sort: bool = False, chart: bool = False) -> Block:
+        """A single-choice question: n and % per answer, total last (largest first with `sort`), with
+        horizontal bars of the shares when `chart`."""
         df = self.base(among)
-        frame = tables.choice_table(df, name, self.cb, self.lang, self.min_cell, sort=sort)
-        heading = tables.with_n(self.t(title), int(df[name].notna().sum()), self.min_cell)
-        body = frame.iloc[:-1]
-        figure = self.figure(plots.grouped_bars(body, body.columns[0], [body.columns[2]], heading, self.t("axis_percent")),
-                             name, n=int(df[name].notna().sum())) if chart else None
-        return Block(self.table(frame, heading, name), figure)
+        result = tables.choice_result(df, name, self.cb, self.lang, self.min_cell, sort=sort)
+        heading = tables.with_n(self.title(title), int(df[name].notna().sum()), self.min_cell)
+        answered = result.frame[result.frame["code"].notna()]
+        figure = self.figure(plots.grouped_bars(answered, "label", ["percent"], heading, self.t("axis_percent")),
+                             name, n=int(df[name].notna().sum()), among=among) if chart else None
+        return Block(self.table(result, heading, name, among=among), figure)
 
     @guarded
-    def shares(self, block: str, title: str, among: str | None = None, top: int | None = None,
+    def shares(self, block: str, title: str, among=None, top: int | None = None, chart: bool = True) -> Block:
+        """A multiple-response question, at work and in free time where it was asked in both (blocks
+        `<block>_work`, `<block>_free`; a block asked once is about work): n and % of cases per option; the
+        chart shows the `top` options of each context (all without `top`)."""
+        contexts = {c: f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in self.cb.blocks} or {"work": block}
+        result = tables.multi_response_result(self.base(among), contexts, self.cb, self.lang, self.min_cell)
+        chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top and is_key(title) else self.title(title)
+        shown = tables.option_shares(result.frame, self.lang, top)
+        series = [c for c in shown.columns if c != "label"]
+        figure = self.figure(plots.grouped_bars(shown, "label", series, chart_title, self.t("axis_percent_users")
+                                                if self.respondents == "users" or among == "users" else self.t("axis_percent")),
+                             block, n=tables.bases(shown) or None, among=among) if chart else None
+        return Block(self.table(result, title, block, among=among), figure)
+
+    @guarded
+    def likert(self, items: str | list[str], title: str | None = None, among=None, sort: bool = False,
                chart: bool = True) -> Block:
-        """A multiple-response question, at work and in free time where it was asked in both
-        (blocks `<block>_work`, `<block>_free`; a block asked once is about work): n and % of cases per option; the chart shows the `top`
-        options of each context (all without `top`)."""
-        contexts = {self.t(f"context_{c}"): f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in self.cb.blocks}
-        frame = tables.multi_response_table(self.base(among), contexts or {self.t("context_work"): block}, self.cb, self.lang,
-                                            self.min_cell)
-        shown = tables.top_options(frame, tables.percent_columns(frame), k=top) if top else frame
-        chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top else self.t(title)
-        figure = self.figure(plots.grouped_bars(shown, shown.columns[0], tables.percent_columns(shown), chart_title,
-                                                self.t("axis_percent")), block, n=tables.bases(shown) or None) if chart else None
-        return Block(self.table(frame, self.t(title), block), figure)
-
-    @guarded
-    def likert(self, items: str | list[str], title: str | None = None, among: str | None = None,
-               sort: bool = False, chart: bool = True) -> Block:
-        """Likert items (a codebook block, or a list): N, M, SD and the shares the report quotes
-        (agree 4-5; for frequency scales often, often or always, rarely or never), and diverging bars.
-        `sort`: from the highest mean to the lowest, as the report orders the support options."""
+        """Likert items (a codebook block, or a list): N, M, SD and the shares the report quotes (agree 4-5;
+        for frequency scales often, often or always, rarely or never), and diverging bars. `sort`: from the
+        highest mean to the lowest, as the report orders the support options."""
         df = self.base(among)
         names = self.cb.blocks[items] if isinstance(items, str) else items
         names = tables.sorted_by_mean(df, names) if sort else names
-        heading = tables.with_n(self.t(title) if title else self.label(items), len(df), self.min_cell)
+        heading = tables.with_n(self.title(title) if title else self.label(items), len(df), self.min_cell)
         name = items if isinstance(items, str) else "_".join(names)
-        figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names],
-                                                  self.cb.labels(names[0], self.lang), heading, self.min_cell,
-                                                  self.t("pooled_answers")),
-                             name) if chart else None
-        return Block(self.table(tables.likert_table(df, names, self.cb, self.lang, self.min_cell), heading, name, decimals=2), figure)
+        figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names], self.cb.labels(names[0], self.lang),
+                                                  heading, self.min_cell, self.t("pooled_answers")),
+                             name, among=among) if chart else None
+        return Block(self.table(tables.likert_result(df, names, self.cb, self.lang, self.min_cell), heading, name, among=among), figure)
 
     @guarded
-    def paired_tests(self, family: str, among: str | None = None) -> Styler:
-        """The report's paired t-tests of one family (reproduction.REPORT_TTESTS), Holm-corrected
-        within the family, with Cohen's d_z."""
+    def paired_tests(self, family: str, among=None) -> Table:
+        """The report's paired t-tests of one family (reproduction.REPORT_TTESTS), Holm-corrected within the
+        family, with Cohen's d_z."""
         res = stats.paired_ttests(self.base(among), reproduction.REPORT_TTESTS[family])
-        return self.table(tables.ttest_table(res, self.cb, self.lang), self.t(f"ttest_{family}_title"),
-                          f"{family}_ttests", decimals=2)
+        return self.table(tables.ttest_result(res, self.cb, self.lang), f"ttest_{family}_title", f"{family}_ttests", among=among)
 
     @guarded
-    def paired_comparison(self, a: str, b: str, title: str) -> Block:
+    def paired_comparison(self, a: str, b: str, title: str, among=None) -> Block:
         """Two answers of the same respondents compared: their cross-table (rows `a`, columns `b`, with
-        totals; small cells and what would give them away hidden), then the report's chi-square and
-        Spearman tests and the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell). The cross-table
-        is left out when the frequency table of either answer hides a cell (tables.use_frequency_hidden):
-        its margins, protected on their own, could give that cell away."""
-        withheld = any(tables.use_frequency_hidden(tables.frequency_counts(self.data[v], self.cb.labels(v, self.lang)),
-                                                   self.min_cell).any() for v in (a, b))
-        counts = tables.crosstab_counts(self.data, a, b, self.cb, self.lang)
-        heading = tables.with_n(self.t("crosstab_title", rows=self.label(a), columns=self.label(b)),
-                                int(counts.iloc[:, 1:].to_numpy().sum()), self.min_cell)
+        totals; small cells and what would give them away hidden), then the report's chi-square and Spearman
+        tests and the paired tests that fit (Wilcoxon signed-rank, Stuart-Maxwell). The cross-table is left
+        out when the frequency table of either answer hides a cell (disclosure.use_frequency_hidden): its
+        margins, protected on their own, could give that cell away."""
+        df = self.base(among)
+        withheld = any(use_frequency_hidden(tables.frequency_counts(df[v], self.cb.labels(v, self.lang)), self.min_cell).any()
+                       for v in (a, b))
+        pairs = int(df[[a, b]].notna().all(axis=1).sum())
+        heading = tables.with_n(self.t("crosstab_title", rows=self.label(a), columns=self.label(b)), pairs, self.min_cell)
         crosstab = (self.note("crosstab_withheld", min_cell=self.min_cell) if withheld
-                    else self.table(protected_counts(counts, self.min_cell, self.t("total")), heading, f"{a}_by_{b}"))
-        return Block(crosstab, self.table(tables.paired_tests_table(self.data, a, b, self.lang), self.t(title), f"{a}_vs_{b}"))
+                    else self.table(tables.crosstab_result(df, a, b, self.cb, self.lang, self.min_cell), heading, f"{a}_by_{b}", among=among))
+        return Block(crosstab, self.table(tables.paired_tests_result(df, a, b), title, f"{a}_vs_{b}", among=among))
 
     @guarded
-    def scales(self, group: str) -> Styler:
+    def scales(self, group: str, among=None) -> Table:
         """The scales of a group (reproduction.SCALE_GROUPS): items, N, M, SD, alpha with its 95% CI."""
-        frame = tables.scale_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang)
-        return self.table(frame, self.t(f"{group}_scales_title"), f"{group}_scales", decimals=2)
+        result = tables.scale_result(self.base(among), list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang, self.min_cell)
+        return self.table(result, f"{group}_scales_title", f"{group}_scales", among=among)
 
     @guarded
-    def definitions(self, group: str) -> Styler:
+    def definitions(self, group: str, among=None) -> Table:
         """What each scale of a group means (the report's definition table), with its M and SD here."""
-        frame = tables.definition_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang, self.min_cell)
-        return self.table(frame, self.t(f"{group}_definitions_title"), f"{group}_definitions", decimals=2)
+        result = tables.definition_result(self.base(among), list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang, self.min_cell)
+        return self.table(result, f"{group}_definitions_title", f"{group}_definitions", among=among)
 
     @guarded
-    def appendix(self, group: str, title: str) -> Styler:
+    def appendix(self, group: str, title: str, among=None) -> Table:
         """Every item of a group's scales: M, SD, corrected item-total r, alpha if deleted."""
-        frame = tables.appendix_table(self.data, list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang)
-        return self.table(frame, self.t(title), title.removesuffix("_title"), decimals=2)
+        result = tables.appendix_result(self.base(among), list(reproduction.SCALE_GROUPS[group]), self.cb, self.lang, self.min_cell)
+        return self.table(result, title, title.removesuffix("_title"), among=among)
 
     @guarded
-    def profile(self, group: str) -> report.Chart:
+    def profile(self, group: str, among=None) -> report.Chart:
         """The group's scale means with 95% confidence intervals, highest first."""
-        means = self.profile_means(group)
-        return self.figure(plots.profile_chart(means, [self.label(s) for s in means["variable"]],
-                                               self.t(f"{group}_profile_title"), self.t(f"{group}_axis")),
-                           f"{group}_profile")
-
-    def profile_means(self, group: str) -> pd.DataFrame:
-        return stats.mean_ci(self.data, list(reproduction.SCALE_GROUPS[group])).sort_values("mean", ascending=False)
+        means = stats.mean_ci(self.base(among), list(reproduction.SCALE_GROUPS[group])).sort_values("mean", ascending=False)
+        means = means.assign(label=[self.label(s) for s in means["variable"]], n=means["n"].astype(float))
+        return self.figure(plots.profile_chart(means, list(means["label"]), self.t(f"{group}_profile_title"), self.t(f"{group}_axis")),
+                           f"{group}_profile", among=among, frame=means[["variable", "label", "n", "mean", "ci_low", "ci_high"]])
 
     @guarded
-    def correlations(self, rows: str, columns: str) -> Block:
-        """Pearson correlations between two groups of scales: the report's layout (stars) and every r
-        with its exact p."""
-        tidy = stats.pearson(self.data, list(reproduction.SCALE_GROUPS[rows]), list(reproduction.SCALE_GROUPS[columns]))
-        return Block(self.table(tables.correlation_layout(tidy, self.cb, self.lang), self.t(f"{rows}_corr_title"),
-                                f"{rows}_{columns}_correlations"),
-                     self.table(tables.correlation_detail(tidy, self.cb, self.lang), self.t(f"{rows}_corr_detail_title"),
-                                f"{rows}_{columns}_correlations_exact", decimals=3))
+    def correlations(self, rows: str, columns: str, among=None) -> Block:
+        """Pearson correlations between two groups of scales: the report's layout (stars) and every r with
+        its exact p and its Holm-adjusted p."""
+        tidy = stats.pearson(self.base(among), list(reproduction.SCALE_GROUPS[rows]), list(reproduction.SCALE_GROUPS[columns]))
+        result = tables.correlation_result(tidy, self.cb, self.lang, self.min_cell)
+        layout = Result(result.frame, tables.correlation_layout_view, result.base)
+        return Block(self.table(layout, f"{rows}_corr_title", f"{rows}_{columns}_correlations", among=among),
+                     self.table(result, f"{rows}_corr_detail_title", f"{rows}_{columns}_correlations_exact", among=among))
 
     # --- Ends of every chapter ---------------------------------------------------------------
 
@@ -277,34 +390,41 @@ class Chapter:
         return set()
 
     @guarded
-    def published(self) -> Block:
+    def published(self) -> Block | Markdown:
         """Published versus reproduced, differences first: how many claims have each status (claims, not
-        respondents: no small-cell rule applies), the claims that
-        differ (or where the report contradicts itself), then every claim by report section, folded; with the
-        legend of the statuses and the tolerance regime (synthetic or real data)."""
+        respondents: no small-cell rule applies), the claims that differ (or where the report contradicts
+        itself), then every claim by report section, folded; with the legend of the statuses and the
+        tolerance regime (synthetic or real data). Not for a subset of respondents: it is not the report's base."""
+        if self.among is not None:
+            return self.note("published_subset", subset=self.subset_name(self.among))
         regime, computed = published.regime_of(self.data), self.published_figures()
-        frame = published.compare(computed, self.lang, hidden=self.hidden_figures() | published.small_counts(computed, self.min_cell),
-                                  regime=regime)
-        status = self.t("col_status")
-        counts = "; ".join(f"{label}: {n}" for label, n in published.status_counts(frame, self.lang).items())
-        notable = frame[frame[status].isin([self.t("published_status_differs"), self.t("published_status_inconsistent")])]
-        sections = published.load_published().loc[frame.index, "section"]
-        by_section = frame.iloc[sections.map(published.section_rank).argsort(kind="stable")]
-        by_section = by_section.assign(**{self.t("col_section"): sections.map(lambda code: published.section_name(code, self.lang))})
-        return Block(Markdown(self.t("published_counts", counts=counts, total=len(frame))),
-                     self.claims(notable, self.t("published_notable_title"), "published_notable") if len(notable)
+        verdicts = published.verdicts(computed, self.lang, hidden=self.hidden_figures() | published.small_counts(computed, self.min_cell),
+                                      regime=regime)
+        counts = verdicts["status"].value_counts().reindex(published.STATUSES, fill_value=0)
+        counted = "; ".join(f"{self.t(f'published_status_{status}')}: {n}" for status, n in counts.items())
+        notable = verdicts[verdicts["status"].isin(["differs", "inconsistent"])]
+        by_section = verdicts.iloc[verdicts["section"].map(published.section_rank).argsort(kind="stable")]
+        return Block(Markdown(self.t("published_counts", counts=counted, total=len(verdicts))),
+                     self.claims(notable, "published_notable_title", "published_notable") if len(notable)
                      else Markdown(self.t("published_none_notable")),
-                     Folded(self.t("published_all_title"), self.claims(by_section, self.t("published_title"), "published_vs_reproduced")),
+                     Folded(self.t("published_all_title"), self.claims(by_section, "published_title", "published_vs_reproduced")),
                      Markdown(published.legend(self.lang, regime)))
 
-    def claims(self, frame: pd.DataFrame, title: str, name: str) -> Styler:
-        """Claims beside their reproduction: the published and reproduced values are numbers in the page's
-        language even where words outnumber them in the column ('first: ChatGPT'); a report section is a
-        name, not a number ('1.1' stays '1.1')."""
-        values = [self.t("col_published"), self.t("col_reproduced")]
-        table = self.table(frame, title, name, decimals=2).format(tables.cell_format(2, self.lang), subset=values, escape="html")
-        section = self.t("col_section")
-        return table.format(escape="html", subset=[section]) if section in frame else table
+    def claims(self, verdicts: pd.DataFrame, title: str, name: str) -> Table:
+        """Claims beside their reproduction (published.verdicts): the published and reproduced values are numbers
+        in the page's language even where words outnumber them in the column ('first: ChatGPT'); the report
+        section is a name, not a number ('1.1' stays '1.1')."""
+        def view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+            printed = published.claims_view(frame.set_index("id"), lang).reset_index(drop=True)
+            for column in (self.t("col_published"), self.t("col_reproduced")):
+                printed[column] = printed[column].map(lambda text: localise(text, lang))
+            for column in printed.columns[3:5]:   # the difference and the tolerance
+                printed[column] = [DASH if pd.isna(v) else number(v, 2, lang) for v in printed[column]]
+            return printed.assign(**{self.t("col_section"): [published.section_name(code, lang) for code in frame["section"]]})
+
+        frame = verdicts.reset_index()
+        frame.attrs = dict(verdicts.attrs)
+        return self.table(Result(frame, view), title, name)
 
     def finding_sentences(self) -> list[str]:
         """What this chapter found, in the page's language (helpers.present.findings)."""

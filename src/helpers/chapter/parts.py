@@ -14,15 +14,16 @@ import semopy
 from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
-from helpers import disclosure, synth
+from helpers import synth
 from helpers.analysis import reproduction, sem, stats, waves, weighting
-from helpers.chapter.base import MODEL_ERRORS, Block, Chapter, estimable, guarded
+from helpers.chapter.base import MODEL_ERRORS, Block, Chapter, Table, estimable, guarded
 from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest import io
-from helpers.paths import PROCESSED_DEFAULT
+from helpers.paths import PROCESSED_DEFAULT, slug
 from helpers.prepare import cleaning, geo
+from helpers.prepare.analysis import save_spss
 from helpers.present import context, findings, plots, published, report, tables
-from helpers.present.text import p_text
+from helpers.present.text import number, p_text
 
 CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
 
@@ -50,25 +51,31 @@ class Cleaning(Chapter):
         return tables.styled(tables.source_table(self.data.attrs["provenance"], self.lang), self.t("source_title"), lang=self.lang)
 
     def flow_title(self) -> str:
-        return self.t("flow_title", n_in=self.data.attrs["provenance"]["rows_in"], n_out=len(self.data))
+        rows_in = self.data.attrs["provenance"]["rows_in"]
+        return self.t("flow_title", n_in=number(rows_in, 0, self.lang) if isinstance(rows_in, int) else rows_in,
+                      n_out=number(len(self.data), 0, self.lang))
 
     def exclusions(self) -> Block:
         """The exclusion rules in order: rows excluded by each, as a table and a chart."""
-        flow = tables.flow_table(self.result, self.lang, self.min_cell)
-        steps = flow.iloc[:-1].replace("", "0").apply(pd.to_numeric, errors="coerce")   # a hidden count (the mark) is NaN
-        chart = plots.flow_chart(flow.iloc[:-1, 0].tolist(), steps.iloc[:, 2], steps.iloc[:, 1], self.flow_title(), self.t("flow_axis"))
-        return Block(self.table(flow, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow", n=len(self.export)))
+        result = tables.flow_result(self.result, self.lang, self.min_cell)
+        steps = result.frame.iloc[:-1]
+        chart = plots.flow_chart(steps["label"].tolist(), steps["remaining"], steps["excluded"].fillna(0).mask(steps["hidden_excluded"]),
+                                 self.flow_title(), self.t("flow_axis"))
+        return Block(self.table(result, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow", n=len(self.export)))
 
     def speeder_note(self) -> Markdown:
         return self.note("speeder_note", threshold=self.result.speeder_threshold_s, share=self.speeder_share_of_median)
 
-    def row_account(self) -> Styler:
+    def row_account(self) -> Table:
         """Every input row accounted for: rows per status, the total equal to the rows read."""
-        return self.table(tables.account_table(self.result, self.lang, self.min_cell), self.t("col_status"), "row_account_totals")
+        return self.table(tables.account_result(self.result, self.lang, self.min_cell), "col_status", "row_account_totals")
 
     def save(self) -> Path:
-        """Write the processed dataset and its row account (one line per input row) for the other chapters."""
+        """Write the processed dataset and its row account (one line per input row) for the other chapters, and
+        the same data as an SPSS file beside it (variable and value labels in the page's language) for
+        colleagues who work in SPSS or R."""
         io.save_processed(self.result.account, cleaning.account_path(self.processed))
+        save_spss(self.data, self.processed.with_suffix(".sav"), self.cb, self.lang)
         return io.save_processed(self.data, self.processed)
 
     @guarded
@@ -76,27 +83,28 @@ class Cleaning(Chapter):
         """The sample beside the population of government staff on one variable, with the goodness-of-fit
         test of the sample's distribution against the population's shares."""
         population = weighting.load_population()[name]
-        frame = tables.population_table(self.data, name, population, self.cb, self.lang, self.min_cell)
+        result = tables.population_result(self.data, name, population, self.cb, self.lang, self.min_cell)
         counts = self.data[name].dropna().astype(int).value_counts()
         test = stats.goodness_of_fit(counts, pd.Series(population["counts"])).iloc[0]
         note = self.note("population_test", chi2=test["chi2"], dof=int(test["dof"]), p=p_text(test["p"]), n=int(test["n"]),
                          source=weighting.population_source(name, self.lang))
-        return Block(self.table(frame, self.t("population_title", variable=self.label(name)), f"{name}_vs_population"), note)
+        return Block(self.table(result, self.t("population_title", variable=self.label(name)), f"{name}_vs_population"), note)
 
     @guarded
-    def age(self) -> Styler:
-        return self.table(tables.describe_numeric(self.data, "age", self.lang), self.t("age_title"), "age")
+    def age(self) -> Table:
+        return self.table(tables.describe_result(self.data, "age", self.min_cell), "age_title", "age")
 
     @guarded
     def start_years(self) -> report.Chart | Markdown:
         """Chart 1: the year respondents started, the years after the report's cut-off highlighted; the
         too-few note instead of a chart when every bar is hidden."""
-        years = tables.start_year_groups(self.data, self.start_year_after, self.min_cell, self.lang)
-        if years.iloc[:, 1].isna().all():
+        years = tables.start_year_result(self.data, self.start_year_after, self.min_cell).frame
+        if years["n"].isna().all():
             return self.note("too_few_respondents", min_cell=self.min_cell)
-        later = [y for y in years.iloc[:, 0] if y.isdigit() and int(y) > self.start_year_after]
-        return self.figure(plots.bar_chart(years, self.t("chart_1_axis"), self.t("col_n"), self.t("chart_1"), highlight=later),
-                           "chart_1_start_year")
+        later = [y for y in years["year"] if y.isdigit() and int(y) > self.start_year_after]
+        return self.figure(plots.bar_chart(years, "year", "n", self.t("chart_1"), highlight=later,
+                                           axis_labels=(self.t("chart_1_axis"), self.t("col_n"))),
+                           "chart_1_start_year", frame=years)
 
     @cached_property
     def _sample_figures(self) -> tuple[dict, set]:
@@ -123,23 +131,24 @@ class Usage(Chapter):
         self.show_free_text = show_free_text
 
     @guarded
-    def frequency(self) -> Styler:
+    def frequency(self, among=None) -> Table:
         """Use frequency at work and in free time: n, % of all respondents and % of users."""
-        frame = tables.usage_frequency_table(self.data, self.cb, self.lang, self.min_cell)
-        return self.table(frame, self.t("usage_freq_title"), "usage_frequency")
+        result = tables.usage_frequency_result(self.base(among), self.cb, self.lang, self.min_cell)
+        return self.table(result, "usage_freq_title", "usage_frequency", among=among)
 
     @guarded
-    def groups(self) -> Styler:
+    def groups(self, among=None) -> Table:
         """The report's groupings (daily, at least weekly, ...) on both bases."""
-        frame = tables.usage_groups_table(self.data, reproduction.USE_GROUPS, self.cb, self.lang, self.min_cell)
-        return self.table(frame, self.t("usage_groups_title"), "usage_groups")
+        result = tables.usage_groups_result(self.base(among), reproduction.USE_GROUPS, self.cb, self.lang, self.min_cell)
+        return self.table(result, "usage_groups_title", "usage_groups", among=among)
 
     @guarded
-    def chart(self) -> report.Chart:
-        """The report's chart: use at work vs free time, % of users."""
-        shares = tables.users_shares(self.data, self.cb, self.lang, self.min_cell)
-        return self.figure(plots.grouped_bars(shares, shares.columns[0], list(shares.columns[1:]), self.t("usage_chart_title"),
-                                              self.t("axis_percent")), "usage_work_vs_free", n=tables.bases(shares) or None)
+    def chart(self, among=None) -> report.Chart:
+        """The report's chart: use at work vs free time, % of users (the numbers: the usage-frequency table's)."""
+        shares = tables.users_shares(tables.usage_frequency_result(self.base(among), self.cb, self.lang, self.min_cell).frame, self.lang)
+        return self.figure(plots.grouped_bars(shares, "label", list(shares.columns[1:]), self.t("usage_chart_title"),
+                                              self.t("axis_percent_users")), "usage_work_vs_free", n=tables.bases(shares) or None,
+                           among=among)
 
     @guarded
     def free_text(self, column: str) -> Styler:
@@ -163,8 +172,7 @@ class ProsCons(Chapter):
 
     number = 3
 
-    def __init__(self, processed=None, **options):
-        super().__init__(processed, among="users", **options)
+    respondents = "users"
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.pros_cons_figures(self.users) | reproduction.task_figures(self.users)
@@ -190,31 +198,53 @@ class Literacy(Chapter):
 
 class Modelled:
     """A chapter that fits the report's intention model (section 3): the UTAUT factors and intention, the
-    measurement model and the structural model, and what the model says about intention's predictors."""
+    measurement model and the structural model, and what the model says about intention's predictors.
+
+    `structural` is the model's structural part in lavaan syntax (default the report's: intention on the four
+    factors); a researcher may add a path or an observed covariate ('bi ~ pe + ee + si + fc + age'). The
+    measurement part comes from the codebook's scales; `model_text` is the whole model."""
+
+    structural = "bi ~ " + " + ".join(reproduction.UTAUT)
 
     @cached_property
     def factors(self) -> dict[str, list[str]]:
         return reproduction.intention_model(self.cb)
 
-    @cached_property
+    @property
+    def model_text(self) -> str:
+        return self.complete(self.structural)
+
+    def complete(self, model: str) -> str:
+        """A lavaan-syntax model: as given when it defines its factors (=~), else the codebook's factors with it."""
+        return model.strip() if "=~" in model else f"{sem.model_text(self.factors)}\n{model.strip()}"
+
+    @property
     def cfa(self):
         return self.fitted(sem.model_text(self.factors))
 
-    @cached_property
+    @property
     def model(self):
-        return self.fitted(sem.model_text(self.factors, "bi", list(reproduction.UTAUT)))
+        return self.fitted(self.model_text)
 
     def fitted(self, description: str):
         """The model fitted (ML with FIML), when the data hold at least five respondents per free parameter
-        (Bentler & Chou, 1987); otherwise a ValueError saying how many there are and how many it needs."""
+        (Bentler & Chou, 1987); otherwise a ValueError saying how many there are and how many it needs. A fit
+        is kept for these rows and this model text, and made again when either changes."""
         model = semopy.Model(description)
-        answering = self.data[model.vars["observed"]].astype(float).dropna(how="all")   # FIML uses every answer
-        model.load(answering.fillna(answering.mean()))
-        need = CASES_PER_PARAMETER * len(model.param_vals)
-        if len(answering) < need:
-            n = len(answering) if len(answering) >= self.min_cell else f"< {self.min_cell}"   # never a small count
-            raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
-        return sem.fit(description, self.data)
+        unknown = sorted(set(model.vars["observed"]) - set(self.data.columns))
+        if unknown:
+            raise ValueError(f"model: {unknown} are neither factors nor columns of the data (the factors are {list(self.factors)})")
+        key = (description, tuple(self.data.index), len(self.data.columns))
+        fits = self.__dict__.setdefault("_fits", {})
+        if key not in fits:
+            answering = self.data[model.vars["observed"]].astype(float).dropna(how="all")   # FIML uses every answer
+            model.load(answering.fillna(answering.mean()))
+            need = CASES_PER_PARAMETER * len(model.param_vals)
+            if len(answering) < need:
+                n = len(answering) if len(answering) >= self.min_cell else f"< {self.min_cell}"   # never a small count
+                raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
+            fits[key] = sem.fit(description, self.data)
+        return fits[key]
 
     def intention_sentences(self) -> list[str]:
         """Which predictors of intention are significant (findings.intention), or why the model could not
@@ -227,54 +257,69 @@ class Modelled:
 
 
 class Intention(Modelled, Chapter):
-    """05: intention to use: the UTAUT scales, the measurement model, the structural model (section 3)."""
+    """05: intention to use: the UTAUT scales, the measurement model, the structural model (section 3).
+    `structural`: the structural part of the model in lavaan syntax (Modelled)."""
 
     number = 5
+
+    def __init__(self, processed=None, structural: str | None = None, **options):
+        super().__init__(processed, **options)
+        if structural is not None:
+            if not isinstance(structural, str) or "~" not in structural:
+                raise ValueError(f"structural must be lavaan syntax with at least one regression ('bi ~ pe + ee'), not {structural!r}")
+            self.structural = structural
+
+    def model_syntax(self) -> Markdown:
+        """The model as lavaan syntax, as it is fitted: the measurement part from the codebook, then the structural part."""
+        return Markdown(f"{self.t('model_syntax_intro')}\n\n```\n{self.model_text}\n```")
 
     @estimable
     def measurement_model(self) -> Block:
         """The five factors, all correlated: fit, loadings, reliability and convergent validity (AVE below .50
         commented), discriminant validity by Fornell-Larcker and HTMT."""
+        cfa = self.cfa
+        reliability = sem.reliability(cfa)
         return Block(
-            self.table(tables.fit_table(sem.fit_indices(self.cfa), self.lang), self.t("cfa_fit_title"), "cfa_fit"),
-            self.table(tables.loadings_table(sem.loadings(self.cfa), self.cb, self.lang), self.t("cfa_loadings_title"),
-                       "cfa_loadings", decimals=3),
-            self.table(tables.validity_table(sem.reliability(self.cfa), self.data, self.cb, self.lang), self.t("validity_title"),
-                       "cfa_validity", decimals=tables.COEF),
-            Markdown(tables.ave_note(sem.reliability(self.cfa), self.cb, self.lang)),
-            self.table(tables.labelled_matrix(sem.fornell_larcker(self.cfa), self.cb, self.lang), self.t("fornell_larcker_title"),
-                       "fornell_larcker", decimals=tables.COEF),
-            self.table(tables.htmt_table(sem.htmt(self.data, self.factors), self.cb, self.lang), self.t("htmt_title"), "htmt"))
+            self.table(tables.fit_result(sem.fit_indices(cfa)), "cfa_fit_title", "cfa_fit"),
+            self.table(tables.loadings_result(sem.loadings(cfa), self.cb, self.lang), "cfa_loadings_title", "cfa_loadings"),
+            self.table(tables.validity_result(reliability, self.data, self.cb, self.lang), "validity_title", "cfa_validity"),
+            Markdown(tables.ave_note(reliability, self.cb, self.lang)),
+            self.table(tables.matrix_result(sem.fornell_larcker(cfa), self.cb, self.lang), "fornell_larcker_title", "fornell_larcker"),
+            self.table(tables.matrix_result(sem.htmt(self.data, self.factors), self.cb, self.lang, flag_above=sem.HTMT_MAX), "htmt_title", "htmt"))
 
     @estimable
-    def structural_model(self) -> Block:
-        """Intention regressed on the four factors: fit, paths with R², the path diagram."""
-        paths, r2 = sem.paths(self.model), sem.r_squared(self.model)
-        labels = {f: self.label(f) for f in self.factors}
-        diagram = plots.path_diagram(paths, labels, r2.set_index("variable").loc["bi", "r2"], self.t("path_diagram_title"))
+    def structural_model(self, model: str | None = None) -> Block:
+        """The structural model (default the chapter's; `model` another in lavaan syntax, its structural part
+        alone or whole): fit, paths with R², the path diagram. Another model's tables and diagram are named
+        after it, beside the report's."""
+        text = self.complete(model) if model else self.model_text
+        fitted = self.fitted(text)
+        paths, r2 = sem.paths(fitted), sem.r_squared(fitted)
+        suffix = "" if text == self.complete(Modelled.structural) else f"_{slug(model or self.structural)[:40]}"
+        labels = {v: self.label(v) for v in {*paths["outcome"], *paths["predictor"]}}
+        diagram = plots.path_diagram(paths, labels, r2.set_index("variable")["r2"].to_dict(), self.t("path_diagram_title"))
         return Block(
-            self.table(tables.fit_table(sem.fit_indices(self.model), self.lang), self.t("sem_fit_title"), "sem_fit"),
-            self.table(tables.paths_table(paths, r2, self.cb, self.lang), self.t("sem_paths_title"), "sem_paths", decimals=3),
-            self.figure(diagram, "path_diagram"))
+            self.table(tables.fit_result(sem.fit_indices(fitted)), "sem_fit_title", f"sem_fit{suffix}"),
+            self.table(tables.paths_result(paths, r2, self.cb, self.lang), "sem_paths_title", f"sem_paths{suffix}"),
+            self.figure(diagram, f"path_diagram{suffix}"))
 
     @estimable
     def estimators(self) -> Block:
         """The structural model under ML with FIML (the report's), ML on complete answers, MLR and DWLS on
         polychoric correlations (the items are ordinal): N, fit and paths side by side."""
-        description = sem.model_text(self.factors, "bi", list(reproduction.UTAUT))
-        comparison = sem.compare_estimators(description, self.data, fitted=self.model)
-        return Block(self.table(tables.estimators_table(comparison, self.cb, self.lang), self.t("estimators_title"), "estimators"),
+        comparison = sem.compare_estimators(self.model_text, self.data, fitted=self.model)
+        return Block(self.table(tables.estimators_result(comparison, self.cb, self.lang), "estimators_title", "estimators"),
                      Markdown(self.t("estimators_note")))
 
     @estimable
-    def robustness(self) -> Styler:
+    def robustness(self) -> Table:
         """Intention's scale score on the four scale scores, standardized, HC3 standard errors."""
         res = stats.robust_regression(self.data, "bi", list(reproduction.UTAUT))
-        return self.table(tables.robust_table(res, self.cb, self.lang), self.t("robust_title"), "robust_regression", decimals=tables.COEF)
+        return self.table(tables.robust_result(res, self.cb, self.lang), "robust_title", "robust_regression")
 
     def published_figures(self) -> dict[str, float]:
         try:
-            paths = sem.paths(self.model)
+            paths = sem.paths(self.fitted(self.complete(Modelled.structural)))
         except MODEL_ERRORS:
             return reproduction.utaut_figures(self.data)   # the model's claims cannot be judged: not shown
         return reproduction.utaut_figures(self.data) | reproduction.sem_figures(paths)
@@ -320,28 +365,26 @@ class Places(Chapter):
         return self.figure(fig, "map", n=int(drawn["n"].sum()), note=self.t("map_note", min_cell=self.min_cell))
 
     @guarded
-    def place_table(self) -> Styler:
-        return self.table(tables.places_table(self.bubbles, self.lang), self.t("places_title"), "places")
+    def place_table(self) -> Table:
+        return self.table(tables.places_result(self.bubbles, self.lang), "places_title", "places")
 
     @guarded
-    def unplaced(self) -> Styler:
+    def unplaced(self) -> Table:
         """Answers that are not on the map, with the reason."""
         pooled_away = int(self.bubbles.loc[self.bubbles["level"] == "hidden", "n"].sum())
-        frame = tables.unknown_places(self.places, pooled_away, self.lang, self.min_cell)
-        return self.table(frame, self.t("unknown_title"), "unknown_postcodes")
+        return self.table(tables.unknown_places_result(self.places, pooled_away, self.lang, self.min_cell), "unknown_title", "unknown_postcodes")
 
     @guarded
     def provinces(self, by: str | None = None) -> Block:
-        """Respondents per province (with a chart), or per province and a second variable."""
-        split = self.data[by].map(self.cb.labels(by, self.lang)) if by else None
-        counts = tables.province_counts(self.places, self.lang, by=split)
-        title, name = (self.t("province_gov_title"), "provinces_by_government") if by else (self.t("province_title"), "provinces")
-        shown = self.table(disclosure.protected_counts(counts, self.min_cell), title, name)
+        """Respondents per province (with a chart), or per province and a second variable (with totals)."""
+        result = tables.province_result(self.places, self.lang, self.min_cell, by=self.data[by] if by else None,
+                                        by_labels=self.cb.labels(by, self.lang) if by else None)
+        title, name = ("province_gov_title", "provinces_by_government") if by else ("province_title", "provinces")
+        shown = self.table(result, title, name)
         if by:
             return Block(shown)
-        chart = plots.grouped_bars(counts.assign(n=disclosure.without_small(counts["n"], self.min_cell)), counts.columns[0], ["n"],
-                                   title, "n", decimals=0)
-        return Block(shown, self.figure(chart, name, n=int(counts["n"].sum())))
+        chart = plots.grouped_bars(result.frame, "label", ["n"], self.title(title), "n", decimals=0)
+        return Block(shown, self.figure(chart, name, n=len(self.data)))
 
     def finding_sentences(self) -> list[str]:
         return findings.places(self.bubbles, self.places, self.lang, self.min_cell)
@@ -353,6 +396,9 @@ class Waves(Chapter):
     number = 8
 
     def __init__(self, processed=None, compare_with: str | Path | None = None, **options):
+        if compare_with is None or not Path(compare_with).is_file():
+            raise ValueError(f"compare_with must be the processed data of an earlier run (data/processed/<run>.parquet, as "
+                             f"make reports COMPARE_WITH=<run> gives it), not {compare_with!r}")
         super().__init__(processed, **options)
         self.first = io.load_processed(compare_with)
         self.names = (Path(compare_with).stem, Path(processed or PROCESSED_DEFAULT).stem)
@@ -364,12 +410,12 @@ class Waves(Chapter):
     @guarded
     def indicators(self) -> Block:
         """Every headline indicator in both waves, the difference with its 95% CI and p; shares and means charted."""
-        charts = [self.figure(plots.grouped_bars(data, data.columns[0], list(self.names), self.t(title), kind,
+        result = tables.waves_result(self.comparison, self.names, self.cb, self.lang)
+        charts = [self.figure(plots.grouped_bars(data, "label", list(self.names), self.t(title), kind,
                                                  decimals=2 if kind == "M" else 1), name, n=f"{len(self.first)} / {len(self.data)}")
                   for kind, title, name in (("%", "waves_shares_title", "waves_shares"), ("M", "waves_means_title", "waves_means"))
-                  for data in [tables.waves_chart_data(self.comparison, kind, self.names, self.cb, self.lang)]]
-        return Block(self.table(tables.waves_table(self.comparison, self.names, self.cb, self.lang), self.t("waves_title"), "waves"),
-                     *charts)
+                  for data in [tables.waves_chart_data(result.frame, kind)]]
+        return Block(self.table(result, "waves_title", "waves"), *charts)
 
     def finding_sentences(self) -> list[str]:
         return findings.waves(self.comparison, self.lang, self.alpha)
@@ -405,30 +451,28 @@ class Context(Chapter):
         return report.weighting_note(self.weights, self.weight_by, label, source, self.lang)
 
     @guarded
-    def strata(self) -> Styler | Markdown:
+    def strata(self) -> Table | Markdown:
         """Per stratum of the weighting: population and sample shares, n, the weight, what happened to it."""
         if not self.is_weighted:
             return self.weighting_note()
         population = weighting.load_population()[self.weight_by]["counts"]
-        frame = tables.strata_display(weighting.strata_table(self.data[self.weight_by], population), self.cb, self.weight_by,
+        result = tables.strata_result(weighting.strata_table(self.data[self.weight_by], population), self.cb, self.weight_by,
                                       self.lang, self.min_cell)
-        return self.table(frame, self.t("strata_title"), "strata")
+        return self.table(result, "strata_title", "strata")
 
     @guarded
-    def weighted(self) -> Styler:
-        return self.table(tables.weighted_table(self.headline, self.cb, self.lang, self.min_cell), self.t("weighted_title"), "weighted",
-                          decimals=2)
+    def weighted(self) -> Table:
+        return self.table(tables.weighted_result(self.headline, self.cb, self.lang, self.min_cell), "weighted_title", "weighted")
 
-    def related_studies(self) -> Styler:
-        return self.table(context.studies(self.lang), self.t("context_title"), "context")
+    def related_studies(self) -> Table:
+        return self.table(context.studies_result(self.lang), "context_title", "context")
 
     @guarded
-    def use_by(self, group: str) -> Styler:
+    def use_by(self, group: str) -> Table:
         """Use at work per age group or education level: n, % ever, % at least weekly; small groups hidden."""
         groups = (cleaning.age_groups(self.data["age"], self.cb) if group == "age"
                   else cleaning.education_groups(self.data, self.cb, self.lang))
-        return self.table(context.use_by(self.data, groups, self.lang, self.min_cell), self.t(f"by_{group}_title"),
-                          f"use_by_{group}")
+        return self.table(context.use_by_result(self.data, groups, self.min_cell), f"by_{group}_title", f"use_by_{group}")
 
     def finding_sentences(self) -> list[str]:
         """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""

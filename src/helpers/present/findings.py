@@ -19,7 +19,7 @@ The rules every sentence follows:
 - **Hidden**: a figure resting on a small cell (1 to min_cell - 1 respondents, helpers.disclosure) is
   not stated; the sentence says it is hidden. A share is stated only as its table may show it: neither
   its count nor its complement small (disclosure.share_hidden; a Likert share by tables.protected_share,
-  an age group's by context.use_by).
+  an age group's by context.use_by_result).
 - **Cannot be concluded**: a test with fewer than min_cell answers, a test that returns no p, or a
   model that did not converge: the sentence says so instead of a result.
 
@@ -46,7 +46,7 @@ from helpers.disclosure import (
 )
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
-from helpers.present.context import use_by
+from helpers.present.context import use_by_result
 from helpers.present.tables import headline_label, protected_share, use_share_hidden
 from helpers.present.text import alpha_text, p_text, t
 
@@ -255,7 +255,7 @@ def top_task(users: pd.DataFrame, lang: str, min_cell: int) -> str:
     if top["n"] < min_cell:
         return untestable(t("finding_top_task_what", lang), lang)
     share = protected_share(users[top["item"]], (4, 5), cb.labels(top["item"], lang), min_cell)
-    if share == HIDDEN:
+    if share is None:
         return hidden(t("finding_top_task_what", lang), lang, min_cell)
     return t("finding_top_task", lang, task=cb.text(top["item"], lang), share=share, n=int(top["n"]))
 
@@ -270,7 +270,7 @@ def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) ->
     if len(top) < k or top["n"].min() < min_cell or top["mean"].isna().any():
         return untestable(t(f"finding_top_{block}_what", lang), lang)
     shares = {item: protected_share(df[item], (4, 5), cb.labels(item, lang), min_cell) for item in top["item"]}
-    shown = {item: HIDDEN if share == HIDDEN else t(f"finding_top_{block}_share", lang, share=share) for item, share in shares.items()}
+    shown = {item: HIDDEN if share is None else t(f"finding_top_{block}_share", lang, share=share) for item, share in shares.items()}
     items = listing([f"**{cb.text(row.item, lang)}** (M = {row.mean:.2f}; {shown[row.item]})" for row in top.itertuples()], lang)
     return t(f"finding_top_{block}", lang, items=items, n=int(top["n"].min()))
 
@@ -367,7 +367,7 @@ def needs(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
 def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: float) -> str:
     """The most chosen option of a single-choice question against the second (multinomial difference);
     hidden when either share is: its count or complement small, or its cell hidden in the question's table
-    (tables.choice_table)."""
+    (tables.choice_result)."""
     cb = load_codebook()
     counts = df[name].value_counts()
     if len(counts) < 2 or counts.sum() < min_cell:
@@ -433,14 +433,13 @@ def context(df: pd.DataFrame, weights: pd.Series, lang: str, min_cell: int, alph
 def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> str:
     """Does use at work fall (or rise) with age? Spearman's rho of age and use (p < alpha), with the
     share using it at least weekly in the youngest and the oldest age group whose share the table by age
-    (context.use_by) shows."""
+    (context.use_by_result) shows."""
     pair = df[["age", "use_work"]].dropna()
     if len(pair) < min_cell:
         return untestable(t("finding_age_what", lang), lang)
     rho = stats.spearman(pair, "age", "use_work").iloc[0]
-    table = use_by(pair, age_groups(pair["age"]), lang, min_cell)
-    weekly = table.set_index(t("col_group", lang))[t("share_weekly_work", lang)]
-    weekly = weekly[weekly != HIDDEN]
+    table = use_by_result(pair, age_groups(pair["age"]), min_cell).frame
+    weekly = table.set_index("group")["share_weekly"].dropna().round(1)
     if len(weekly) < 2:
         return hidden(t("finding_age_what", lang), lang, min_cell)
     direction = ("falls" if rho["rho"] < 0 else "rises") if significant(rho["p"], alpha) else "flat"

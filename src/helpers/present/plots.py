@@ -52,14 +52,16 @@ def flow_chart(step_labels: list[str], remaining: pd.Series, excluded: pd.Series
                                   for label, kept, removed in zip(step_labels, remaining, excluded)])
 
 
-def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[str] | None = None) -> Figure:
-    """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour."""
+def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[str] | None = None,
+              axis_labels: tuple[str, str] | None = None) -> Figure:
+    """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour;
+    the axes named by `axis_labels` (default the column names)."""
     fig, ax = _figure()
     colours = [EXCLUDED if highlight and c in highlight else MAIN for c in table[x]]
     bars = ax.bar(table[x].astype(str), table[y].fillna(0), color=colours)
     ax.bar_label(bars, labels=[_number(v) for v in table[y]], padding=2, fontsize=7)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel((axis_labels or (x, y))[0])
+    ax.set_ylabel((axis_labels or (x, y))[1])
     _title(fig, title)
     ax.tick_params(axis="x", rotation=45)
     return described(fig, title, [f"{c}: {_number(v)}" for c, v in zip(table[x], table[y])])
@@ -240,33 +242,48 @@ def profile_chart(means: pd.DataFrame, labels: list[str], title: str, axis_label
                                   for label, row in zip(labels, means.itertuples())])
 
 
-def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: float, title: str) -> Figure:
-    """Predictors (left) and outcome (right) as ellipses, each path an arrow labelled with its
-    standardized beta and stars (** p < .001, * p < .05); drawn from the fitted paths table."""
-    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
+def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: dict[str, float], title: str) -> Figure:
+    """A structural model's paths (outcome, predictor, std, p): variables as ellipses in layers from left to right
+    (those predicted by nothing first, each outcome right of all its predictors), each path an arrow labelled
+    with its standardized beta and stars (** p < .001, * p < .05; dashed when not significant), each outcome
+    with its R² (`r2`: variable -> R²)."""
+    layer = {v: 0 for v in paths["predictor"]}
+    for _ in range(len(paths)):   # an outcome lies right of every predictor it has (the structural part is recursive)
+        for row in paths.itertuples():
+            layer[row.outcome] = max(layer.get(row.outcome, 0), layer.get(row.predictor, 0) + 1)
+    columns = max(layer.values()) + 1
+    rows = max(list(layer.values()).count(k) for k in range(columns))
+    fig = Figure(figsize=(3.0 + 2.4 * columns, 0.9 * rows + 1.6), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
+    width = 10 / columns
     ax.set_xlim(0, 10)
-    ax.set_ylim(-0.5, len(paths) - 0.5)
-    outcome = paths["outcome"].iloc[0]
-    target = (7.8, (len(paths) - 1) / 2)
-    for y, row in zip(range(len(paths))[::-1], paths.itertuples()):
-        start = (2.2, y)
+    ax.set_ylim(-0.6, rows - 0.4)
+    where = {}
+    for k in range(columns):
+        members = [v for v in layer if layer[v] == k]
+        for i, v in enumerate(members):
+            where[v] = (width * (k + 0.5), (rows - 1) / 2 + (len(members) - 1) / 2 - i)
+    box = (min(width * 0.8, 3.4), 0.7)
+    for row in paths.itertuples():
+        (x0, y0), (x1, y1) = where[row.predictor], where[row.outcome]
         significant = row.p < ALPHA
-        ax.add_patch(matplotlib.patches.Ellipse(start, 3.4, 0.7, facecolor="white", edgecolor=MAIN))
-        ax.text(*start, _wrap(labels[row.predictor], 22), ha="center", va="center", fontsize=8)
-        ax.annotate("", xy=(target[0] - 1.3, target[1]), xytext=(start[0] + 1.7, y),
+        ax.annotate("", xy=(x1 - box[0] / 2, y1), xytext=(x0 + box[0] / 2, y0),
                     arrowprops={"arrowstyle": "-|>", "color": MAIN if significant else "grey",
                                 "linestyle": "-" if significant else "--", "linewidth": 1.6 if significant else 1})
         stars = "**" if row.p < ALPHA_REPORT else "*" if significant else " (ns)"
-        mid = ((start[0] + 1.7 + target[0] - 1.3) / 2, (y + target[1]) / 2)
-        ax.text(*mid, f"β = {row.std:.2f}{stars}", ha="center", va="bottom", fontsize=8,
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"β = {row.std:.2f}{stars}", ha="center", va="bottom", fontsize=8,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
-    ax.add_patch(matplotlib.patches.Ellipse(target, 2.6, 0.9, facecolor="white", edgecolor=MAIN, linewidth=2))
-    ax.text(*target, f"{_wrap(labels[outcome], 18)}\nR² = {r2:.2f}", ha="center", va="center", fontsize=9)
+    for v, (x, y) in where.items():
+        outcome = v in set(paths["outcome"])
+        ax.add_patch(matplotlib.patches.Ellipse((x, y), box[0], box[1] + 0.2 * outcome, facecolor="white", edgecolor=MAIN,
+                                                linewidth=2 if outcome else 1))
+        text = _wrap(labels[v], 22) + (f"\nR² = {r2[v]:.2f}" if outcome and v in r2 else "")
+        ax.text(x, y, text, ha="center", va="center", fontsize=8)
     _title(fig, title)
-    return described(fig, title, [f"{labels[row.predictor]} → {labels[outcome]}: β = {row.std:.2f}, p {'< .001' if row.p < 0.001 else f'= {row.p:.3f}'}"
-                                  for row in paths.itertuples()] + [f"R² = {r2:.2f}"])
+    return described(fig, title, [f"{labels[row.predictor]} → {labels[row.outcome]}: β = {row.std:.2f}, "
+                                  f"p {'< .001' if row.p < 0.001 else f'= {row.p:.3f}'}" for row in paths.itertuples()]
+                     + [f"R² {labels[v]} = {r2[v]:.2f}" for v in dict.fromkeys(paths["outcome"]) if v in r2])
 
 
 def bubble_map(shapes: dict, places: pd.DataFrame, title: str, pooled_label: str, highlight_region: str, outline_region: str,

@@ -283,13 +283,15 @@ def small_counts(computed: dict, min_cell: int) -> set[str]:
     return {fid for fid, value in computed.items() if kinds.get(fid) == "count" and is_small(value, min_cell)}
 
 
-def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
-    """Published claim, reproduced value, difference, tolerance, status and note, one row per claim.
+def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
+    """Each claim's verdict, tidy, one row per claim (index: its id): report section, the figure and the claim as
+    the report states them, the reproduced value as its claim is published (text) and as a number where it
+    is one (`published_value`, `reproduced_value`, `difference`), the tolerance, `status` (one of STATUSES)
+    and a note.
 
-    Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids
-    rest on small cells: neither their value nor their difference is shown, and their status is
-    'not shown'. `regime` ('real' or 'synthetic', see regime_of) sets the tolerances; the table's
-    attrs['regime'] records it.
+    Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids rest on
+    small cells: neither their value nor their difference is shown, and their status is 'not_shown'.
+    `regime` ('real' or 'synthetic', see regime_of) sets the tolerances; attrs['regime'] records it.
     """
     check_lang(lang)
     if regime not in ("real", "synthetic"):
@@ -304,13 +306,33 @@ def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), re
         row = published.loc[fid]
         tol = tolerance(row, regime)
         status, note = verdict(fid, row, value, hidden, tol, contradicted, lang)
-        visible = status != "not_shown"
-        difference = value - float(row["value"]) if row["kind"] in (*VALUE_KINDS, "more_than") and visible else math.nan
-        rows.append({t("col_figure", lang): row[lang], t("col_published", lang): claim(row, lang),
-                     t("col_reproduced", lang): shown(row, value, lang) if visible else "·",
-                     t("col_difference", lang): round(difference, 3), f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": round(tol, 3),
-                     t("col_status", lang): t(f"published_status_{status}", lang), t("published_col_note", lang): note})
+        visible, numeric = status != "not_shown", row["kind"] in (*VALUE_KINDS, "more_than")
+        rows.append({"section": row["section"], "figure": row[lang], "published": claim(row, lang),
+                     "reproduced": shown(row, value, lang) if visible else "·",
+                     "published_value": float(row["value"]) if numeric else math.nan,
+                     "reproduced_value": float(value) if numeric and visible else math.nan,
+                     "difference": value - float(row["value"]) if numeric and visible else math.nan,
+                     "tolerance": tol, "status": status, "note": note})
     table = pd.DataFrame(rows, index=pd.Index(list(computed), name="id"))
+    table.attrs["regime"] = regime
+    return table
+
+
+def claims_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """verdicts() as the page prints it: the figure, the claim, the reproduced value, the difference (to three
+    decimals), the tolerance of the regime, the status and its note, in `lang`."""
+    regime = table.attrs.get("regime", "real")
+    return pd.DataFrame({t("col_figure", lang): table["figure"], t("col_published", lang): table["published"],
+                         t("col_reproduced", lang): table["reproduced"], t("col_difference", lang): table["difference"].round(3),
+                         f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": table["tolerance"].round(3),
+                         t("col_status", lang): [t(f"published_status_{s}", lang) for s in table["status"]],
+                         t("published_col_note", lang): table["note"]}, index=table.index)
+
+
+def compare(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
+    """verdicts() as printed (claims_view): published claim, reproduced value, difference, tolerance, status
+    and note, one row per claim; attrs['regime'] the tolerance regime."""
+    table = claims_view(verdicts(computed, lang, hidden, regime), lang)
     table.attrs["regime"] = regime
     return table
 

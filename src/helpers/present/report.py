@@ -41,6 +41,8 @@ class Chart:
         self.fig = fig
         self.alt = getattr(fig, "alt", "")
         self.caption = caption
+        self.name: str | None = None
+        self.frame: pd.DataFrame | None = None   # the chart's numbers, when no table shows them
 
     def _repr_html_(self) -> str:
         buffer = io.BytesIO()
@@ -51,21 +53,23 @@ class Chart:
                 f"{caption}</figure>")
 
 
-def keep(shown, name: str, folder: str | Path | None):
-    """Save a figure (PNG and SVG) or table (CSV) as `name` in `folder` beside the report, and return what
-    the notebook shows: a table as it is, a figure as a Chart (with its alt text). With folder None
-    nothing is saved."""
+def keep(fig: Figure, name: str, folder: str | Path | None) -> Chart:
+    """Save a figure as `name`.png and .svg in `folder` beside the report (with folder None, nothing is saved),
+    and return what the notebook shows: a Chart (with its alt text)."""
     if folder is not None:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        if isinstance(shown, Figure):
-            for suffix in ("png", "svg"):
-                shown.savefig(folder / f"{name}.{suffix}", dpi=150, metadata={"Date": None} if suffix == "svg" else None)
-        else:
-            table = shown.data if isinstance(shown, Styler) else shown
-            # CRLF line ends (RFC 4180): a carriage return inside a cell is then quoted, not a row break
-            inert(table).to_csv(folder / f"{name}.csv", index=False, lineterminator="\r\n")
-    return Chart(shown) if isinstance(shown, Figure) else shown
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for suffix in ("png", "svg"):
+            fig.savefig(Path(folder) / f"{name}.{suffix}", dpi=150, metadata={"Date": None} if suffix == "svg" else None)
+    return Chart(fig)
+
+
+def keep_frame(frame: pd.DataFrame, name: str, folder: str | Path | None) -> None:
+    """A result's frame as `name`.csv in `folder`: comma-separated, decimal point, its own column names, no
+    index, nothing else, so `pandas.read_csv` gives the frame back; CRLF line ends (RFC 4180: a carriage
+    return inside a cell is then quoted, not a row break); text cells that start like a formula made inert."""
+    if folder is not None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        inert(frame).to_csv(Path(folder) / f"{name}.csv", index=False, lineterminator="\r\n")
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -15,9 +15,23 @@ from helpers.ingest.codebook import LANGS, check_lang  # noqa: F401  (re-exporte
 from helpers.paths import DATA_DIR
 
 
-@lru_cache(maxsize=1)
+MESSAGES = DATA_DIR / "messages.yaml"
+
+
 def catalogue() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((DATA_DIR / "messages.yaml").read_text(encoding="utf-8"))
+    """The catalogue as data/messages.yaml holds it now (read again when the file changes, so a running
+    kernel sees a key just added)."""
+    return _read_catalogue(MESSAGES.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _read_catalogue(version: int) -> dict[str, dict[str, str]]:
+    return yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
+
+
+def is_key(key: str) -> bool:
+    """Whether `key` is a message of the catalogue (else a text given as it is, such as a researcher's title)."""
+    return key in catalogue()
 
 
 def t(key: str, lang: str = "nl", **values) -> str:
@@ -73,6 +87,16 @@ def number(value: float, decimals: int = 1, lang: str = "nl") -> str:
     whole, _, fraction = f"{abs(rounded):,.{decimals}f}".partition(".")
     whole = whole.replace(",", thousands if abs(rounded) >= from_ else "")
     return (MINUS if rounded < 0 else "") + whole + (decimal + fraction if fraction else "")
+
+
+def interval(low: float, high: float, decimals: int, lang: str = "nl") -> str:
+    """A confidence interval as the page's language writes it: '[0.12, 0.34]', in Dutch '[0,12; 0,34]'.
+
+    >>> interval(-0.123, 0.5, 2, "nl")
+    '[−0,12; 0,50]'
+    """
+    separator = "; " if lang == "nl" else ", "
+    return f"[{number(low, decimals, lang)}{separator}{number(high, decimals, lang)}]"
 
 
 def localise(text: str, lang: str = "nl") -> str:
