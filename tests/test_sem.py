@@ -530,3 +530,24 @@ def test_a_binary_pair_with_an_empty_cell_gets_lavaans_half_count():
     rho, influence = sem.polychoric(data["u1"], data["u2"])
     assert rho == pytest.approx(pd.read_csv(REFERENCE / "lavaan_binary_empty.csv")["rho"].iloc[0], abs=1e-6)
     assert np.isfinite(influence).all()
+
+
+def test_chapter_05_shows_the_heywood_model_with_its_negative_variance_named(export, cb, heywood, tmp_path):
+    """The synthetic default's first 426 respondents with the Heywood items (tests/reference/heywood.csv): chapter 05
+    estimates the model (no "could not be estimated"), its estimates equal lavaan's within 2e-3, and the page
+    names the negative variance with its estimate and SE, in both languages."""
+    from helpers.chapter import Intention
+    from helpers.ingest.io import save_processed
+    from helpers.prepare.cleaning import clean
+
+    data = clean(export, cb).data.head(len(heywood)).reset_index(drop=True)
+    data[list(heywood.columns)] = heywood.to_numpy()
+    processed = save_processed(data, tmp_path / "heywood.parquet")
+    for lang, said in (("en", "**Negative variance** in the structural model: the (residual) variance of"),
+                       ("nl", "**Negatieve variantie** in het structureel model: de (residuele) variantie van")):
+        ch = Intention(processed, lang=lang, artifacts=tmp_path / lang)
+        page = ch.boundary().data
+        assert said in page and f"*{ch.label('pe_1')}*" in page and ("−0.090 (SE 0.043)" in page or "−0,090 (SE 0,043)" in page)
+        assert "could not be estimated" not in str(ch.structural_model()._repr_html_()) + str(ch.estimators()._repr_html_())
+    merged = lavaan_estimates("heywood_ml").merge(sem.estimates(ch.model), on=["lhs", "op", "rhs"])
+    assert merged["est_x"].to_numpy() == pytest.approx(merged["est_y"].to_numpy(), abs=2e-3)

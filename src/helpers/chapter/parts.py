@@ -22,7 +22,7 @@ from helpers.ingest import io
 from helpers.paths import PROCESSED_DEFAULT
 from helpers.prepare import cleaning, geo
 from helpers.present import context, findings, plots, published, report, tables
-from helpers.present.text import p_text
+from helpers.present.text import number, p_text
 
 CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
 
@@ -258,13 +258,47 @@ class Intention(Modelled, Chapter):
             self.figure(diagram, "path_diagram"))
 
     @estimable
+    def missing_data(self) -> Block:
+        """Before the model, what FIML works with: each item's share of missing answers (hidden where the
+        missing answers or the answered ones are a small cell), the number of missing-data patterns and the
+        covariance coverage (lavaan's lavInspect(fit, "coverage"): the share answering both of two items;
+        hidden likewise)."""
+        items = [i for group in self.factors.values() for i in group]
+        account = sem.missingness(self.data, items)
+        hidden = is_small(account["missing"], self.min_cell) | is_small(account["n"], self.min_cell)
+        shares = pd.DataFrame({self.t("col_item"): [self.label(i) for i in items],
+                               "%": (100 * account["share"]).round(1).astype(object).where(~hidden.to_numpy(), HIDDEN)})
+        patterns = sem.patterns(self.data, items)
+        answering = patterns["n"].sum()
+        coverage = sem.coverage(self.data, items)
+        small = is_small((1 - coverage) * answering, self.min_cell) | is_small(coverage * answering, self.min_cell)
+        shown = coverage.round(3).astype(object).where(~small, HIDDEN)
+        shown.index = shown.columns = items
+        return Block(
+            self.table(shares, self.t("missing_items_title"), "missing_items", decimals=1),
+            Markdown(self.t("missing_patterns_note", patterns=len(patterns),
+                            low=number(float(coverage.to_numpy().min()), 3, self.lang))),
+            self.table(shown.reset_index(names=self.t("col_item")), self.t("coverage_title"), "coverage", decimals=3))
+
+    @estimable
+    def boundary(self) -> Markdown:
+        """Negative variances (a Heywood case) in the measurement or the structural model, named with estimate
+        and SE, what they mean and what to consider (as lavaan warns of them); nothing when there are none."""
+        lines = [self.t("negative_variance", model=self.t(f"model_{which}"), variable=self.label(r.variable),
+                        est=number(r.est, 3, self.lang), se=number(r.se, 3, self.lang))
+                 for which, model in (("cfa", self.cfa), ("sem", self.model)) for r in sem.negative_variances(model).itertuples()]
+        return Markdown("\n\n".join([*lines, self.t("negative_variance_advice")]) if lines else "")
+
+    @estimable
     def estimators(self) -> Block:
         """The structural model under ML with FIML (the report's), ML on complete answers, MLR and DWLS on
         polychoric correlations (the items are ordinal): N, fit and paths side by side."""
         description = sem.model_text(self.factors, "bi", list(reproduction.UTAUT))
         comparison = sem.compare_estimators(description, self.data, fitted=self.model)
+        few = [self.t(f"estimator_{row.estimator}_{row.missing}") for row in comparison.itertuples() if row.few_cases]
         return Block(self.table(tables.estimators_table(comparison, self.cb, self.lang), self.t("estimators_title"), "estimators"),
-                     Markdown(self.t("estimators_note")))
+                     Markdown(self.t("estimators_note")),
+                     *([Markdown(self.t("few_cases_warning", estimators="; ".join(few)))] if few else []))
 
     @estimable
     def robustness(self) -> Styler:
