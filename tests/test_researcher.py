@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from jupyter_client.manager import start_new_kernel
 
+from helpers.analysis import reproduction, sem
 from helpers.ingest.io import save_processed
 from helpers.prepare.cleaning import clean
 from helpers.runner.run import KERNEL
@@ -116,12 +117,16 @@ def test_a_subset_of_the_advantages_table_follows_its_base(kernel, data):
     assert kernel.value("int(after['n'].max())") == expected   # the chapter's users follow its data
 
 
-def test_the_model_can_be_changed_from_a_cell(kernel):
-    """The model plus an observed covariate, through the same block: its table names age, its diagram draws it."""
+def test_the_model_can_be_changed_from_a_cell(kernel, data, cb):
+    """The model plus an observed covariate, through the same block: its table holds the estimates the statistics
+    give (sem.fit with lavaan's fixed.x, checked against lavaan in test_sem), its diagram draws age."""
     kernel.task('ch = Intention(processed, lang="en")\nshown = ch.structural_model("bi ~ pe + ee + si + fc + age")')
-    assert kernel.value("shown.frames[next(n for n in shown.frames if n.startswith('sem_paths'))]['predictor'].tolist()") == \
-        ["pe", "ee", "si", "fc", "age"]
-    assert "Age" in kernel.value("next(p.alt for p in shown.parts if hasattr(p, 'alt'))")
+    paths = pd.DataFrame(kernel.value("shown.frames[next(n for n in shown.frames if n.startswith('sem_paths'))].to_dict('list')"))
+    text = sem.model_text(reproduction.intention_model(cb)) + "\nbi ~ pe + ee + si + fc + age"
+    expected = sem.paths(sem.fit(text, data))
+    assert paths["predictor"].tolist() == ["pe", "ee", "si", "fc", "age"]
+    assert paths[["std", "est", "se", "p"]].to_numpy() == pytest.approx(expected[["std", "est", "se", "p"]].to_numpy(), abs=1e-9)
+    assert cb.text("age", "en") in kernel.value("next(p.alt for p in shown.parts if hasattr(p, 'alt'))")
     kernel.task('ch = Intention(processed, structural="bi ~ pe + ee + si + fc + age", lang="en")\nsyntax = ch.model_syntax().data')
     assert "bi ~ pe + ee + si + fc + age" in kernel.value("syntax") and "pe =~ pe_1 + pe_2 + pe_3" in kernel.value("syntax")
 

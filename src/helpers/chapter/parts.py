@@ -304,12 +304,39 @@ class Intention(Modelled, Chapter):
             self.figure(diagram, f"path_diagram{suffix}"))
 
     @estimable
+    def missing_data(self) -> Block:
+        """Before the model, what FIML works with: each item's share of missing answers (hidden where the
+        missing answers or the answered ones are a small cell), the number of missing-data patterns and the
+        covariance coverage (lavaan's lavInspect(fit, "coverage"): the share answering both of two items;
+        hidden likewise)."""
+        items = [i for group in self.factors.values() for i in group]
+        patterns = sem.patterns(self.data, items)
+        coverage = tables.coverage_result(sem.coverage(self.data, items), int(patterns["n"].sum()), self.min_cell)
+        return Block(
+            self.table(tables.missing_result(sem.missingness(self.data, items), self.cb, self.lang, self.min_cell),
+                       "missing_items_title", "missing_items"),
+            Markdown(self.t("missing_patterns_note", patterns=len(patterns),
+                            low=number(float(sem.coverage(self.data, items).to_numpy().min()), 3, self.lang))),
+            self.table(coverage, "coverage_title", "coverage"))
+
+    @estimable
+    def boundary(self) -> Markdown:
+        """Negative variances (a Heywood case) in the measurement or the structural model, named with estimate
+        and SE, what they mean and what to consider (as lavaan warns of them); nothing when there are none."""
+        lines = [self.t("negative_variance", model=self.t(f"model_{which}"), variable=self.label(r.variable),
+                        est=number(r.est, 3, self.lang), se=number(r.se, 3, self.lang))
+                 for which, model in (("cfa", self.cfa), ("sem", self.model)) for r in sem.negative_variances(model).itertuples()]
+        return Markdown("\n\n".join([*lines, self.t("negative_variance_advice")]) if lines else "")
+
+    @estimable
     def estimators(self) -> Block:
         """The structural model under ML with FIML (the report's), ML on complete answers, MLR and DWLS on
         polychoric correlations (the items are ordinal): N, fit and paths side by side."""
         comparison = sem.compare_estimators(self.model_text, self.data, fitted=self.model)
+        few = [self.t(f"estimator_{row.estimator}_{row.missing}") for row in comparison.itertuples() if row.few_cases]
         return Block(self.table(tables.estimators_result(comparison, self.cb, self.lang), "estimators_title", "estimators"),
-                     Markdown(self.t("estimators_note")))
+                     Markdown(self.t("estimators_note")),
+                     *([Markdown(self.t("few_cases_warning", estimators="; ".join(few)))] if few else []))
 
     @estimable
     def robustness(self) -> Table:

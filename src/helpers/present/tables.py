@@ -615,6 +615,35 @@ def fit_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_statistic", lang): list(values), t("col_value", lang): list(values.values())})
 
 
+def missing_result(account: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> Result:
+    """sem.missingness as a result: per item the answers, the missing ones and their share (%) of the rows;
+    all three hidden where the missing or the answered are a small count (either gives the other)."""
+    hidden = np.asarray(is_small(account["missing"], min_cell) | is_small(account["n"], min_cell), dtype=bool)
+    frame = pd.DataFrame({"variable": account["variable"], "label": labelled(account, cb, lang), "n": account["n"].astype(float),
+                          "missing": account["missing"].astype(float), "percent": 100 * account["share"]})
+    return Result(masked(frame, dict.fromkeys(("n", "missing", "percent"), hidden)), missing_view)
+
+
+def missing_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({t("col_item", lang): frame["label"], "N": cells(frame, "n", 0, lang),
+                         t("col_missing", lang): cells(frame, "missing", 0, lang), "%": cells(frame, "percent", PCT, lang)})
+
+
+def coverage_result(coverage: pd.DataFrame, answering: int, min_cell: int) -> Result:
+    """sem.coverage (the share of the `answering` respondents who answered both of two items) as a result: a
+    row per item, a column per item; a share hidden where those who answered both, or the others, are a small
+    count."""
+    counts = coverage * answering
+    hidden = (is_small(counts.round(), min_cell) | is_small((answering - counts).round(), min_cell)).to_numpy()
+    frame = masked(coverage.rename_axis("variable").reset_index(), {c: hidden[:, i] for i, c in enumerate(coverage.columns)})
+    frame.attrs["items"] = list(coverage.columns)
+    return Result(frame, coverage_view)
+
+
+def coverage_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({t("col_item", lang): frame["variable"], **{c: cells(frame, c, COEF, lang) for c in frame.attrs["items"]}})
+
+
 def loadings_result(loadings: pd.DataFrame, cb: Codebook, lang: str) -> Result:
     """Measurement model: per item its factor, unstandardized loading (SE), p and standardized loading."""
     frame = loadings.assign(label_factor=labelled(loadings, cb, lang, "factor"), label=labelled(loadings, cb, lang, "item"))
