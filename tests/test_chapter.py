@@ -197,7 +197,7 @@ def test_the_readmes_add_a_table_step_works_as_written(processed, tmp_path, monk
     monkeypatch.setattr(text, "catalogue", lambda: messages | {key: {"nl": "Mijn titel", "en": "My title"}})
     block = eval(cell, {"ch": ProsCons(processed, lang="en", artifacts=tmp_path)})   # the README's code, as a notebook runs it
     assert "Table 3.1. My title (N=" in block._repr_html_() and "<figcaption>Figure 3.1 (not in the report)" in block._repr_html_()
-    assert {p.suffix for p in tmp_path.glob("pro_time_saving_pro_data.*")} == {".csv", ".png", ".svg"}
+    assert {p.suffix for p in tmp_path.glob("pro_time_saving_pro_data.*")} == {".csv", ".xlsx", ".png", ".svg"}
 
 
 def test_a_chart_that_marks_a_hidden_value_explains_the_mark_under_it(processed):

@@ -11,6 +11,7 @@ report. A notebook cell then reads like the report's sentence:
 from __future__ import annotations
 
 import html
+import re
 from functools import wraps
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from helpers.ingest.codebook import check_lang, load_codebook
 from helpers.paths import PROCESSED_DEFAULT, slug
 from helpers.prepare.analysis import analysis_data, data_dictionary
 from helpers.present import findings, plots, published, report, tables
-from helpers.present.result import DASH, Result
+from helpers.present.result import DASH, Result, tidy
 from helpers.present.text import alpha_text, is_key, localise, number, t
 
 
@@ -244,9 +245,24 @@ class Chapter:
         name = f"{name}_{slug(part)}" if self.subset_name(among) else name
         title = self.title(title) + (f" ({self.t('among', subset=part)})" if part else "")
         label, where = self.numbering("table", name, title)
+        result.frame = tidy(result.frame)
+        caption, printed = f"{label}. {title} ({where})", result.printed(self.lang)
         self.results[name] = result.frame
         report.keep_frame(result.frame, name, self.artifacts)
-        return Table(result, tables.styled(result.printed(self.lang), f"{label}. {title} ({where})", self.lang), name)
+        report.keep_workbook(printed, self.about(caption, name), name, self.artifacts, self.lang)
+        return Table(result, tables.styled(printed, caption, self.lang), name)
+
+    def about(self, caption: str, name: str) -> dict[str, str]:
+        """What a downloaded table says of itself: its caption, source, whether the data are synthetic, its base,
+        the hidden-value mark and how its numbers are rounded."""
+        provenance = self.data.attrs.get("provenance", {})
+        base = re.search(r"\(N=([^)]+)\)", caption)
+        return {self.t("about_table"): caption,
+                self.t("about_source"): self.t("about_source_text", file=provenance.get("file", "")),
+                self.t("about_data"): self.t("chart_data_synthetic" if provenance.get("synthetic", True) else "chart_data_real"),
+                self.t("about_base"): f"N = {base.group(1)}" if base else self.t("about_base_rows"),
+                self.t("about_mark"): self.t("small_cell_note", min_cell=self.min_cell),
+                self.t("about_numbers"): self.t("about_numbers_text", name=name)}
 
     def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "", among=None,
                frame: pd.DataFrame | None = None) -> report.Chart:
@@ -420,9 +436,9 @@ class Chapter:
                 printed[column] = printed[column].map(lambda text: localise(text, lang))
             for column in printed.columns[3:5]:   # the difference and the tolerance
                 printed[column] = [DASH if pd.isna(v) else number(v, 2, lang) for v in printed[column]]
-            return printed.assign(**{self.t("col_section"): [published.section_name(code, lang) for code in frame["section"]]})
+            return printed.assign(**{self.t("col_section"): frame["section"]})
 
-        frame = verdicts.reset_index()
+        frame = verdicts.reset_index().assign(section=[published.section_name(code, self.lang) for code in verdicts["section"]])
         frame.attrs = dict(verdicts.attrs)
         return self.table(Result(frame, view), title, name)
 

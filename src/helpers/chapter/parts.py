@@ -497,9 +497,12 @@ class Context(Chapter):
     @guarded
     def use_by(self, group: str) -> Table:
         """Use at work per age group or education level: n, % ever, % at least weekly; small groups hidden."""
-        groups = (cleaning.age_groups(self.data["age"], self.cb) if group == "age"
-                  else cleaning.education_groups(self.data, self.cb, self.lang))
-        return self.table(context.use_by_result(self.data, groups, self.min_cell), f"by_{group}_title", f"use_by_{group}")
+        if group == "age":
+            groups, published = cleaning.age_groups(self.data["age"], self.cb), None
+        else:
+            groups = cleaning.education_groups(self.data, self.cb, self.lang)
+            published = reproduction.published_cells("education_level").rename(self.cb.labels("education_level", self.lang))
+        return self.table(context.use_by_result(self.data, groups, self.min_cell, published), f"by_{group}_title", f"use_by_{group}")
 
     def finding_sentences(self) -> list[str]:
         """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""

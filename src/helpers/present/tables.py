@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from helpers.analysis.reproduction import HEADLINE_SHARES
+from helpers.analysis.reproduction import HEADLINE_SHARES, published_cells
 from helpers.analysis.stats import (
     ALPHA,
     ALPHA_REPORT,
@@ -62,6 +62,7 @@ def styled(printed: pd.DataFrame, caption: str, lang: str = "nl") -> Styler:
     """A printed table as the report shows it: caption above, no index, every cell, header and caption
     HTML-escaped, text columns left-aligned. Numbers arrive printed (result.cells); a number left as a
     number (a researcher's table) is written by text.number to two decimals."""
+    printed = printed.fillna("")   # a view prints numbers itself: what is left missing is a text not given
     words = text_columns(printed)
     return (printed.style.hide(axis="index").set_caption(html.escape(caption))
             .format(cell_format(MEAN, lang), escape="html")
@@ -105,9 +106,10 @@ def labelled(frame: pd.DataFrame, cb: Codebook, lang: str, column: str = "variab
 def choice_result(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int, sort: bool = False) -> Result:
     """A single-choice question (Table 1-3 layout): n and % per answer of those who answered (`base`),
     answers nobody gave left out, a 'no answer' row (code NaN) when some did not answer; hidden cells by
-    the small-cell policy. `sort`: largest first, as the report's charts (hidden ones last)."""
+    the small-cell policy, keeping the report's published figures shown where it can (Tables 1-3:
+    reproduction.published_cells). `sort`: largest first, as the report's charts (hidden ones last)."""
     freq = frequency_table(df, name, cb, lang, drop_empty=True)
-    hidden = suppress(freq["n"], min_cell).to_numpy()
+    hidden = suppress(freq["n"], min_cell, published=published_cells(name)).to_numpy()
     frame = masked(pd.DataFrame({"variable": name, "code": pd.to_numeric(pd.Series(freq.index), errors="coerce").astype(float),
                                  "label": freq["label"].to_numpy(), "n": freq["n"].to_numpy(), "percent": freq["percent"].to_numpy(),
                                  "base": float(freq.loc[freq.index.notna(), "n"].sum())}),
