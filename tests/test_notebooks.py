@@ -12,7 +12,7 @@ import yaml
 
 from helpers.paths import NOTEBOOKS_DIR, ROOT
 from helpers.runner import notebook_format
-from helpers.runner.notebook_format import EXTRA_KEYS, normalised, not_normalised
+from helpers.runner.notebook_format import CLI_DEFAULT_KEYS, EXTRA_KEYS, normalised, not_normalised
 from helpers.runner.run import KERNEL, notebooks
 
 NOTEBOOKS = notebooks()
@@ -117,18 +117,27 @@ def test_a_jupyter_save_rewrites_a_notebook_not_in_its_format(kind, jupyter_cont
     assert path.read_text(encoding="utf-8") == normalised(UNNORMALISED[kind]()) != UNNORMALISED[kind]()
 
 
+LANGUAGE_INFO = {"name": "python", "codemirror_mode": {"name": "ipython", "version": 3}, "pygments_lexer": "ipython3"}
+
+
 def test_nbstripout_filter_and_hook_strip_as_the_check_does(tmp_path):
+    """Outputs, counts, the Python version and nbstripout's own defaults go; the rest of language_info (its nested
+    codemirror version too) and the collapsed narrative stay, in the git filter, the hook and the check alike."""
     hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"]
     nbstripout = next(h for repo in hooks for h in repo["hooks"] if h["id"] == "nbstripout")
     options = ["--keep-id", "--extra-keys", " ".join(EXTRA_KEYS)]
     assert nbstripout["args"] == options
     assert any("helpers.runner.notebook_format --check" in h.get("entry", "") for repo in hooks for h in repo["hooks"])
     assert f'-m nbstripout {options[0]} {options[1]} "{options[2]}"' in (ROOT / "Makefile").read_text(encoding="utf-8")
-    ran = nbformat.writes(planted({"name": "python", "version": "3.11.2"}, execution_count=3,
-                                  outputs=[nbformat.v4.new_output("stream", text="1\n")]))
+    ran = planted({**LANGUAGE_INFO, "version": "3.11.2"}, execution_count=3, outputs=[nbformat.v4.new_output("stream", text="1\n")])
+    for key in CLI_DEFAULT_KEYS:   # each planted where JupyterLab or a widget would write it
+        where, name = key.rsplit(".", 1)
+        for holder in [ran] if where == "metadata" else ran.cells:
+            holder.metadata[name] = True
+    ran = nbformat.writes(ran)
     filtered = subprocess.run([sys.executable, "-m", "nbstripout", *options], input=ran, cwd=tmp_path,
                               capture_output=True, text=True, check=True).stdout   # what the git filter commits
-    assert filtered == normalised(ran) == nbformat.writes(planted()) + "\n"
+    assert filtered == normalised(ran) == nbformat.writes(planted(LANGUAGE_INFO)) + "\n"
 
 
 @pytest.mark.parametrize("path", EVERY, ids=lambda p: p.name)

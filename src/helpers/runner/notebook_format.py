@@ -5,8 +5,8 @@
 
 The form is nbformat's (`nbformat.writes`: sorted keys, one-space indent, cell ids, source as lists of lines,
 a trailing newline) after nbstripout's `strip_output` with the repository's options (no outputs, no
-execution counts, the cell ids kept, no machine-dependent metadata): the same as the git filter (`make hooks`)
-and the pre-commit hook, which pass the same options to nbstripout's command line.
+execution counts, the cell ids kept, the kernel's Python version left out): the same as the git filter
+(`make env` installs it) and the pre-commit hook, which pass the same options to nbstripout's command line.
 """
 from __future__ import annotations
 
@@ -19,9 +19,15 @@ from nbstripout import strip_output
 
 from helpers.paths import NOTEBOOKS_DIR
 
-# What a running kernel writes into the notebook (its Python version and so on); nbstripout's command line
-# takes it as `--keep-id --extra-keys "metadata.language_info"` (the Makefile and .pre-commit-config.yaml).
-EXTRA_KEYS = ["metadata.language_info"]
+# The one machine-dependent key a running kernel writes (JupyterLab saves the rest of metadata.language_info, which
+# is committed); nbstripout's command line takes it as `--keep-id --extra-keys "metadata.language_info.version"`
+# (the Makefile and .pre-commit-config.yaml) and pops just that nested key.
+EXTRA_KEYS = ["metadata.language_info.version"]
+# What nbstripout's command line strips besides (its defaults in nbstripout 0.9.1; `strip_output` strips only the
+# keys it is given): widget state, signatures, and view state of outputs and timings
+CLI_DEFAULT_KEYS = ["metadata.signature", "metadata.widgets", "cell.metadata.collapsed", "cell.metadata.ExecuteTime",
+                    "cell.metadata.execution", "cell.metadata.heading_collapsed", "cell.metadata.hidden",
+                    "cell.metadata.scrolled"]
 
 
 def normalised(text: str) -> str:
@@ -31,7 +37,7 @@ def normalised(text: str) -> str:
     ['{', ' "cells": [],', ' "metadata": {},', ' "nbformat": 4,', ' "nbformat_minor": 5', '}']
     """
     nb = nbformat.reads(text, as_version=4)
-    strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=EXTRA_KEYS)
+    strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=CLI_DEFAULT_KEYS + EXTRA_KEYS)
     return nbformat.writes(nb) + "\n"
 
 
