@@ -75,12 +75,15 @@ def test_opening_and_saving_in_jupyter_changes_no_byte(jupyter_contents):
     assert not changed
 
 
-def planted(language_info: dict | None = None, **changes) -> nbformat.NotebookNode:
-    """A small notebook in the committed form, with `changes` made to its code cell."""
+def planted(language_info: dict | None = None, english: dict | None = None, **changes) -> nbformat.NotebookNode:
+    """A small notebook in the committed form (its English collapsed, or with the `english` cell metadata), with
+    `changes` made to its code cell."""
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": KERNEL, "display_name": KERNEL, "language": "python"}})
     if language_info:
         nb.metadata.language_info = language_info
-    nb.cells = [nbformat.v4.new_markdown_cell("# A title\n\nTwo lines.", id="title"),
+    english = {"tags": ["lang-en"], "jupyter": {"source_hidden": True}} if english is None else english
+    nb.cells = [nbformat.v4.new_markdown_cell("# Een titel\n\nTwee regels.", id="title-nl", metadata={"tags": ["lang-nl"]}),
+                nbformat.v4.new_markdown_cell("# A title\n\nTwo lines.", id="title-en", metadata=english),
                 nbformat.v4.new_code_cell("x = 1\nx", id="code", **changes)]
     return nb
 
@@ -88,7 +91,8 @@ def planted(language_info: dict | None = None, **changes) -> nbformat.NotebookNo
 UNNORMALISED = {
     "an output": lambda: nbformat.writes(planted(outputs=[nbformat.v4.new_output("stream", text="1\n")])) + "\n",
     "an execution count": lambda: nbformat.writes(planted(execution_count=3)) + "\n",
-    "the kernel's language info": lambda: nbformat.writes(planted({"name": "python", "version": "3.11.2"})) + "\n",
+    "the kernel's Python version": lambda: nbformat.writes(planted({"name": "python", "version": "3.11.2"})) + "\n",
+    "the English shown": lambda: nbformat.writes(planted(english={"tags": ["lang-en"]})) + "\n",
     "two-space indent": lambda: json.dumps(planted(), indent=2, sort_keys=True) + "\n",
     "source as one string": lambda: json.dumps(planted(), indent=1, sort_keys=True, ensure_ascii=False) + "\n",
     "no trailing newline": lambda: nbformat.writes(planted()),
@@ -105,8 +109,9 @@ def test_a_planted_notebook_not_in_jupyters_format_is_caught_and_fixed(kind, tmp
     assert notebook_format.main(["--fix", str(path)]) == 0
     assert notebook_format.main(["--check", str(path)]) == 0
     fixed = nbformat.read(path, as_version=4)
-    assert [c.source for c in fixed.cells] == ["# A title\n\nTwo lines.", "x = 1\nx"]
-    assert [c.id for c in fixed.cells] == ["title", "code"]
+    assert [c.source for c in fixed.cells] == ["# Een titel\n\nTwee regels.", "# A title\n\nTwo lines.", "x = 1\nx"]
+    assert [c.id for c in fixed.cells] == ["title-nl", "title-en", "code"]
+    assert fixed.cells[1].metadata == {"tags": ["lang-en"], "jupyter": {"source_hidden": True}}
 
 
 @pytest.mark.parametrize("kind", ["two-space indent", "source as one string", "no trailing newline"])
