@@ -2,6 +2,8 @@
 project's kernel; a notebook run and saved in JupyterLab changes nothing git or the runner sees."""
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from functools import cache
@@ -163,6 +165,16 @@ def test_nbstripout_filter_and_hook_strip_as_the_check_does(tmp_path):
     filtered = subprocess.run([sys.executable, "-m", "nbstripout", *OPTIONS], input=ran, cwd=tmp_path,
                               capture_output=True, text=True, check=True).stdout   # what the git filter commits
     assert filtered == normalised(ran) == nbformat.writes(planted(LANGUAGE_INFO)) + "\n"
+
+
+@pytest.mark.parametrize("path", EVERY, ids=lambda p: p.name)
+def test_the_header_says_how_to_make_its_page_by_hand(path):
+    """Under the title, in both languages and on the page with code: the runner's command that runs this notebook."""
+    header = nbformat.reads(committed(path), as_version=4).cells[2:4]
+    assert [c.metadata.get("tags") for c in header] == [["lang-nl", "full-only"], ["lang-en", "full-only"]]
+    for cell in header:
+        args = shlex.split(re.search(r"`\.venv/bin/python -m helpers\.runner ([^`]*)`", cell.source).group(1))
+        assert path in notebooks(args[args.index("--only") + 1:], compare="--compare-with" in args), cell.source
 
 
 @pytest.mark.parametrize("path", EVERY, ids=lambda p: p.name)
