@@ -178,9 +178,11 @@ class Chapter:
         ordered Categoricals."""
         return analysis_data(self.data, self.cb, self.lang, ordinal)
 
-    def dictionary(self) -> pd.DataFrame:
-        """The codebook as a data dictionary: a row per variable, its question, type, answers and routing."""
-        return data_dictionary(self.cb, self.lang)
+    def dictionary(self) -> Folded:
+        """The codebook as a data dictionary, folded on the page (`.frame`: a row per variable with its question,
+        item, type, answers, range, routing and scale; kept as data_dictionary.csv and .xlsx)."""
+        result = Result(data_dictionary(self.cb, self.lang), tables.dictionary_view)
+        return Folded(self.t("dictionary_summary"), self.table(result, "dictionary_title", "data_dictionary"))
 
     # --- Bases -------------------------------------------------------------------------------
 

@@ -887,6 +887,11 @@ def strata_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                          t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in frame["status"]]})
 
 
+def dictionary_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """prepare.analysis.data_dictionary as printed: its columns under the page's headers."""
+    return frame.rename(columns={c: t(f"col_dict_{c}", lang) for c in frame.columns})
+
+
 # --- A researcher's own table -------------------------------------------------------------------
 
 def own_result(frame: pd.DataFrame, counts: list[str], shares: dict[str, str], min_cell: int) -> Result:
