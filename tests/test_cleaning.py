@@ -92,3 +92,12 @@ def test_nobody_left_is_refused_with_the_row_account(cb):
     with pytest.raises(ExportError, match=r"^export\.csv: nobody is left after cleaning: 7 rows read; excluded by rule: "
                                           r"no_consent 3, control_failed 2, too_fast 2; kept 0$"):
         clean(df, cb)
+
+
+def test_an_export_where_everybody_declined_consent_is_refused_with_the_counts(cb):
+    df = tiny_export(cb)
+    df["consent"] = pd.array([2] * 7, dtype="Int64")   # nobody consented: no median duration to judge speeders by
+    df.attrs["provenance"] = {"file": "export.csv"}
+    with pytest.raises(ExportError, match=r"^export\.csv: nobody is left after cleaning: 7 rows read; excluded by rule: "
+                                          r"no_consent 7, control_failed 0, too_fast 0; kept 0$"):
+        clean(df, cb)

@@ -39,11 +39,13 @@ def exclusion_reasons(df: pd.DataFrame, cb: Codebook, speeder_share_of_median: f
 
     too_fast: completion time below `speeder_share_of_median` times the median time of the
     consenting respondents (a relative speeder rule, cf. Greszki, Meyer & Schoen, 2015). An unknown
-    (empty) duration is not judged: such a row is not a speeder.
+    (empty) duration is not judged: such a row is not a speeder; without a known duration of a consenting
+    respondent the threshold is NaN and nobody is a speeder.
     """
     consented = df["consent"].eq(1).fillna(False)
     control_ok = df["control"].eq(cb["control"].correct_answer).fillna(False)
-    threshold = float(speeder_share_of_median * df.loc[consented, "duration_s"].median())
+    median = df.loc[consented, "duration_s"].median()   # NA when nobody consented (or no duration is known)
+    threshold = float("nan") if pd.isna(median) else float(speeder_share_of_median * median)
     too_fast = df["duration_s"].lt(threshold).fillna(False)
     reason = np.select([~consented, ~control_ok, too_fast], list(RULES), default="")
     return pd.Series(reason, index=df.index, name="reason"), threshold
