@@ -171,10 +171,11 @@ def spss_name(column: str, form: str) -> str:
 
 def key_mapping(path: Path, form: str) -> Path:
     """The answer key as a mapping file (written by hand, as a user who knows the survey would): every answer column,
-    the metadata ignored, unselected options blank."""
+    the metadata ignored, Finished as the completion flag, unselected options blank."""
     names = header()[0]
     spec = {"columns": {spss_name(c, form): n for c, n in key()["columns"].items()},
-            "ignore": [spss_name(c, form) for c in names if c not in key()["columns"]], "unselected": "blank"}
+            "ignore": [spss_name(c, form) for c in names if c not in key()["columns"] and c != "Finished"],
+            "finished": "Finished", "unselected": "blank"}
     path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 

@@ -6,7 +6,7 @@ import pyreadstat
 import pytest
 import yaml
 
-from helpers.ingest.io import ExportError, load_processed, read_cells, read_export, save_processed
+from helpers.ingest.io import FINISHED, ExportError, load_processed, read_cells, read_export, save_processed
 from helpers.prepare.cleaning import clean
 from tests.conftest import write_csv, write_sav, write_xlsx
 from tests.qualtrics_export import FORMS, as_qualtrics_writes, key_mapping
@@ -37,8 +37,9 @@ def test_every_format_gives_identical_processed_data(fmt, export, cb, tmp_path, 
 @pytest.mark.parametrize("form", FORMS)
 def test_a_qualtrics_export_reads_as_the_codebook_export_with_its_answer_key(form, qualtrics, export, cb, tmp_path):
     """Numeric values, choice text, SPSS: unselected options blank, -99 not answered, labels for codes, the
-    metadata left out; the same answers as the codebook export (in Qualtrics' ids and seconds)."""
+    metadata left out, Finished read; the same answers as the codebook export (in Qualtrics' ids and seconds)."""
     df = read_export(qualtrics[form], key_mapping(tmp_path / "key.yaml", form), cb)
+    assert df.pop(FINISHED).all()
     pd.testing.assert_frame_equal(df, as_qualtrics_writes(export), check_exact=True)
 
 
@@ -204,6 +205,8 @@ def test_a_column_without_a_name_that_holds_values_is_refused(export, tmp_path):
     ("columns: {Q1: consent}\nrecode: {Q1: {1: 7}}\n", r"map\.yaml: recode: 'Q1': 7 is no code of consent \(its codes: 1, 2\)"),
     ("columns: {Q1: consent}\nrecode: {Q2: {1: 2}}\n", r"map\.yaml: recode: 'Q2' is no export column that 'columns' maps"),
     ("columns: {Q1: consent}\nrecode: {Q1: {a: 2}}\n", r"map\.yaml: recode: 'Q1' must map whole export codes"),
+    ("columns: {Q1: consent}\nfinished: Q1\n", r"map\.yaml: finished: 'Q1' must name one export column"),
+    ("columns: {Q1: consent}\nfinished: Q9\n", r"map\.yaml: finished: 'Q9' names a column the export lacks"),
     ("columns: {Q1: consent}\nextra: 1\n", r"map\.yaml: a mapping file holds .* not key\(s\) \['extra'\]"),
 ])
 def test_a_broken_mapping_file_is_refused_in_one_line_naming_the_entry(text, expected, export, tmp_path):
@@ -320,3 +323,13 @@ def test_metadata_a_mapping_ignores_is_never_read(qualtrics, tmp_path):
     assert not cells.table.isin(["192.0.2.1", "an.peeters0@example.org"]).any().any()
     assert cells.texts["Q1"] == "Gaat u akkoord met de voorwaarden van dit onderzoek?" and cells.import_ids["Q14_3"] == "QID31_3"
 
+
+def test_a_completion_flag_other_than_finished_or_not_is_refused(qualtrics, tmp_path):
+    path = qualtrics["choice_text"]
+    lines = path.read_bytes().split(b"\r\n")
+    lines[5] = lines[5].replace(b",True,", b",Maybe,", 1)   # the third response
+    broken = tmp_path / "export.csv"
+    broken.write_bytes(b"\r\n".join(lines))
+    with pytest.raises(ExportError, match=r"column 'Finished' \(finished\): neither finished \(1, True\) nor not \(0, False\): "
+                                          r"row 3 \(line 6\): value 'Maybe'"):
+        read_export(broken, key_mapping(tmp_path / "key.yaml", "choice_text"))

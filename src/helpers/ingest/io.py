@@ -40,6 +40,8 @@ MAX_BLOCK = (1 << 31) - 1             # pyarrow's largest block: a CSV file is p
 MAX_LISTED = 5
 IMPORT_ID = '{"ImportId"'             # how a Qualtrics CSV's third header row starts each cell
 UNSELECTED = ("zero", "blank")        # how an export writes an option of a multiple-response question not selected
+FINISHED = "finished"                 # the column read_export adds when the mapping names the export's completion flag
+COMPLETION = {"1": True, "true": True, "0": False, "false": False}   # how exports write it (Qualtrics: 1/0, True/False)
 
 
 class ExportError(ValueError):
@@ -277,14 +279,20 @@ class Mapping:
     unselected: str = "zero"                                       # 'zero', or 'blank' (Qualtrics)
     recode: dict[str, dict[int, int]] = field(default_factory=dict)   # export column -> {export code: codebook code}
     texts: dict[str, str] = field(default_factory=dict)            # each column's own text when the mapping was made
+    finished: str | None = None                                    # export column saying whether a response was finished
+
+    @property
+    def renames(self) -> dict[str, str]:
+        """Export column -> the name it is read as: its codebook name, or FINISHED."""
+        return self.columns | ({self.finished: FINISHED} if self.finished else {})
 
     @property
     def origin(self) -> dict[str, str]:
-        """Codebook name -> the export column it is read from."""
-        return {name: column for column, name in self.columns.items()}
+        """The name a column is read as -> the export column."""
+        return {name: column for column, name in self.renames.items()}
 
 
-MAPPING_KEYS = ("columns", "ignore", "unselected", "recode", "texts", "unplaced")
+MAPPING_KEYS = ("columns", "ignore", "finished", "unselected", "recode", "texts", "unplaced")
 
 
 def mapping_yaml(path: Path) -> dict:
@@ -301,7 +309,7 @@ def mapping_yaml(path: Path) -> dict:
     if not isinstance(spec, dict) or set(spec) - set(MAPPING_KEYS):
         found = type(spec).__name__ if not isinstance(spec, dict) else f"key(s) {sorted(set(spec) - set(MAPPING_KEYS))}"
         raise ExportError(f"{path}: a mapping file holds 'columns' (export column: codebook name), 'ignore' (a list) and "
-                          f"optionally 'unselected', 'recode' and 'texts' (data/README.md), not {found}")
+                          f"optionally 'finished', 'unselected', 'recode' and 'texts' (data/README.md), not {found}")
     return spec
 
 
@@ -341,9 +349,12 @@ def load_mapping(path: str | Path, cb: Codebook) -> Mapping:
     if unselected not in UNSELECTED:
         raise ExportError(f"{path}: unselected: '{unselected}' must be 'zero' (an unselected option is 0) or 'blank' "
                           "(it is empty, as in Qualtrics exports)")
-    texts = spec.get("texts") or {}
+    texts, finished = spec.get("texts") or {}, spec.get("finished")
     if not isinstance(texts, dict):
         raise ExportError(f"{path}: 'texts' must map export columns to their text")
+    if finished is not None and (not isinstance(finished, str) or finished in columns or finished in ignore):
+        raise ExportError(f"{path}: finished: '{finished}' must name one export column (1/True: finished, 0/False: not), "
+                          "neither under 'columns' nor under 'ignore'")
     seen = {}
     for column, name in columns.items():
         if name not in cb.variables:
@@ -353,7 +364,7 @@ def load_mapping(path: str | Path, cb: Codebook) -> Mapping:
         seen[name] = column
     columns = {str(k): v for k, v in columns.items()}
     return Mapping(str(path), columns, [str(c) for c in ignore], unselected,
-                   _checked_recode(path, spec.get("recode") or {}, columns, cb), {str(k): str(v) for k, v in texts.items()})
+                   _checked_recode(path, spec.get("recode") or {}, columns, cb), {str(k): str(v) for k, v in texts.items()}, finished)
 
 
 def apply_mapping(cells: Cells, mapping: Mapping | None) -> Cells:
@@ -363,7 +374,8 @@ def apply_mapping(cells: Cells, mapping: Mapping | None) -> Cells:
         return cells
     present = {*cells.table.columns, *cells.left_out}
     for entry, column in [*((f"columns: '{c}: {n}'", c) for c, n in mapping.columns.items()),
-                          *((f"ignore: '{c}'", c) for c in mapping.ignore)]:
+                          *((f"ignore: '{c}'", c) for c in mapping.ignore),
+                          *([(f"finished: '{mapping.finished}'", mapping.finished)] if mapping.finished else [])]:
         if column not in present:
             raise ExportError(f"{mapping.file}: {entry} names a column the export lacks")
     for column, name in mapping.columns.items():
@@ -371,9 +383,9 @@ def apply_mapping(cells: Cells, mapping: Mapping | None) -> Cells:
             raise ExportError(f"{mapping.file}: columns: '{column}: {name}' renames onto a column the export already has")
 
     def renamed(about: dict) -> dict:
-        return {mapping.columns.get(column, column): value for column, value in about.items() if column not in mapping.ignore}
+        return {mapping.renames.get(column, column): value for column, value in about.items() if column not in mapping.ignore}
 
-    table = cells.table.drop(columns=[c for c in mapping.ignore if c in cells.table]).rename(columns=mapping.columns)
+    table = cells.table.drop(columns=[c for c in mapping.ignore if c in cells.table]).rename(columns=mapping.renames)
     return replace(cells, table=table, texts=renamed(cells.texts), import_ids=renamed(cells.import_ids),
                    value_labels=renamed(cells.value_labels), declared_missing=renamed(cells.declared_missing))
 
@@ -535,6 +547,8 @@ def _describe_check(check: str, cb: Codebook, column: str | None, value) -> str:
     if check == "answer":
         labels = ", ".join(f"{code} {label}" for code, label in cb.labels(column, "nl").items())
         return f"neither a code nor an answer of this question ({labels})"
+    if check == "finished":
+        return "neither finished (1, True) nor not (0, False)"
     if check == "recode":
         return "a code the mapping file's recode for this column does not list"
     if check.startswith(("coerce_dtype", "dtype")) and isinstance(value, str) and all(p.fullmatch(value) for p in NUMBER.values()):
@@ -576,7 +590,8 @@ def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook, origin
 
 
 def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codebook | None = None) -> pd.DataFrame:
-    """A validated export: one row per respondent, codebook columns in codebook order, typed."""
+    """A validated export: one row per respondent, codebook columns in codebook order, typed (and FINISHED, whether
+    each response was finished, when the mapping names that column)."""
     cb = cb or load_codebook()
     path = Path(path)
     spec = load_mapping(mapping, cb) if mapping else None
@@ -584,6 +599,7 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
     origin = spec.origin if spec else {}
     recode = {spec.columns[column]: codes for column, codes in spec.recode.items()} if spec else {}
     table = cells.table
+    finished = table.pop(FINISHED).astype(str).str.strip() if spec and spec.finished else None
     numeric = [name for name in table.columns if name in cb.variables and cb.dtype(name) != "string"]
     mark = decimal_mark(path, cells, numeric)
     unreadable, blank = [], {}
@@ -604,6 +620,8 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
             if cb[name].type == "multi":   # an option left blank where the question was shown: not selected
                 shown = table.eval(cb[name].ask_if).fillna(False).astype(bool) if cb[name].ask_if else True
                 table[name] = table[name].mask(blank[name] & shown, 0.0)
+    if finished is not None:
+        unreadable.append(unreadable_cases(finished.rename(FINISHED), ~finished.str.casefold().isin(list(COMPLETION)), "finished"))
     cases = pd.concat(unreadable) if unreadable else pd.DataFrame(columns=["column", "index", "check", "failure_case"])
     try:
         valid = export_schema(cb).validate(table, lazy=True)
@@ -614,6 +632,8 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
     if len(cases) or problems:
         raise ExportError(_explain(path, cells, cases, cb, origin, problems)) from None
     valid = cb.typed(valid).reset_index(drop=True)
+    if finished is not None:
+        valid[FINISHED] = finished.str.casefold().map(COMPLETION).astype(bool).to_numpy()
     valid.attrs["provenance"] = provenance(path)
     return valid
 

@@ -83,8 +83,9 @@ def account_table(result: Cleaned, lang: str, min_cell: int) -> pd.DataFrame:
     """Every input row accounted for: rows per status, the total equal to the rows read, then the kept rows
     the account singles out (unknown duration, no age group, no education level). Exclusion counts are
     hidden as in the flow; a small note count is hidden."""
-    counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in RULE_TEXT)], fill_value=0)
-    labels = [t("status_kept", lang)] + [t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT]
+    rules = result.flow["rule"].iloc[1:]   # the rules this export was judged by
+    counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in rules)], fill_value=0)
+    labels = [t("status_kept", lang)] + [t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in rules]
     hidden = pd.concat([pd.Series([False]), suppress(counts.iloc[1:].reset_index(drop=True), min_cell)], ignore_index=True)
     rows = HIDDEN if is_small(counts.iloc[1:].sum(), min_cell) else str(len(result.account))
     noted = pd.Series([int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES])
