@@ -257,17 +257,18 @@ def write_mapping(path, **spec):
 
 def test_a_blank_option_is_not_selected_where_the_question_was_shown_and_not_asked_elsewhere(export, cb, tmp_path):
     rows = routed_rows(export, cb)
-    rows[1]["system_work_chatgpt"] = rows[1]["system_work_copilot"] = ""   # whatever they chose, now: not these two
+    rows[1]["system_work_chatgpt"], rows[1]["system_work_copilot"] = "", "1"
     for name in cb.blocks["system_work"]:
         rows[2][name] = "-99"   # Qualtrics: seen but unanswered
+    rows[1]["system_work_claude"] = "-99"   # beside a selected option: an export writing unselected options as -99
     path = excel_csv(rows, tmp_path / "export.csv", sep=",", encoding="utf-8")
     df = read_export(path, write_mapping(tmp_path / "map.yaml", columns={}, unselected="blank"), cb)
     reasons, systems = cb.blocks["never_reason_work"], cb.blocks["system_work"]
     assert df.loc[0, reasons].notna().all() and df.loc[0, reasons].sum() >= 1 and df.loc[0, systems].isna().all()   # not asked
-    assert df.loc[1, ["system_work_chatgpt", "system_work_copilot"]].tolist() == [0, 0] and df.loc[1, reasons].isna().all()
-    assert df.loc[2, systems].isna().all()   # seen, not answered: not 'selected nothing'
+    assert df.loc[1, ["system_work_chatgpt", "system_work_copilot", "system_work_claude"]].tolist() == [0, 1, 0]
+    assert df.loc[1, reasons].isna().all() and df.loc[2, systems].isna().all()   # seen, not answered: not 'selected nothing'
     zero = read_export(path, write_mapping(tmp_path / "zero.yaml", columns={}), cb)   # the default: an empty cell is not asked
-    assert zero.loc[1, ["system_work_chatgpt", "system_work_copilot"]].isna().all()
+    assert pd.isna(zero.loc[1, "system_work_chatgpt"]) and zero.loc[1, "system_work_claude"] == 0
 
 
 def test_answers_written_as_labels_are_read_through_the_codebook_in_either_language(export, cb, tmp_path):

@@ -484,6 +484,24 @@ def _as_codes(text: pd.Series, values: pd.Series, failed: pd.Series, answers: di
     return values, cases
 
 
+def _not_selected(table: pd.DataFrame, blank: dict[str, pd.Series], unanswered: dict[str, pd.Series], cb: Codebook,
+                  unselected: str) -> None:
+    """Options of a multiple-response question that read 'not selected' (0) though their cell is no 0: one written
+    as no answer (-99) beside an option selected in the same question (an export that writes every unselected
+    option so); with `unselected` 'blank', an empty one where the question was shown (its ask_if holds)."""
+    for names in cb.blocks.values():
+        names = [name for name in names if name in blank and cb[name].type == "multi"]
+        if not names:
+            continue
+        selected = table[names].eq(1).any(axis=1)
+        ask_if = cb[names[0]].ask_if
+        shown = table.eval(ask_if).fillna(False).astype(bool) if ask_if else pd.Series(True, index=table.index)
+        for name in names:
+            table[name] = table[name].mask(unanswered[name] & selected, 0.0)
+            if unselected == "blank":
+                table[name] = table[name].mask(blank[name] & shown, 0.0)
+
+
 def _shown_as(name: str, origin: dict[str, str]) -> str:
     """A column as an error names it: the export's own name, and the codebook's when they differ."""
     column = origin.get(name, name)
@@ -602,24 +620,20 @@ def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codeboo
     finished = table.pop(FINISHED).astype(str).str.strip() if spec and spec.finished else None
     numeric = [name for name in table.columns if name in cb.variables and cb.dtype(name) != "string"]
     mark = decimal_mark(path, cells, numeric)
-    unreadable, blank = [], {}
+    unreadable, blank, unanswered = [], {}, {}
     for name in set(table.columns) & set(cb.names):
         if name not in numeric:
             table[name] = _as_text(table[name])
             continue
-        text = table[name].astype(str).str.strip()
-        values, failed = _as_numbers(text, mark, cb[name].type != "number", no_answer(cells, name, cb))
+        text, missing = table[name].astype(str).str.strip(), no_answer(cells, name, cb)
+        values, failed = _as_numbers(text, mark, cb[name].type != "number", missing)
         if cb[name].type in CODED_TYPES:
             values, cases = _as_codes(text, values, failed, answers_of(cells, name, name, cb), recode.get(name))
             unreadable += cases
         else:
             unreadable.append(unreadable_cases(text, failed, f"coerce_dtype('{cb.dtype(name)}')"))
-        table[name], blank[name] = values, text == ""
-    if spec and spec.unselected == "blank":
-        for name in blank:
-            if cb[name].type == "multi":   # an option left blank where the question was shown: not selected
-                shown = table.eval(cb[name].ask_if).fillna(False).astype(bool) if cb[name].ask_if else True
-                table[name] = table[name].mask(blank[name] & shown, 0.0)
+        table[name], blank[name], unanswered[name] = values, text == "", text.str.casefold().isin(list(missing))
+    _not_selected(table, blank, unanswered, cb, spec.unselected if spec else "zero")
     if finished is not None:
         unreadable.append(unreadable_cases(finished.rename(FINISHED), ~finished.str.casefold().isin(list(COMPLETION)), "finished"))
     cases = pd.concat(unreadable) if unreadable else pd.DataFrame(columns=["column", "index", "check", "failure_case"])
