@@ -257,3 +257,21 @@ def test_make_reports_with_the_proposed_mapping_gives_the_codebook_exports_data_
     account = pd.read_parquet(runs / "processed" / f"{name}.row_account.parquet")
     assert account["status"].value_counts().to_dict() == {"kept": 478, "excluded: control_failed": 38,
                                                           "excluded: no_consent": 31, "excluded: too_fast": 29}
+
+
+@pytest.mark.slow
+def test_the_runner_refuses_an_spss_export_coded_0_to_4_naming_both_labels_and_runs_it_with_the_proposed_recode(
+        runs, qualtrics, cb, tmp_path, capsys):
+    sav = spss_recoded(qualtrics["spss"], tmp_path / "coded_0_4.sav", AGREE_COLUMNS, {c: c - 1 for c in range(1, 6)},
+                       {c - 1: label for c, label in AGREE_LABELS.items()})
+    published = lambda: {p: p.stat().st_mtime_ns for folder in ("reports", "processed") for p in (runs / folder).rglob("*")}  # noqa: E731
+    before = published()
+    assert run.main(["--raw", str(sav), "--mapping", str(key_mapping(tmp_path / "key.yaml", "spss")), "--only", "01",
+                     "--out", str(runs / "reports")]) == 2
+    said = capsys.readouterr().err
+    assert "column 'Q22' (pros_agree): code 0 is 'Helemaal oneens' in the export, but the codebook has no code 0" in said
+    assert "Traceback" not in said and published() == before   # refused: nothing published
+    proposal = write_proposal(propose(sav, cb=cb))
+    assert run.main(["--raw", str(sav), "--mapping", str(proposal), "--only", "01", "--out", str(runs / "reports")]) == 0, \
+        capsys.readouterr().err
+    assert len(pd.read_parquet(runs / "processed" / "coded_0_4.parquet")) == 478
