@@ -275,3 +275,16 @@ def test_the_runner_refuses_an_spss_export_coded_0_to_4_naming_both_labels_and_r
     assert run.main(["--raw", str(sav), "--mapping", str(proposal), "--only", "01", "--out", str(runs / "reports")]) == 0, \
         capsys.readouterr().err
     assert len(pd.read_parquet(runs / "processed" / "coded_0_4.parquet")) == 478
+
+
+def test_codes_outside_the_codebooks_without_labels_to_tell_their_meaning_are_left_to_decide(qualtrics, cb, tmp_path):
+    raw = qualtrics["numeric"]
+    lines = raw.read_bytes().split(b"\r\n")
+    names = lines[0].decode("utf-8-sig").split(",")
+    row = lines[3].decode("utf-8").split(",")   # the first response, numeric cells without commas inside
+    assert row[names.index("Q2")] in {"1", "2", "3"}
+    row[names.index("Q2")] = "0"
+    lines[3] = ",".join(row).encode("utf-8")
+    (tmp_path / "export.csv").write_bytes(b"\r\n".join(lines))
+    decision = next(d for d in propose(tmp_path / "export.csv", cb=cb).decisions if d.column == "Q2")
+    assert decision.unplaced and "'0' are neither codes of gender (1, 2, 3) nor its answers" in decision.why

@@ -307,11 +307,11 @@ def match_columns(columns: list[str], cells: Cells, cb: Codebook, taken: set[str
 
 # --- Codes against labels ----------------------------------------------------------------------
 
-def check_codes(cells: Cells, decisions: list[Decision], cb: Codebook) -> tuple[dict, dict, list[str]]:
+def check_codes(cells: Cells, decisions: list[Decision], cb: Codebook) -> tuple[dict, dict, dict[str, str]]:
     """Recodes the export's value labels imply (codes differing from the codebook's, same labels), and the columns
     whose codes or labels cannot be placed (an unknown label, codes outside the codebook's without labels):
-    (recode, why, [column: reason])."""
-    recode, why, problems = {}, {}, []
+    (recode, why, {column: reason})."""
+    recode, why, problems = {}, {}, {}
     for d in decisions:
         if not d.name or d.unplaced or d.name == FINISHED or cb[d.name].type not in CODED_TYPES:
             continue
@@ -319,10 +319,10 @@ def check_codes(cells: Cells, decisions: list[Decision], cb: Codebook) -> tuple[
         labels = {parse_number(c, None): label for c, label in cells.value_labels.get(d.column, {}).items()
                   if c.casefold() not in missing} if var.type != "multi" else {}
         if labels:
-            meant = {int(code): answers.get(answer_key(label)) for code, label in labels.items() if code is not None}
+            meant = {int(code): answers.get(answer_key(label)) for code, label in labels.items() if code is not None and code % 1 == 0}
             unknown = [f"{code} '{labels[code]}'" for code, to in meant.items() if to is None]
             if unknown:
-                problems.append(f"{d.column}: value label(s) {', '.join(unknown)} are no answer of {d.name}")
+                problems[d.column] = f"value label(s) {', '.join(unknown)} are no answer of {d.name}"
             elif any(code != to for code, to in meant.items()):
                 recode[d.column] = meant
                 why[d.column] = "its value labels: " + ", ".join(f"{c} '{labels[c]}'" for c in meant) + f" are {d.name}'s " + \
@@ -333,8 +333,8 @@ def check_codes(cells: Cells, decisions: list[Decision], cb: Codebook) -> tuple[
         strange = sorted(cell for cell, n in numbers.items() if (n is None and answer_key(cell) not in answers)
                          or (n is not None and n not in var.codes))
         if strange:
-            problems.append(f"{d.column}: {', '.join(repr(c) for c in strange[:5])} are neither codes of {d.name} "
-                            f"({', '.join(map(str, var.codes))}) nor its answers; add a recode or check the export")
+            problems[d.column] = (f"{', '.join(repr(c) for c in strange[:5])} are neither codes of {d.name} "
+                                  f"({', '.join(map(str, var.codes))}) nor its answers; add a recode or check the export")
     return recode, why, problems
 
 
@@ -388,10 +388,9 @@ def propose(export: str | Path, previous: str | Path | None = None, cb: Codebook
     ordered = [decisions[c] for c in columns]
     fresh = [d for d in ordered if d.how != CARRIED]
     recode, recode_why, problems = check_codes(header, fresh, cb)
-    for problem in problems:
-        column = problem.split(":", 1)[0]
+    for column, problem in problems.items():
         decision = decisions[column]
-        decision.how, decision.why = UNSURE, f"{decision.name}? {problem.split(': ', 1)[1]}"
+        decision.how, decision.why = UNSURE, f"{decision.name}? {problem}"
     if previous and "unselected" in spec:
         unselected, unselected_why = spec["unselected"], f"from {Path(previous).name}"
     else:
