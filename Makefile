@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 
 RAW     ?=
 MAPPING ?=
+FROM    ?=
 COMPARE_WITH ?=
 REPORT_LANG ?= nl
 MIN_CELL ?= 5
 WEIGHTING ?=
 OUT     ?= reports
 
-.PHONY: help reports book test test-slow test-all env waves bench browser-test notebooks-clean clean
+.PHONY: help reports mapping book test test-slow test-all env waves bench browser-test notebooks-clean clean
 .DEFAULT_GOAL := help
 
 # nbstripout as the git filter and the pre-commit hook use it (helpers.runner.notebook_format strips the same):
@@ -49,6 +50,9 @@ CHROMIUM = command -v chromium >/dev/null || (apt-get update -qq && apt-get inst
 
 reports: $(STAMP) ## every report into reports/<export>/ (synthetic default, or RAW=export; options below), and book.html
 	$(PY) -m helpers.runner $(RUN_OPTIONS)
+
+mapping: $(STAMP) ## propose a mapping file beside RAW=export (FROM=wave1.mapping.yaml keeps its decisions where texts are unchanged)
+	$(PY) -m helpers.runner --propose-mapping $(if $(RAW),--raw "$(RAW)") $(if $(FROM),--from "$(FROM)")
 
 book: $(STAMP) ## as make reports, and the combined document as PDF too (book.pdf; installs Chromium on first use)
 	$(CHROMIUM)

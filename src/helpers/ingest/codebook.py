@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +24,23 @@ CODED_TYPES = ("categorical", "likert", "multi")
 
 
 LANGS = ("nl", "en")   # every text of the codebook and the message catalogue exists in these languages
+
+
+def plain(text: str) -> str:
+    """A text as exports are compared with the codebook: HTML tags and entities (as survey tools write question
+    texts) resolved, Unicode normalised, case and runs of white space ignored.
+
+    >>> plain("<b>Lokale</b>  LLM&#39;s")
+    "lokale llm's"
+    """
+    text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def answer_key(text: str) -> str:
+    """An answer label as exports are matched to the codebook's: plain, and spacing forgiven ('Bachelor / regentaat'
+    is 'Bachelor/regentaat')."""
+    return plain(text).replace(" ", "")
 
 
 def check_lang(lang: str) -> None:
@@ -78,6 +98,15 @@ class Codebook:
         if isinstance(values, str):
             values = self.value_sets[values]
         return {code: label[lang] for code, label in values.items()}
+
+    def answers(self, name: str) -> dict[str, int]:
+        """answer_key of each label (nl and en) of a coded variable -> its code; a multiple-response option's own
+        text (nl and en) is its 'selected' code too, as a choice-text export writes a selected option."""
+        var = self.variables[name]
+        keys = {answer_key(label): code for code, texts in (var.values or {}).items() for label in texts.values()}
+        if var.type == "multi":
+            keys |= {answer_key(text): 1 for text in var.text.values()}
+        return keys
 
     def text(self, name: str, lang: str = "nl") -> str:
         """Question text (or item text within its block) of a variable, block, scale or derived variable."""

@@ -159,11 +159,12 @@ def account_result(result: Cleaned, lang: str, min_cell: int) -> Result:
     rows read), then the kept rows the account singles out (unknown duration, no age group, no education
     level). Exclusion counts are hidden as in the flow; the rows read when all excluded are a small count; a
     small note count."""
-    counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in RULE_TEXT)], fill_value=0)
+    rules = result.flow["rule"].iloc[1:]   # the rules this export was judged by
+    counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in rules)], fill_value=0)
     noted = pd.Series([int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES])
     hidden = [False, *suppress(counts.iloc[1:].reset_index(drop=True), min_cell), *is_small(noted, min_cell)]
     frame = pd.DataFrame({"status": [*counts.index, *(f"note: {n}" for n in NOTES)],
-                          "label": [t("status_kept", lang), *(t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT),
+                          "label": [t("status_kept", lang), *(t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in rules),
                                     *(t(f"note_{n}", lang) for n in NOTES)],
                           "n": [*counts, *noted], "base": float(len(result.account))})
     small_total = bool(is_small(counts.iloc[1:].sum(), min_cell))
