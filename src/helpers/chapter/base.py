@@ -119,6 +119,8 @@ def estimable(block):
 
 
 BASES = ("all", "users")
+CHOICE_MARK = "†"   # this project's choice where the report is silent (data/ASSUMPTIONS.md), explained on each page
+ASSUMPTIONS_PAGE = "assumptions.html"   # data/ASSUMPTIONS.md as a page of every run
 AMONG_HELP = ("among takes 'all', 'users', a query on the data's columns (codes as in the codebook, e.g. \"gov_type == 1\") "
               "or a boolean mask of the data's rows")
 
@@ -166,6 +168,7 @@ class Chapter:
         if among is not None:
             self.data = subset(self.data, among)
         self.results: dict[str, pd.DataFrame] = {}   # every table's (and chart's) numbers so far, by name
+        self.assumed: dict[str, str] = {}   # this project's choices shown so far (ASSUMPTIONS.md id -> the first text marked)
         self.numbers: dict[tuple[str, str], int] = {}   # (kind, name) -> its number in the chapter
         self.numbered: list[dict] = []   # every numbered table and figure: its number, title, place in the report
 
@@ -214,9 +217,6 @@ class Chapter:
         """A title: a key of the message catalogue (data/messages.yaml) in the page's language, or the text given."""
         return self.t(title, **values) if is_key(title) else title
 
-    def label(self, name: str) -> str:
-        return self.cb.text(name, self.lang)
-
     def numbering(self, kind: str, name: str, title: str) -> tuple[str, str]:
         """The number of a `kind` ('table' or 'figure') named `name` in this chapter ('Tabel 2.3'), the same each
         time its cell runs again (a new name gets the next number), and what the caption adds: the counterpart
@@ -234,8 +234,45 @@ class Chapter:
         report.keep_numbering(self.numbered, self.artifacts)
         return label, self.t("in_report", place=where) if where else self.t("not_in_report")
 
+    def mark(self, text: str, choice: str | None) -> str:
+        """`text` with the mark of this project's choice (`choice`: its ASSUMPTIONS.md id), recorded for the page's
+        note; `text` as it is for the report's own."""
+        if choice is None:
+            return text
+        self.assumed.setdefault(choice, text)
+        return f"{text} {CHOICE_MARK}"
+
+    def label(self, name: str, code: int | None = None) -> str:
+        """A variable's text (with `code`: that answer's label), marked where it is this project's choice."""
+        text = self.cb.labels(name, self.lang)[code] if code is not None else self.cb.text(name, self.lang)
+        return self.mark(text, self.cb.choice(name, code) if name in self.cb.variables else None)
+
+    def choices_of(self, frame: pd.DataFrame) -> tuple[dict[str, str], set[str]]:
+        """What of a result rests on this project's choices: its rows' labels (the frame's `assumption` column, else
+        the codebook's choice of each row's variable and code) and the whole table's (a derived variable's
+        grouping, the scoring of scale scores)."""
+        rows, whole = {}, set()
+        if "assumption" in frame:
+            rows = {label: c for label, c in zip(frame["label"], frame["assumption"]) if isinstance(c, str)}
+        if "variable" not in frame:
+            return rows, whole
+        for row in frame[[c for c in ("variable", "code", "label") if c in frame]].drop_duplicates().itertuples(index=False):
+            name, code = row.variable, getattr(row, "code", None)
+            code = int(code) if isinstance(code, (int, float, np.number)) and pd.notna(code) else None
+            if name in self.cb.variables and (choice := self.cb.choice(name, code)) and hasattr(row, "label"):
+                rows.setdefault(row.label, choice)
+            elif name in self.cb.derived or name in self.cb.scales:
+                whole |= {self.cb.choice(name)} - {None}
+        return rows, whole
+
+    def marked(self, frame: pd.DataFrame, chart: pd.DataFrame) -> pd.DataFrame:
+        """Chart data (a `label` column) with the labels that rest on this project's choices marked, as in the
+        table of the same result `frame`."""
+        rows = self.choices_of(frame)[0]
+        return chart.assign(label=[self.mark(text, rows.get(text)) for text in chart["label"]])
+
     def table(self, result: Result | pd.DataFrame, title: str, name: str, *, counts: list[str] = (),
-              shares: dict[str, str] | None = None, among=None) -> Table:
+              shares: dict[str, str] | None = None, among=None, choices: tuple[str, ...] = ()) -> Table:
         """A numbered, captioned table (with its place in the published report) and its numbers, kept as
         `name`.csv (the result's frame). A table of one's own (a DataFrame) is protected first like every table
         of the report: declare its `counts` columns and its `shares` ({share column: its count base column});
@@ -248,7 +285,13 @@ class Chapter:
         title = self.title(title) + (f" ({self.t('among', subset=part)})" if part else "")
         label, where = self.numbering("table", name, title)
         result.frame = tidy(result.frame)
-        caption, printed = f"{label}. {title} ({where})", result.printed(self.lang)
+        rows, whole = self.choices_of(result.frame)
+        printed = result.printed(self.lang)
+        for column in printed.columns[printed.isin(list(rows)).any()]:   # the columns that print a marked label
+            printed[column] = [self.mark(text, rows.get(text)) if isinstance(text, str) else text for text in printed[column]]
+        for choice in sorted(whole | set(choices)):
+            title = self.mark(title, choice)
+        caption = f"{label}. {title} ({where})"
         self.results[name] = result.frame
         report.keep_frame(result.frame, name, self.artifacts)
         report.keep_workbook(printed, self.about(caption, name), name, self.artifacts, self.lang)
@@ -302,7 +345,7 @@ class Chapter:
         df = self.base(among)
         result = tables.choice_result(df, name, self.cb, self.lang, self.min_cell, sort=sort)
         heading = tables.with_n(self.title(title), int(df[name].notna().sum()), self.min_cell)
-        answered = result.frame[result.frame["code"].notna()]
+        answered = self.marked(result.frame, result.frame[result.frame["code"].notna()])
         figure = self.figure(plots.grouped_bars(answered, "label", ["percent"], heading, self.t("axis_percent")),
                              name, n=int(df[name].notna().sum()), among=among) if chart else None
         return Block(self.table(result, heading, name, among=among), figure)
@@ -315,7 +358,7 @@ class Chapter:
         contexts = {c: f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in self.cb.blocks} or {"work": block}
         result = tables.multi_response_result(self.base(among), contexts, self.cb, self.lang, self.min_cell)
         chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top and is_key(title) else self.title(title)
-        shown = tables.option_shares(result.frame, self.lang, top)
+        shown = self.marked(result.frame, tables.option_shares(result.frame, self.lang, top))
         series = [c for c in shown.columns if c != "label"]
         figure = self.figure(plots.grouped_bars(shown, "label", series, chart_title, self.t("axis_percent_users")
                                                 if self.respondents == "users" or among == "users" else self.t("axis_percent")),
@@ -331,12 +374,14 @@ class Chapter:
         df = self.base(among)
         names = self.cb.blocks[items] if isinstance(items, str) else items
         names = tables.sorted_by_mean(df, names) if sort else names
-        heading = tables.with_n(self.title(title) if title else self.label(items), len(df), self.min_cell)
+        heading = tables.with_n(self.title(title) if title else self.cb.text(items, self.lang), len(df), self.min_cell)
         name = items if isinstance(items, str) else "_".join(names)
+        scale = self.cb.value_set_choices.get(self.cb[names[0]].value_set)   # the answers' wording, when it is ours
         figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names], self.cb.labels(names[0], self.lang),
-                                                  heading, self.min_cell, self.t("pooled_answers")),
+                                                  self.mark(heading, scale), self.min_cell, self.t("pooled_answers")),
                              name, among=among) if chart else None
-        return Block(self.table(tables.likert_result(df, names, self.cb, self.lang, self.min_cell), heading, name, among=among), figure)
+        return Block(self.table(tables.likert_result(df, names, self.cb, self.lang, self.min_cell), heading, name, among=among,
+                                choices=(scale,) if scale else ()), figure)
 
     @guarded
     def paired_tests(self, family: str, among=None) -> Table:
@@ -459,5 +504,9 @@ class Chapter:
                             *([self.t("findings_synthetic")] if published.regime_of(self.data) == "synthetic" else [])])
         return Markdown(localise(reading, self.lang) + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences))
 
-    def versions(self) -> Styler:
-        return report.versions(self.lang)
+    def versions(self) -> Block:
+        """The page's last word: what its mark † means, with a link to each of this project's choices it showed
+        (data/ASSUMPTIONS.md, a page of the run), and the versions of the packages that made it."""
+        links = [f"[{self.t(f'choice_{choice}')}]({ASSUMPTIONS_PAGE}#{choice})" for choice in self.assumed]
+        note = Markdown(self.t("choices_note", mark=CHOICE_MARK, page=ASSUMPTIONS_PAGE, links="; ".join(links))) if links else None
+        return Block(note, report.versions(self.lang))

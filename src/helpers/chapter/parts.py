@@ -61,10 +61,12 @@ class Cleaning(Chapter):
         steps = result.frame.iloc[:-1]
         chart = plots.flow_chart(steps["label"].tolist(), steps["remaining"], steps["excluded"].fillna(0).mask(steps["hidden_excluded"]),
                                  self.flow_title(), self.t("flow_axis"))
-        return Block(self.table(result, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow", n=len(self.export)))
+        return Block(self.table(result, self.flow_title(), "exclusion_flow", choices=("exclusion-order",)),
+                     self.figure(chart, "exclusion_flow", n=len(self.export)))
 
     def speeder_note(self) -> Markdown:
-        return self.note("speeder_note", threshold=self.result.speeder_threshold_s, share=self.speeder_share_of_median)
+        return Markdown(self.mark(self.note("speeder_note", threshold=self.result.speeder_threshold_s,
+                                            share=self.speeder_share_of_median).data, "speeder-rule"))
 
     def row_account(self) -> Table:
         """Every input row accounted for: rows per status, the total equal to the rows read."""
@@ -498,11 +500,13 @@ class Context(Chapter):
     def use_by(self, group: str) -> Table:
         """Use at work per age group or education level: n, % ever, % at least weekly; small groups hidden."""
         if group == "age":
-            groups, published = cleaning.age_groups(self.data["age"], self.cb), None
+            groups, published, choice = cleaning.age_groups(self.data["age"], self.cb), None, self.cb["age"].groups_choice
         else:
             groups = cleaning.education_groups(self.data, self.cb, self.lang)
             published = reproduction.published_cells("education_level").rename(self.cb.labels("education_level", self.lang))
-        return self.table(context.use_by_result(self.data, groups, self.min_cell, published), f"by_{group}_title", f"use_by_{group}")
+            choice = self.cb.choice("education_level")
+        return self.table(context.use_by_result(self.data, groups, self.min_cell, published), f"by_{group}_title", f"use_by_{group}",
+                          choices=(choice,))
 
     def finding_sentences(self) -> list[str]:
         """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""

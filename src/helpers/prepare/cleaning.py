@@ -19,6 +19,9 @@ from helpers.ingest.io import FINISHED, ExportError
 
 RULES = ("unfinished", "no_consent", "control_failed", "too_fast")   # unfinished: only when the export says (FINISHED)
 NOTES = ("duration_unknown", "no_age_group", "no_education_level")   # kept rows the account singles out
+# This project's choices in cleaning where the report is silent (data/ASSUMPTIONS.md, by id), with what each marks
+# on a page: a rule's or a note's row, or the whole exclusion flow; the reading of missing-value texts marks nothing.
+CHOICES = {"exclusion-order": "flow", "speeder-rule": "too_fast", "unknown-duration": "duration_unknown", "missing-values": None}
 RULE_TEXT = {
     "unfinished": {"nl": "Niet afgerond (door de enquêtetool afgesloten)", "en": "Not finished (closed by the survey tool)"},
     "no_consent": {"nl": "Geen akkoord met de voorwaarden", "en": "Did not consent"},

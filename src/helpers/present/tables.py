@@ -42,8 +42,8 @@ from helpers.disclosure import (
     suppress_table,
     use_frequency_hidden,
 )
-from helpers.ingest.codebook import Codebook
-from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
+from helpers.ingest.codebook import Codebook, load_codebook
+from helpers.prepare.cleaning import CHOICES, NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.result import DASH, Result, cells, hidden_mask, interval_cells, masked, p_cells, with_total
 from helpers.present.text import format_p, number, t
@@ -143,6 +143,7 @@ def flow_result(result: Cleaned, lang: str, min_cell: int) -> Result:
     rules = list(result.flow["rule"].iloc[1:])
     frame = pd.DataFrame({"step": ["input", *rules, "kept"],
                           "label": [t("step_input", lang), *(RULE_TEXT[r][lang] for r in rules), t("step_kept", lang)],
+                          "assumption": [None, *(rule_choice(r) for r in rules), None],
                           "excluded": [np.nan, *excluded, np.nan],
                           "remaining": [*result.flow["remaining"], result.flow["remaining"].iloc[-1]]})
     return Result(masked(frame, {"excluded": [False, *hidden, False], "remaining": remaining_hidden}), flow_view)
@@ -164,11 +165,17 @@ def account_result(result: Cleaned, lang: str, min_cell: int) -> Result:
     noted = pd.Series([int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES])
     hidden = [False, *suppress(counts.iloc[1:].reset_index(drop=True), min_cell), *is_small(noted, min_cell)]
     frame = pd.DataFrame({"status": [*counts.index, *(f"note: {n}" for n in NOTES)],
+                          "assumption": [None, *(rule_choice(r) for r in rules), *(rule_choice(n) for n in NOTES)],
                           "label": [t("status_kept", lang), *(t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in rules),
                                     *(t(f"note_{n}", lang) for n in NOTES)],
                           "n": [*counts, *noted], "base": float(len(result.account))})
     small_total = bool(is_small(counts.iloc[1:].sum(), min_cell))
     return Result(masked(frame, {"n": hidden, "base": [small_total] * len(frame)}), account_view)
+
+
+def rule_choice(rule: str) -> str | None:
+    """This project's choice (ASSUMPTIONS.md id) that an exclusion rule or an account's note rests on, if any."""
+    return {marks: choice for choice, marks in CHOICES.items()}.get(rule) or (load_codebook().choice("control") if rule == "control_failed" else None)
 
 
 def account_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -541,6 +548,7 @@ def definition_result(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: s
     res = scale_summary(df, {s: cb.scale_items(s) for s in scales})
     few = ~mean_shown(res["n"].to_numpy(), min_cell)
     frame = pd.DataFrame({"variable": scales, "label": [cb.text(s, lang) for s in scales],
+                          "assumption": [cb.definitions[s].get("choice") for s in scales],
                           "definition": [cb.definitions[s][lang] for s in scales],
                           "example": [cb.definitions[s].get("example", {}).get(lang, "") for s in scales],
                           "n": res["n"].astype(float), "mean": res["mean"], "sd": res["sd"]})

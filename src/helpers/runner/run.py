@@ -268,11 +268,13 @@ def rows_of(processed: str) -> int | str:
 
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
     """The run's landing page (helpers.present.landing): the study, where to begin, the data source, a
-    card per report."""
+    card per report; and beside it the page of this project's choices (helpers.present.assumptions)."""
+    from helpers.present import assumptions
     from helpers.present.landing import run_index
 
     page = run_index(run_dir.name, {**manifest, "lang": lang}, cache.sha256_text(json.dumps(manifest, sort_keys=True)))
     write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    write_atomic(run_dir / "assumptions.html", lambda tmp: tmp.write_text(assumptions.page(lang), encoding="utf-8"))
 
 
 def write_landing(out: Path) -> None:
