@@ -87,7 +87,7 @@ def test_estimators_table_puts_estimators_side_by_side(cb):
 
 def test_htmt_table_marks_values_above_the_threshold(cb):
     matrix = pd.DataFrame([[None, None], [0.9, None]], index=["pe", "ee"], columns=["pe", "ee"], dtype=float)
-    table = matrix_result(matrix, cb, "en", flag_above=0.85).printed("en")
+    table = matrix_result(matrix, "htmt", cb, "en", flag_above=0.85).printed("en")
     assert table.iloc[1, 1] == "0.900 !" and table.iloc[0, 1] == ""
 
 

@@ -481,8 +481,10 @@ class Chapter:
             printed = published.claims_view(frame.set_index("id"), lang).reset_index(drop=True)
             for column in (self.t("col_published"), self.t("col_reproduced")):
                 printed[column] = printed[column].map(lambda text: localise(text, lang))
-            for column in printed.columns[3:5]:   # the difference and the tolerance
-                printed[column] = [DASH if pd.isna(v) else number(v, 2, lang) for v in printed[column]]
+            difference, tolerance = printed.columns[3:5]
+            printed[difference] = [DASH if pd.isna(v) else number(v, int(d) if pd.notna(d) else 2, lang)   # the claim's digits
+                                   for v, d in zip(printed[difference], frame["decimals"])]
+            printed[tolerance] = [DASH if pd.isna(v) else localise(f"{v:.3g}", lang) for v in printed[tolerance]]
             return printed.assign(**{self.t("col_section"): frame["section"]})
 
         frame = verdicts.reset_index().assign(section=[published.section_name(code, self.lang) for code in verdicts["section"]])

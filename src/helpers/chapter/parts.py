@@ -286,8 +286,8 @@ class Intention(Modelled, Chapter):
             self.table(tables.loadings_result(sem.loadings(cfa), self.cb, self.lang), "cfa_loadings_title", "cfa_loadings"),
             self.table(tables.validity_result(reliability, self.data, self.cb, self.lang), "validity_title", "cfa_validity"),
             Markdown(tables.ave_note(reliability, self.cb, self.lang)),
-            self.table(tables.matrix_result(sem.fornell_larcker(cfa), self.cb, self.lang), "fornell_larcker_title", "fornell_larcker"),
-            self.table(tables.matrix_result(sem.htmt(self.data, self.factors), self.cb, self.lang, flag_above=sem.HTMT_MAX), "htmt_title", "htmt"))
+            self.table(tables.matrix_result(sem.fornell_larcker(cfa), "fornell_larcker", self.cb, self.lang), "fornell_larcker_title", "fornell_larcker"),
+            self.table(tables.matrix_result(sem.htmt(self.data, self.factors), "htmt", self.cb, self.lang, flag_above=sem.HTMT_MAX), "htmt_title", "htmt"))
 
     @estimable
     def structural_model(self, model: str | None = None) -> Block:

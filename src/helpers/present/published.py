@@ -279,7 +279,7 @@ def small_counts(computed: dict, min_cell: int) -> set[str]:
 def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
     """Each claim's verdict, tidy, one row per claim (index: its id): report section, the figure, its kind and
     decimals as published; for a claim of a number its `published` and `reproduced` values and their
-    `difference`, for any other claim (a test, a ranking, stars) how the report states it and what was found,
+    `difference` (of the two as printed: the reproduced value rounded as its claim is published), for any other claim (a test, a ranking, stars) how the report states it and what was found,
     as text (`published_claim`, `reproduced_claim`); the tolerance, `status` (one of STATUSES) and a note.
 
     Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids rest on
@@ -305,7 +305,7 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
                      "published": float(row["value"]) if numeric else math.nan,
                      "reproduced": float(value) if numeric and visible else value.estimate if kind == "test" and visible else math.nan,
                      "p": value.p if kind == "test" and visible else float(value) if kind == "stars" and visible else math.nan,
-                     "difference": value - float(row["value"]) if numeric and visible else math.nan,
+                     "difference": round(float(value), int(row["decimals"])) - float(row["value"]) if numeric and visible else math.nan,
                      "published_claim": claim(row, lang) if kind not in VALUE_KINDS else math.nan,
                      "reproduced_claim": shown(row, value, lang) if visible and kind in ("ranking", "only") else math.nan,
                      "tolerance": tol, "status": status, "note": note})
@@ -334,7 +334,7 @@ def claims_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     return pd.DataFrame({t("col_figure", lang): table["figure"], t("col_published", lang): [published(r) for r in table.itertuples()],
                          t("col_reproduced", lang): [reproduced(r) for r in table.itertuples()],
-                         t("col_difference", lang): table["difference"].round(3),
+                         t("col_claim_difference", lang): table["difference"].round(3),
                          f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": table["tolerance"].round(3),
                          t("col_status", lang): [t(f"published_status_{s}", lang) for s in table["status"]],
                          t("published_col_note", lang): table["note"]}, index=table.index)

@@ -51,8 +51,8 @@ from helpers.present.text import format_p, number, t
 # One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, test statistics (t, chi-square)
 # to 2, coefficients (loadings, betas, correlations, effect sizes, fit indices, reliabilities) to 3, p values
 # APA style (text.format_p). Every view below prints through these.
-DECIMALS = {"percent": 1, "mean": 2, "statistic": 2, "coefficient": 3}
-PCT, MEAN, STAT, COEF = DECIMALS["percent"], DECIMALS["mean"], DECIMALS["statistic"], DECIMALS["coefficient"]
+DECIMALS = {"percent": 1, "mean": 2, "statistic": 2, "coefficient": 3, "weight": 2}
+PCT, MEAN, STAT, COEF, WEIGHT = (DECIMALS[k] for k in ("percent", "mean", "statistic", "coefficient", "weight"))
 LIKERT_SHARES = {"share_agree": (4, 5), "share_often": (4,), "share_often_always": (4, 5), "share_rarely_never": (1, 2)}
 
 
@@ -307,7 +307,8 @@ def use_share_hidden(df: pd.DataFrame, context: str, codes: tuple[int, ...], cb:
 
 def usage_groups_result(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], cb: Codebook, lang: str, min_cell: int) -> Result:
     """The report's groupings (daily, at least weekly, ...) of use at work and in free time, on both bases:
-    all respondents (`percent`) and users (`percent_users`; NaN for a group of non-users). A group's share
+    all respondents (`percent`) and users (`percent_users`; NaN for a group that counts non-users, such as
+    'rarely or never': users never answer 'never'). A group's share
     is shown only when none of its answers is hidden in the frequency table (so it adds nothing that
     differencing could use) and neither it nor its complement is small."""
     rows = []
@@ -317,7 +318,7 @@ def usage_groups_result(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], cb
         for group, codes in groups.items():
             row = {"variable": f"use_{context}", "context": context, "group": group, "label": t(f"group_{group}", lang)}
             for suffix, base in (("", counts), ("_users", counts.drop(1))):
-                inside = [c for c in codes if c in base.index]
+                inside = [c for c in codes if c in base.index] if set(codes) <= set(base.index) else []
                 n = int(base[inside].sum())
                 blocked = bool(inside) and bool(hidden[inside].any() or share_hidden(n, base.sum(), min_cell))
                 row |= {f"percent{suffix}": 100 * n / base.sum() if inside and base.sum() else np.nan,
@@ -517,7 +518,8 @@ def ttest_result(res: pd.DataFrame, cb: Codebook, lang: str) -> Result:
 
 def ttest_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_comparison", lang): frame["label"], "N": cells(frame, "n", 0, lang),
-                         "M1": cells(frame, "mean_a", MEAN, lang), "M2": cells(frame, "mean_b", MEAN, lang),
+                         t("col_pair_mean", lang, k=1): cells(frame, "mean_a", MEAN, lang),
+                         t("col_pair_mean", lang, k=2): cells(frame, "mean_b", MEAN, lang),
                          "t": cells(frame, "t", STAT, lang), "df": cells(frame, "dof", 0, lang), "p": p_cells(frame, "p", lang),
                          t("col_p_holm", lang, k=len(frame)): p_cells(frame, "p_holm", lang),
                          t("col_dz", lang): cells(frame, "d_z", COEF, lang)})
@@ -688,11 +690,12 @@ def ave_note(reliability: pd.DataFrame, cb: Codebook, lang: str) -> str:
     return t("ave_note", lang, factors=", ".join(cb.text(f, lang) for f in low)) if len(low) else ""
 
 
-def matrix_result(matrix: pd.DataFrame, cb: Codebook, lang: str, flag_above: float | None = None) -> Result:
-    """A factor x factor matrix (lower triangle; Fornell-Larcker, HTMT): a row per factor (`variable`,
-    `label`), a column per factor; with `flag_above`, values above it are marked '!' when printed."""
+def matrix_result(matrix: pd.DataFrame, measure: str, cb: Codebook, lang: str, flag_above: float | None = None) -> Result:
+    """A factor x factor matrix of a `measure` (lower triangle; 'fornell_larcker', 'htmt'): a row per factor
+    (`variable`, `label`), a column per factor; with `flag_above`, values above it are marked '!' when printed."""
     frame = matrix.rename_axis("variable").reset_index()
     frame.insert(1, "label", labelled(frame, cb, lang))
+    frame.insert(2, "measure", measure)
     frame.attrs |= {"headers": {f: cb.text(f, lang) for f in matrix.columns}, "flag_above": flag_above}
     return Result(frame, matrix_view)
 
@@ -892,7 +895,7 @@ def strata_result(strata: pd.DataFrame, cb: Codebook, name: str, lang: str, min_
 
 def strata_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_stratum", lang): frame["label"], f"% {t('col_population', lang)}": cells(frame, "population_percent", PCT, lang),
-                         "n": cells(frame, "n", 0, lang), "% n": cells(frame, "percent", PCT, lang), t("col_weight", lang): cells(frame, "weight", COEF, lang),
+                         "n": cells(frame, "n", 0, lang), "% n": cells(frame, "percent", PCT, lang), t("col_weight", lang): cells(frame, "weight", WEIGHT, lang),
                          t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in frame["status"]]})
 
 
