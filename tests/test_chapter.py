@@ -308,6 +308,7 @@ def test_the_findings_say_how_to_read_them_from_the_threshold_and_the_data_in_us
         ch.data.attrs["provenance"] = {**ch.data.attrs.get("provenance", {}), "synthetic": generated}
         reading_part, sentences = ch.findings().data.split("\n\n")
         assert reading in reading_part and (synthetic in reading_part) is generated and sentences.startswith("- ")
+        assert text.t("findings_inference", lang) in reading_part   # the limits of inference, on every page
 
 
 def test_what_rests_on_this_projects_choices_is_marked_and_explained_once(processed, tmp_path):

@@ -502,7 +502,7 @@ class Chapter:
         chapter's headline, is also kept for the run's landing page."""
         sentences = [localise(sentence, self.lang) for sentence in self.finding_sentences()]
         report.keep_key_figure(sentences[0], self.artifacts)
-        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)),
+        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)), self.t("findings_inference"),
                             *([self.t("findings_synthetic")] if published.regime_of(self.data) == "synthetic" else [])])
         return Markdown(localise(reading, self.lang) + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences))
 
