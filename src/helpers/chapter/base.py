@@ -185,7 +185,11 @@ class Chapter:
         """The codebook as a data dictionary, folded on the page (`.frame`: a row per variable with its question,
         item, type, answers, range, routing and scale; kept as data_dictionary.csv and .xlsx)."""
         result = Result(data_dictionary(self.cb, self.lang), tables.dictionary_view)
-        return Folded(self.t("dictionary_summary"), self.table(result, "dictionary_title", "data_dictionary"))
+        shown = self.table(result, "dictionary_title", "data_dictionary")
+        names = pd.DataFrame("", index=shown.printed.index, columns=shown.printed.columns)
+        names.iloc[:, [0, 6, 7]] = "variable-name"   # names in the data (a variable, its routing, its scale), not words of the page
+        shown.styler.set_td_classes(names)
+        return Folded(self.t("dictionary_summary"), shown)
 
     # --- Bases -------------------------------------------------------------------------------
 

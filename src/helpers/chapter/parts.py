@@ -313,7 +313,8 @@ class Intention(Modelled, Chapter):
         hidden likewise)."""
         items = [i for group in self.factors.values() for i in group]
         patterns = sem.patterns(self.data, items)
-        coverage = tables.coverage_result(sem.coverage(self.data, items), int(patterns["n"].sum()), self.min_cell)
+        coverage = tables.coverage_result(sem.coverage(self.data, items), int(patterns["n"].sum()), self.factors, self.cb, self.lang,
+                                          self.min_cell)
         return Block(
             self.table(tables.missing_result(sem.missingness(self.data, items), self.cb, self.lang, self.min_cell),
                        "missing_items_title", "missing_items"),

@@ -12,6 +12,7 @@ from helpers.present.text import t
 
 SOURCE = DATA_DIR / "ASSUMPTIONS.md"
 FIRST_CELL = re.compile(r"<tr>\s*<td>([a-z][a-z0-9-]*)</td>")
+DUTCH_QUOTE = re.compile(r"„([^”<]*)”")
 
 
 def ids() -> list[str]:
@@ -21,10 +22,11 @@ def ids() -> list[str]:
 
 
 def page(lang: str) -> str:
-    """The page, its frame in `lang`, its text as written (English, marked so): markdown escaped, each choice's
-    row the anchor of its id."""
+    """The page, its frame in `lang`, its text as written (English, marked so; the report's Dutch quoted „so” is
+    marked Dutch): markdown escaped, each choice's row the anchor of its id."""
     body = mistune.create_markdown(escape=True, plugins=["table"])(SOURCE.read_text(encoding="utf-8"))
     body = FIRST_CELL.sub(lambda m: f'<tr id="{m[1]}">\n  <td>{m[1]}</td>', body)
+    body = DUTCH_QUOTE.sub(r'<q lang="nl">\1</q>', body)   # the report's Dutch, quoted „so”
     title = html.escape(t("assumptions_title", lang))
     return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head><meta charset="utf-8"><title>{title}</title>\n'
             '<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}'

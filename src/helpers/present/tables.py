@@ -62,7 +62,7 @@ def styled(printed: pd.DataFrame, caption: str, lang: str = "nl") -> Styler:
     """A printed table as the report shows it: caption above, no index, every cell, header and caption
     HTML-escaped, text columns left-aligned. Numbers arrive printed (result.cells); a number left as a
     number (a researcher's table) is written by text.number to two decimals."""
-    printed = printed.fillna("")   # a view prints numbers itself: what is left missing is a text not given
+    printed = printed.astype(object).where(printed.notna(), "")   # a view prints numbers itself: what is missing is a text not given
     words = text_columns(printed)
     return (printed.style.hide(axis="index").set_caption(html.escape(caption))
             .format(cell_format(MEAN, lang), escape="html")
@@ -623,7 +623,7 @@ def fit_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     values = {t("col_estimator", lang): t(f"estimator_{f['estimator']}_{f['missing']}", lang), "χ²": cells(frame, "chi2", STAT, lang)[0],
               "df": cells(frame, "df", 0, lang)[0], "p": p_cells(frame, "p", lang)[0], "CFI": cells(frame, "cfi", COEF, lang)[0],
               "TLI": cells(frame, "tli", COEF, lang)[0],
-              "RMSEA [90% CI]": f"{cells(frame, 'rmsea', COEF, lang)[0]} {interval_cells(frame, 'rmsea_low', 'rmsea_high', COEF, lang)[0]}",
+              f"RMSEA [{t('col_ci90', lang)}]": f"{cells(frame, 'rmsea', COEF, lang)[0]} {interval_cells(frame, 'rmsea_low', 'rmsea_high', COEF, lang)[0]}",
               "SRMR": cells(frame, "srmr", COEF, lang)[0], "N": cells(frame, "n", 0, lang)[0]}
     return pd.DataFrame({t("col_statistic", lang): list(values), t("col_value", lang): list(values.values())})
 
@@ -642,19 +642,22 @@ def missing_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                          t("col_missing", lang): cells(frame, "missing", 0, lang), "%": cells(frame, "percent", PCT, lang)})
 
 
-def coverage_result(coverage: pd.DataFrame, answering: int, min_cell: int) -> Result:
+def coverage_result(coverage: pd.DataFrame, answering: int, factors: dict[str, list[str]], cb: Codebook, lang: str,
+                    min_cell: int) -> Result:
     """sem.coverage (the share of the `answering` respondents who answered both of two items) as a result: a
-    row per item, a column per item; a share hidden where those who answered both, or the others, are a small
-    count."""
+    row per item, a column per item, each named by its factor and number ('Prestatieverwachting 2'); a share
+    hidden where those who answered both, or the others, are a small count."""
     counts = coverage * answering
     hidden = (is_small(counts.round(), min_cell) | is_small((answering - counts).round(), min_cell)).to_numpy()
     frame = masked(coverage.rename_axis("variable").reset_index(), {c: hidden[:, i] for i, c in enumerate(coverage.columns)})
-    frame.attrs["items"] = list(coverage.columns)
+    short = {item: f"{cb.text(factor, lang)} {number}" for factor, items in factors.items() for number, item in enumerate(items, start=1)}
+    frame.insert(1, "label", frame["variable"].map(short))
+    frame.attrs["items"] = {item: short[item] for item in coverage.columns}
     return Result(frame, coverage_view)
 
 
 def coverage_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return pd.DataFrame({t("col_item", lang): frame["variable"], **{c: cells(frame, c, COEF, lang) for c in frame.attrs["items"]}})
+    return pd.DataFrame({t("col_item", lang): frame["label"], **{label: cells(frame, c, COEF, lang) for c, label in frame.attrs["items"].items()}})
 
 
 def loadings_result(loadings: pd.DataFrame, cb: Codebook, lang: str) -> Result:
@@ -751,7 +754,7 @@ def estimators_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             "p (χ²)": p_cells(frame, "p", lang),
             t("stat_scaling", lang): [c if c != DASH else "" for c in cells(frame, "scaling", COEF, lang)],
             "CFI": cells(frame, "cfi", COEF, lang), "TLI": cells(frame, "tli", COEF, lang),
-            "RMSEA [90% CI]": [f"{v} {ci}" for v, ci in zip(cells(frame, "rmsea", COEF, lang),
+            f"RMSEA [{t('col_ci90', lang)}]": [f"{v} {ci}" for v, ci in zip(cells(frame, "rmsea", COEF, lang),
                                                            interval_cells(frame, "rmsea_low", "rmsea_high", COEF, lang))],
             "SRMR": cells(frame, "srmr", COEF, lang)}
     for path, label in frame.attrs["paths"].items():
