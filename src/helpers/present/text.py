@@ -70,7 +70,8 @@ def banner(provenance: dict, lang: str) -> str:
 
 MINUS = "\u2212"
 SEPARATORS = {"nl": (",", "\u00a0", 10_000), "en": (".", ",", 1_000)}   # decimal mark, thousands mark, from
-NUMBER = re.compile(r"(?<![\w.,])[-\u2212]?(?:\d+\.\d+|\.\d+|\d+)(?![\w]|\.\d)")
+NUMBER = re.compile(r"(?<![\w.,])(?<!sectie )(?<!section )(?<!secties )(?<!sections )(?<!Tabel )(?<!Table )(?<!Figuur )(?<!Figure )"
+                    r"[-\u2212]?(?:\d+\.\d+|\.\d+|\d+)(?![\w]|\.\d)")   # a section's or table's number is no number
 INTERVAL = re.compile(r"\[([^\[\],]+), ([^\[\],]+)\]")
 
 
@@ -121,6 +122,8 @@ def localise(text: str, lang: str = "nl") -> str:
 
     >>> localise("M = 3.58, d = -0.00, p < .001, 95% CI [-0.12, 0.34]", "nl")
     'M = 3,58, d = 0,00, p < ,001, 95% CI [−0,12; 0,34]'
+    >>> localise("sectie 1.1, Tabel 2.3: 1.5", "nl")
+    'sectie 1.1, Tabel 2.3: 1,5'
     """
     def rewrite(match: re.Match) -> str:
         token = match.group(0)
