@@ -98,3 +98,14 @@ def test_the_weighting_note_prints_the_weights_as_the_strata_table_does(chapters
     weights = [w for w in ch.strata().printed.iloc[:, 4] if w != "—"]
     note = ch.weighting_note().data
     assert min(weights, key=lambda w: float(w.replace(",", "."))) in note and max(weights, key=lambda w: float(w.replace(",", "."))) in note
+
+
+def test_the_readmes_checklist_names_the_choices_each_page_marks(chapters):
+    """README, 'A reviewer's checklist': the choices of this project it lists for a page are those the page marks."""
+    from helpers.paths import ROOT
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### A reviewer's checklist\n", 1)[1].split("\n#", 1)[0]
+    listed = {row.split("|")[1].strip()[:2]: set(re.findall(r"`([a-z-]+)`", row.split("|")[4]))
+              for row in section.splitlines() if re.match(r"\| \d\d ", row)}
+    marked = {stem[:2]: set(ch.assumed) for stem, ch in chapters.items()}
+    assert listed == marked
