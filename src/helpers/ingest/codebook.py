@@ -67,6 +67,8 @@ class Variable:
     choice: str | None = None               # the ASSUMPTIONS.md entry of this item or question (not the report's)
     value_set: str | None = None            # the name of its answer scale (value_sets)
     groups_choice: str | None = None        # the ASSUMPTIONS.md entry of its groups
+    noun: dict[str, str] | None = None      # what a sentence calls its answer, where the question is too long
+    proper_names: bool = False              # its options (a block's items) are names, written as they are
 
     @property
     def codes(self) -> list[int] | None:
@@ -133,6 +135,24 @@ class Codebook:
     def scale_items(self, scale: str) -> list[str]:
         return self.blocks[self.scales[scale]["items_of"]]
 
+    def in_sentence(self, name: str, lang: str = "nl", code: int | None = None) -> str:
+        """A variable's (or, with `code`, an answer's) label as it reads inside a sentence: its first letter in
+        lower case, unless the options are names (systems) or it opens with an abbreviation ('AI', 'IT').
+
+        >>> load_codebook().in_sentence("learn_location", "nl", 3), load_codebook().in_sentence("system_work_chatgpt")
+        ('in een Vlaamse centrumstad', 'ChatGPT')
+        """
+        text = self.labels(name, lang)[code] if code is not None else self.text(name, lang)
+        variable = self.variables.get(name)
+        if (variable is not None and variable.proper_names) or text[:2].isupper():
+            return text
+        return text[:1].lower() + text[1:]
+
+    def noun(self, name: str, lang: str = "nl") -> str:
+        """What a sentence calls a question's answer ('leervorm'): its `noun`, else its text in a sentence."""
+        variable = self.variables[name]
+        return variable.noun[lang] if variable.noun else self.in_sentence(name, lang)
+
     def choice(self, name: str, code: int | None = None) -> str | None:
         """Where what the reports show of `name` (with `code`: of that answer) is this project's choice, not the
         report's: the id of its entry in data/ASSUMPTIONS.md (an answer option's, its answer scale's, the item's
@@ -175,6 +195,7 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
             section=spec.get("section"), block=block, correct_answer=spec.get("correct_answer"),
             required=spec.get("required", False), groups=tuple(spec["groups"]) if "groups" in spec else None,
             choice=choice or spec.get("choice"), value_set=spec.get("values"), groups_choice=spec.get("groups_choice"),
+            noun=spec.get("noun"), proper_names=spec.get("proper_names", False),
         )
 
     for q in raw["questions"]:
