@@ -80,8 +80,9 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
     run_dir = out / "synthetic_default"
     stems = [nb.stem for nb in run.notebooks()]
     pages = {p.name for p in run_dir.iterdir() if p.suffix == ".html"}
-    assert pages == {"index.html", "book.html"} | {f"{s}.html" for s in stems} | {f"{s}.full.html" for s in stems}
-    for page in pages - {"index.html", "book.html"}:
+    assert pages == {"index.html", "book.html", "assumptions.html"} | {f"{s}.html" for s in stems} | {
+        f"{s}.full.html" for s in stems}
+    for page in pages - {"index.html", "book.html", "assumptions.html"}:
         body = (run_dir / page).read_text(encoding="utf-8").split("<body", 1)[1]
         assert "synthetic data" in body[:body.index(" · ")], page   # the banner comes before the title
         assert "[c] = niet getoond" in body and "sdcMicro" in body, page   # the small-cell policy and its source

@@ -28,7 +28,10 @@ def page(lang: str) -> str:
     body = FIRST_CELL.sub(lambda m: f'<tr id="{m[1]}">\n  <td>{m[1]}</td>', body)
     body = DUTCH_QUOTE.sub(r'<q lang="nl">\1</q>', body)   # the report's Dutch, quoted „so”
     title = html.escape(t("assumptions_title", lang))
-    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head><meta charset="utf-8"><title>{title}</title>\n'
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head><meta charset="utf-8">\n'
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; '
+            'base-uri \'none\'; form-action \'none\'">\n'
+            f'<title>{title}</title>\n'
             '<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}'
             'table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}'
             'tr:target{background:#fff3c4}</style></head>\n'
