@@ -103,7 +103,9 @@ class Cleaning(Chapter):
             return self.note("too_few_respondents", min_cell=self.min_cell)
         later = [y for y in years["year"] if y.isdigit() and int(y) > self.start_year_after]
         return self.figure(plots.bar_chart(years, "year", "n", self.t("chart_1"), highlight=later,
-                                           axis_labels=(self.t("chart_1_axis"), self.t("col_n"))),
+                                           axis_labels=(self.t("chart_1_axis"), self.t("col_n")),
+                                           legend=(self.t("chart_1_after", year=self.start_year_after),
+                                                   self.t("chart_1_before", year=self.start_year_after))),
                            "chart_1_start_year", frame=years)
 
     @cached_property

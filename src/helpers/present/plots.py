@@ -53,9 +53,10 @@ def flow_chart(step_labels: list[str], remaining: pd.Series, excluded: pd.Series
 
 
 def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[str] | None = None,
-              axis_labels: tuple[str, str] | None = None) -> Figure:
-    """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour;
-    the axes named by `axis_labels` (default the column names)."""
+              axis_labels: tuple[str, str] | None = None, legend: tuple[str, str] | None = None) -> Figure:
+    """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour,
+    explained by `legend` (the highlighted categories' name, the others'); the axes named by `axis_labels`
+    (default the column names)."""
     fig, ax = _figure()
     colours = [EXCLUDED if highlight and c in highlight else MAIN for c in table[x]]
     bars = ax.bar(table[x].astype(str), table[y].fillna(0), color=colours)
@@ -63,8 +64,11 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
     ax.set_xlabel((axis_labels or (x, y))[0])
     ax.set_ylabel((axis_labels or (x, y))[1])
     _title(fig, title)
+    if highlight and legend:
+        _legend(fig, ax, [matplotlib.patches.Patch(color=MAIN), matplotlib.patches.Patch(color=EXCLUDED)], [legend[1], legend[0]])
     ax.tick_params(axis="x", rotation=45)
-    return described(fig, title, [f"{c}: {_number(v)}" for c, v in zip(table[x], table[y])])
+    return described(fig, title, [f"{c}: {_number(v)}" + (f" ({legend[0]})" if legend and highlight and c in highlight else "")
+                                  for c, v in zip(table[x], table[y])])
 
 
 def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
@@ -81,7 +85,7 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
     ax.set_xlabel(axis_label)
     _title(fig, title)
     if len(series) > 1:
-        _legend(fig, ax, *ax.get_legend_handles_labels(), ncol=len(series))
+        _legend(fig, ax, *ax.get_legend_handles_labels())
     names = legend or series
     return described(fig, title, [f"{c}: " + ", ".join(f"{n} {_number(row[col])}" for n, col in zip(names, series))
                                   for c, row in data.iloc[::-1].iterrows()])
@@ -100,6 +104,7 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     middle = len(codes) // 2
     colours = likert_colours(len(codes))
     fig, ax = _figure(8.0, 0.5 * len(items) + 1.6)
+    ax.use_sticky_edges = False   # each bar's ends are sticky: without this no margin keeps the outer ones off the plot's edge
     drawn = shares.fillna(0)
     for y, item in zip(range(len(items) - 1, -1, -1), items):
         left = -(drawn.loc[item, codes[:middle]].sum() + drawn.loc[item, codes[middle]] / 2)
@@ -119,7 +124,7 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     legend = dict(zip(labels, handles))   # one entry per answer
     if any(pooled for _, pooled in protected.values()):
         legend[pooled_label] = matplotlib.patches.Patch(facecolor="white", edgecolor="grey", hatch="////")
-    _legend(fig, ax, list(legend.values()), list(legend.keys()), ncol=len(codes), fontsize=8, handlelength=1, columnspacing=1)
+    _legend(fig, ax, list(legend.values()), list(legend.keys()), fontsize=8, handlelength=1, columnspacing=1)
     low, high = codes[:middle], codes[middle + 1:]
     return described(fig, title, [f"{label}: " + (HIDDEN if shares.loc[item].isna().all() else
                                   f"{shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "
@@ -178,11 +183,26 @@ def _title(fig: Figure, title: str) -> None:
 
 
 def _legend(fig: Figure, ax, handles, labels, **style) -> None:
-    """The legend in one row above the chart, from the figure's left edge like the title (Pew's habit):
-    an axes legend, so constrained layout keeps it between the title and the bars."""
+    """The legend above the chart, from the figure's left edge like the title (Pew's habit), read row by row:
+    in one row when it fits the figure's width, else in as many rows as it needs (measured, so never cut
+    off). An axes legend, so constrained layout keeps it between the title and the bars."""
     anchor = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)
-    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor, frameon=False,
-              borderaxespad=0, **style)
+    for ncol in range(len(handles), 0, -1):
+        order = _row_by_row(len(handles), ncol)
+        legend = ax.legend([handles[i] for i in order], [labels[i] for i in order], ncol=ncol, loc="lower left",
+                           bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor, frameon=False, borderaxespad=0, **style)
+        if legend.get_window_extent().x1 <= 0.95 * fig.bbox.width:   # room for hinting at other dpi, as _fitted
+            return
+
+
+def _row_by_row(n: int, ncol: int) -> list[int]:
+    """The order in which to hand matplotlib `n` legend entries (it fills a legend column by column) so that
+    they read row by row in `ncol` columns.
+
+    >>> _row_by_row(6, 4)   # rows: 0 1 2 3 / 4 5
+    [0, 4, 1, 5, 2, 3]
+    """
+    return [i for column in range(ncol) for i in range(column, n, ncol)]
 
 
 def _fitted(place, fig: Figure, text: str, **style) -> None:
