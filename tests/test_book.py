@@ -54,6 +54,14 @@ def pooled_likert() -> pd.DataFrame:
     return data
 
 
+def edge_map():
+    """The map with large circles at the edges of Flanders and Brussels (De Panne, Voeren, Knokke) and in Wallonia."""
+    from helpers.prepare import geo
+
+    places = geo.bubbles(geo.lookup(pd.Series(["8660"] * 60 + ["3798"] * 60 + ["8300"] * 40 + ["1000"] * 98 + ["6700"] * 30)), 5)
+    return plots.bubble_map(geo.boundaries(), places, LONG, FOOTER, "Respondenten per gemeente:", "02000", "04000")
+
+
 SCALE = {1: "Helemaal geen nadeel", 2: "Eerder geen nadeel", 3: "Neutraal", 4: "Eerder een nadeel", 5: "Zeker een nadeel"}
 GROUPED = pd.DataFrame({"Categorie": ["Gebrek aan vaardigheden of kennis om het te gebruiken", "Andere"],
                         "Werk (N=415)": [12.5, 3.25], "Vrije tijd (N=411)": [40.0, 7.75]})
@@ -78,6 +86,7 @@ CHARTS = {   # one chart of each kind the report draws, each with a long title a
     "mediation": lambda: plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee", "age"], "outcome": ["bi", "bi", "pe"],
                                                           "std": [0.6, -0.004, 0.1], "p": [0.0001, 0.9, 0.03]}),
                                             PATHS, {"bi": 0.37, "pe": 0.01}, LONG),
+    "map": edge_map,
 }
 
 
