@@ -350,7 +350,7 @@ def bubble_map(shapes: dict, places: pd.DataFrame, title: str, listing: str, key
     _title(fig, title)
     _under(fig, ax, listing, fontsize=8, gid="listing")
     place_labels(fig, ax, towns)
-    return described(fig, title, [f"{row.name}: {row.n}" for row in towns.head(10).itertuples()] + [listing])
+    return described(fig, f"{title}. {listing.rstrip('.')}", [f"{row.name}: {row.n}" for row in towns.head(10).itertuples()])
 
 
 def _size_key(ax, sizes: tuple[int, ...], label: str, start: tuple[float, float], gap: float, width: float) -> None:
