@@ -504,8 +504,11 @@ class Context(Chapter):
     def weighted(self) -> Table:
         return self.table(tables.weighted_result(self.headline, self.cb, self.lang, self.min_cell), "weighted_title", "weighted")
 
-    def related_studies(self) -> Table:
-        return self.table(context.studies_result(self.lang), "context_title", "context")
+    def related_studies(self) -> Block:
+        """Figures of related studies beside this one, with the year of their fieldwork; under them the full reference
+        of each study cited, and of the study this project reproduces."""
+        result = context.studies_result(self.lang)
+        return Block(self.table(result, "context_title", "context"), Markdown(context.references(result.frame, self.lang)))
 
     @guarded
     def use_by(self, group: str) -> Table:

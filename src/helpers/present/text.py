@@ -40,6 +40,13 @@ def t(key: str, lang: str = "nl", **values) -> str:
     return catalogue()[key][lang].format(**values)
 
 
+def listing(names: list[str], lang: str) -> str:
+    """'a, b and c' in the page's language ('none' when empty)."""
+    if not names:
+        return t("none", lang)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {t('finding_and', lang)} {names[-1]}"
+
+
 def format_p(p: float) -> str:
     """APA style: '< .001', otherwise three decimals without the leading zero ('.032'); '—' when missing."""
     if p != p:   # NaN: the test could not be computed
