@@ -170,7 +170,7 @@ def render(executed, target: Path, reviewer: bool, first_lines: str, title: str,
     import nbformat
 
     nb = nbformat.from_dict(executed)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines, metadata={"tags": ["run-banner"]}))
     title_cell = next((c for c in narrative(nb, lang) if c.source.startswith("# ")), None)
     heading = nb.cells.index(title_cell) if title_cell is not None else 0
     nb.cells.insert(heading + 1, nbformat.v4.new_markdown_cell(contents(nb, lang)))
