@@ -144,14 +144,15 @@ def test_likert_middle_answer_is_grey_and_shares_are_printed():
 
 def test_frame_links_chapters_neighbours_the_other_language_and_downloads():
     chapters = [("01_cleaning", "01 · Cleaning"), ("02_usage", "02 · Gebruik"), ("03_pros_cons", "03 · Voor- en nadelen")]
-    page = book.frame(chapters, "02_usage", "nl", "wave2", ["a.csv", "a.png", "key_figure.txt"], reviewer=False)
+    page = book.frame(chapters, "02_usage", "nl", "wave2_en", ["a.csv", "a.png", "key_figure.txt"], reviewer=False)
     assert [c["href"] for c in page["chapters"]] == ["01_cleaning.full.html", "02_usage.full.html", "03_pros_cons.full.html"]
     assert [c["current"] for c in page["chapters"]] == [False, True, False]
     assert page["previous"]["href"] == "01_cleaning.full.html" and page["next"]["title"] == "03 · Voor- en nadelen"
     assert page["language"] == {"href": "../wave2_en/02_usage.full.html", "label": "English", "lang": "en"}
     assert page["version"]["href"] == "02_usage.html"
     assert [d["href"] for d in page["downloads"]] == ["02_usage_files/a.csv", "02_usage_files/a.png"]
-    assert book.frame(chapters, "01_cleaning", "en", "wave2_en", [], True)["previous"] is None
+    alone = book.frame(chapters, "01_cleaning", "en", None, [], True)   # the other language's run is not built
+    assert alone["previous"] is None and alone["language"] is None
 
 
 

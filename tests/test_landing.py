@@ -14,12 +14,13 @@ def manifest(lang: str, file: str = "wave2.csv") -> dict:
             "source": {"file": file, "rows": 576, "sha256": "ab" * 32, "synthetic": True, "seed": 1, "commit": "abc1234"}}
 
 
-@pytest.mark.parametrize("lang, run, other", [("nl", "wave2", "../wave2_en/index.html"), ("en", "wave2_en", "../wave2/index.html")])
-def test_a_runs_page_speaks_its_language_and_links_the_other(lang, run, other):
-    page = landing.run_index(run, manifest(lang), key="k")
-    assert f'<html lang="{lang}">' in page and f'href="{other}"' in page
+@pytest.mark.parametrize("lang, run, other", [("nl", "wave2", "wave2_en"), ("en", "wave2_en", "wave2")])
+def test_a_runs_page_speaks_its_language_and_links_the_other_when_it_is_built(lang, run, other):
+    page = landing.run_index(run, {**manifest(lang), "twin": other}, key="k")
+    assert f'<html lang="{lang}">' in page and f'href="../{other}/index.html"' in page
     assert ("Begin hier" in page) == (lang == "nl") and ("Begin here" in page) == (lang == "en")
     assert ("3,2 s" if lang == "nl" else "3.2 s") in page   # the notebook's time, written as the language writes it
+    assert "hreflang" not in landing.run_index(run, manifest(lang), key="k")   # built alone: no link to a run not built
 
 
 def test_every_outside_value_is_text_and_no_script_may_run():

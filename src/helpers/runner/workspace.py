@@ -36,9 +36,17 @@ def checked_name(name: str, option: str) -> str:
     return name
 
 
-def default_name(raw: Path, lang: str) -> str:
-    """The export's file name without extension, as a slug; each language its own folder."""
-    return slug(raw.stem) if lang == "nl" else f"{slug(raw.stem)}_{lang}"
+def run_names(raw: Path, name: str | None, languages: list[str]) -> dict[str, str]:
+    """Each language's run folder: the export's file name without extension as a slug (or `name`, once checked),
+    with `_<lang>` added for a language other than Dutch; a `name` given for one language is that run's name.
+
+    >>> run_names(Path("my export.csv"), None, ["nl", "en"]), run_names(Path("x.csv"), "wave2", ["en"])
+    ({'nl': 'my_export', 'en': 'my_export_en'}, {'en': 'wave2'})
+    """
+    if name is not None and len(languages) == 1:
+        return {languages[0]: checked_name(name, "--name")}
+    base = checked_name(name, "--name") if name is not None else slug(raw.stem)
+    return {lang: base if lang == "nl" else f"{base}_{lang}" for lang in languages}
 
 
 @dataclass(frozen=True)
