@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -55,6 +56,7 @@ from helpers.paths import (
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
     REPORTS_DIR,
+    ROOT,
     SAFE_NAME,
     SYNTHETIC_DEFAULT_EXPORT,
     TEMPLATES_DIR,
@@ -73,6 +75,7 @@ from helpers.runner.workspace import (
     read_manifest,
     remove,
     run_names,
+    shown_as,
     write_manifest,
 )
 
@@ -166,6 +169,32 @@ def contents(nb, lang: str) -> str:
     return f"**{t('contents', lang)}:** " + " · ".join(f"[{h}](#{h.replace(' ', '-')})" for h in headings)
 
 
+def shown_paths(nb, places: dict[str, str]):
+    """The executed notebook `nb` with every path of this machine in its cells' sources and outputs (papermill's
+    injected parameters, warnings, tracebacks) written as `places` gives it (absolute path -> what the page says:
+    where the file is once published), longest first; what else lies in the project is shown relative to it."""
+    import nbformat
+
+    nb = nbformat.from_dict(nb)
+    places = {**places, f"{ROOT}{os.sep}": ""}
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(places, key=len, reverse=True)))
+
+    def shown(value):
+        if isinstance(value, str):
+            return pattern.sub(lambda m: places[m[0]], value)
+        if isinstance(value, list):
+            return [shown(v) for v in value]
+        return {k: shown(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    for cell in nb.cells:
+        cell.source = shown(cell.source)
+        for output in cell.get("outputs", []):
+            for key in ("text", "traceback", "evalue", "data"):
+                if key in output:
+                    output[key] = shown(output[key])
+    return nb
+
+
 def render(executed, target: Path, reviewer: bool, first_lines: str, title: str, lang: str, book: dict | None = None) -> None:
     """One self-contained HTML file in the report's language: the data banner first, then the contents;
     framed by the book (helpers.present.book.frame: chapters, previous/next, languages, downloads)."""
@@ -196,12 +225,12 @@ def warm_up() -> None:
     exporter(True), exporter(False)   # (the default language; others load on first use)
 
 
-def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, source: dict, lang: str,
-                       twin: str | None) -> Outcome:
+def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, source: dict, lang: str, twin: str | None,
+                       published: dict[str, str]) -> Outcome:
     """Execute one notebook with the parameters it declares, then render both HTML versions into `reports`
     (the run's staging), each linking its twin in the run of the other language (`twin`, None when not built);
-    executed copies go to the run's build folder `home`. Runs in a worker process: everything it needs comes in
-    its arguments."""
+    a path a page shows is where its file will be published (`published`: path -> where). Executed copies go
+    to the run's build folder `home`. Runs in a worker process: everything it needs comes in its arguments."""
     import nbformat
     import papermill
 
@@ -228,7 +257,7 @@ def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, 
                        f"{nb_path.name}, cell In [{err.exec_count}]: {err.ename}: {err.evalue}\n"
                        f"executed copy kept for debugging (the same cell numbers): {kept}")
     seconds = time.perf_counter() - start
-    executed = nbformat.read(executed_path, as_version=4)
+    executed = shown_paths(nbformat.read(executed_path, as_version=4), published)
     title = title_of(executed, lang)
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang) + "\n\n" + t("small_cell_note", lang,
                                                                                               min_cell=offered["min_cell"])
@@ -489,7 +518,7 @@ def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, j
     progress = Progress(len(cleaning) + len(books))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_started,
                                initargs=(os.getpid(), str(ws.home / "runtime"), max(1, (os.cpu_count() or 1) // workers)))
-    task = (ws.staging / "reports", ws.home, offered, source, offered["lang"], twin)
+    task = (ws.staging / "reports", ws.home, offered, source, offered["lang"], twin, shown_as(ws, offered))
     try:
         outcomes = []
         for nb in cleaning:

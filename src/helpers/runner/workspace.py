@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.ingest.provenance import sha256_file, write_atomic
-from helpers.paths import SAFE_NAME, slug, within
+from helpers.paths import NOTEBOOKS_DIR, ROOT, SAFE_NAME, slug, within
 
 
 class UnsafeName(ValueError):
@@ -81,6 +81,20 @@ class Workspace:
     @property
     def manifest(self) -> Path:
         return self.run_dir / "manifest.json"
+
+
+def shown_as(ws: Workspace, offered: dict) -> dict[str, str]:
+    """What a page says of the paths a run hands its notebooks (papermill's parameters): where each file will be once
+    published, inside the project relative to the notebooks folder (as a notebook run by hand takes them), outside
+    it by its name alone; never the staging folder that is gone by then, nor a machine's absolute path."""
+    def shown(path: Path) -> str:
+        path = Path(path).resolve()
+        return os.path.relpath(path, NOTEBOOKS_DIR) if path.is_relative_to(ROOT) else path.name
+
+    places = {ws.staging / "reports": ws.run_dir, ws.staging / "data" / ws.processed.name: ws.published / ws.processed.name,
+              ws.processed: ws.published / ws.processed.name, ws.staging: ws.home}
+    places |= {Path(offered[key]): Path(offered[key]) for key in ("raw", "mapping", "compare_with") if offered.get(key)}
+    return {str(path): shown(place) for path, place in places.items()}
 
 
 @contextmanager
