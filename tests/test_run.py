@@ -92,7 +92,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
     assert "Uitsluitingen" in reviewer and "Exclusions" not in reviewer   # the Dutch narrative only
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index and ">576<" in index
-    assert "warnings" not in index, "a notebook wrote to stderr (a warning cell)"
+    assert "waarschuwing" not in index, "a notebook wrote to stderr (a warning cell)"
     assert index.count('<p class="key">') == len(stems) and '<p class="key"></p>' not in index   # each headline kept
     assert "synthetic_default/index.html" in (out / "index.html").read_text(encoding="utf-8")
     listed = [item for r in json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["reports"].values()
