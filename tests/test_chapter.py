@@ -210,7 +210,7 @@ def test_the_readmes_add_a_table_step_works_as_written(processed, tmp_path, monk
     monkeypatch.setattr(text, "catalogue", lambda: messages | {key: {"nl": "Mijn titel", "en": "My title"}})
     block = eval(cell, {"ch": ProsCons(processed, lang="en", artifacts=tmp_path)})   # the README's code, as a notebook runs it
     assert "Table 3.1. My title (N=" in block._repr_html_() and "<figcaption>Figure 3.1 (not in the report)" in block._repr_html_()
-    assert {p.suffix for p in tmp_path.glob("pro_time_saving_pro_data.*")} == {".csv", ".png", ".svg"}
+    assert {p.suffix for p in tmp_path.glob("pro_time_saving_pro_data.*")} == {".csv", ".xlsx", ".png", ".svg"}
 
 
 def test_a_chart_that_marks_a_hidden_value_explains_the_mark_under_it(processed):
@@ -321,3 +321,21 @@ def test_the_findings_say_how_to_read_them_from_the_threshold_and_the_data_in_us
         ch.data.attrs["provenance"] = {**ch.data.attrs.get("provenance", {}), "synthetic": generated}
         reading_part, sentences = ch.findings().data.split("\n\n")
         assert reading in reading_part and (synthetic in reading_part) is generated and sentences.startswith("- ")
+        assert text.t("findings_inference", lang) in reading_part   # the limits of inference, on every page
+
+
+def test_what_rests_on_this_projects_choices_is_marked_and_explained_once(processed, tmp_path):
+    """Tabel 5.x of Appendix 2 prints the intention items, which the report does not: they are marked, as are the
+    systems the report does not name and the speeder rule; the page's last cell explains the mark once and links
+    each choice shown to its entry on the assumptions page."""
+    ch = Intention(processed, lang="nl")
+    appendix = ch.appendix("utaut", "appendix_2_title").printed
+    items = appendix[appendix.iloc[:, 1].str.startswith(("Ik ben van plan", "Ik verwacht", "Ik plan"))].iloc[:, 1]
+    assert len(items) == 3 and items.str.endswith(" †").all()
+    assert not appendix[appendix.iloc[:, 0] == "Prestatieverwachting"].iloc[:, 1].str.contains("†").any()
+    note = ch.versions().parts[0].data
+    assert note.count("†") == 1 and "(assumptions.html#intention-items)" in note
+    usage = Usage(processed, lang="en")
+    systems = usage.shares("system", "systems_title", top=6).parts[0].printed.iloc[:, 0].tolist()
+    assert [s for s in systems if s.endswith("†")] == ["Midjourney †", "Perplexity †", "Other †"]
+    assert "†" not in Usage(processed, lang="en").versions().parts[0]._repr_html_()   # nothing shown: no note

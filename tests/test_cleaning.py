@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from helpers.ingest.codebook import load_codebook
-from helpers.ingest.io import ExportError
+from helpers.ingest.io import FINISHED, ExportError
 from helpers.paths import CODEBOOK
 from helpers.prepare.cleaning import account_path, age_groups, clean, scale_scores
 from helpers.present.tables import account_result
@@ -92,3 +92,29 @@ def test_nobody_left_is_refused_with_the_row_account(cb):
     with pytest.raises(ExportError, match=r"^export\.csv: nobody is left after cleaning: 7 rows read; excluded by rule: "
                                           r"no_consent 3, control_failed 2, too_fast 2; kept 0$"):
         clean(df, cb)
+
+
+def test_an_export_where_everybody_declined_consent_is_refused_with_the_counts(cb):
+    df = tiny_export(cb)
+    df["consent"] = pd.array([2] * 7, dtype="Int64")   # nobody consented: no median duration to judge speeders by
+    df.attrs["provenance"] = {"file": "export.csv"}
+    with pytest.raises(ExportError, match=r"^export\.csv: nobody is left after cleaning: 7 rows read; excluded by rule: "
+                                          r"no_consent 7, control_failed 0, too_fast 0; kept 0$"):
+        clean(df, cb)
+
+
+def test_a_response_the_survey_tool_closed_unfinished_is_excluded_first_and_counted(cb):
+    df = tiny_export(cb)
+    df[FINISHED] = [True, True, True, False, True, True, False]   # d would be kept; g also fails the control question
+    result = clean(df, cb, speeder_share_of_median=0.4)
+    assert result.account["status"].tolist() == [
+        "excluded: no_consent", "excluded: control_failed", "excluded: too_fast",
+        "excluded: unfinished", "kept", "kept", "excluded: unfinished"]
+    assert result.flow[["rule", "excluded", "remaining"]].values.tolist() == [
+        ["", 0, 7], ["unfinished", 2, 5], ["no_consent", 1, 4], ["control_failed", 1, 3], ["too_fast", 1, 2]]
+    assert FINISHED not in result.data
+    counts = dict(zip(*account_result(result, "en", min_cell=1).printed("en").iloc[:, :2].T.to_numpy()))
+    assert counts["excluded: Not finished (closed by the survey tool)"] == "2" and counts["Total"] == "7"
+    without = account_result(clean(tiny_export(cb), cb), "en", min_cell=1).printed("en")
+    assert not without.iloc[:, 0].str.contains("Not finished").any()   # an export that does not say: no such rule
+

@@ -63,3 +63,25 @@ def test_every_scale_the_report_defines_has_its_definition_in_both_languages(cb)
             "pe", "ee", "si", "fc"} == set(cb.definitions)
     assert all(d["nl"] and d["en"] for d in cb.definitions.values())
     assert all("example" in cb.definitions[s] for s in ("lit_tech", "lit_crit", "lit_comm", "lit_crea", "lit_eth", "pe", "ee", "si", "fc"))
+
+
+def test_the_codebooks_choices_and_the_assumptions_list_the_same_items(cb):
+    """Every `choice:` field of the codebook and every choice of the cleaning code has its entry (a row with
+    that id) in data/ASSUMPTIONS.md, and every entry there is one of them; each has a short name for the
+    pages' links in both languages."""
+    from helpers.prepare.cleaning import CHOICES
+    from helpers.present import assumptions
+    from helpers.present.text import catalogue
+
+    listed = assumptions.ids()
+    assert len(listed) == len(set(listed))
+    assert set(listed) == cb.choices() | set(CHOICES)
+    assert all({"nl", "en"} <= set(catalogue()[f"choice_{choice}"]) for choice in listed)
+
+
+def test_a_choice_is_found_at_the_level_it_is_declared(cb):
+    assert cb.choice("system_work_midjourney") == cb.choice("system_free_perplexity") == "systems"
+    assert cb.choice("system_work_chatgpt") is None and cb.choice("learn_form", 1) is None
+    assert cb.choice("learn_form", 4) == "learning-forms" and cb.choice("bi_2") == "intention-items"
+    assert cb.choice("pro_time_saving") is None and cb.choice("pro_time_saving", 4) == "benefit-scale"   # the answers' wording
+    assert cb.choice("education_level") == "education-levels" and cb.choice("pe") == "scale-scores"

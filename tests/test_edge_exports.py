@@ -80,6 +80,12 @@ MAPPINGS = {"mapping_names_a_column_the_export_lacks": "columns:\n  Q99: age\n"}
 OPTIONS = {"weighting_none": ["--weighting", "none"]}
 
 
+def nobody_consenting(df: pd.DataFrame) -> pd.DataFrame:
+    """Every respondent declined consent, so was asked nothing further (issue 24: a TypeError, exit 1, before)."""
+    routed = [name for name, var in load_codebook().variables.items() if var.ask_if]
+    return with_columns(df, consent=2, **{name: "" for name in routed})
+
+
 def text_columns_empty(df: pd.DataFrame) -> pd.DataFrame:
     return with_columns(df, **{n: "" for n, v in load_codebook().variables.items() if v.type == "text"})
 
@@ -91,6 +97,8 @@ CASES = {
     "left_3": (lambda: keeping(generated(30), 3), 0, []),
     "left_1": (lambda: keeping(generated(30), 1), 0, []),
     "left_0": (lambda: keeping(generated(30), 0), 2, ["nobody is left after cleaning", "{rows} rows read", "kept 0"]),
+    "nobody_consented": (lambda: nobody_consenting(generated(30)), 2,
+                         ["nobody is left after cleaning", "{rows} rows read", "no_consent {rows}", "kept 0"]),
     "thousands_without_a_decimal_mark": (lambda: whole_durations(generated(30)), 2,
                                          ["'duration_s': a thousands separator or a decimal mark?", "value '1.234'"]),
     "mapping_names_a_column_the_export_lacks": (lambda: generated(30), 2, ["columns: 'Q99: age' names a column the export lacks"]),
@@ -115,7 +123,7 @@ SAYS = {
 }
 
 
-REFUSED = ["left_0", "thousands_without_a_decimal_mark", "mapping_names_a_column_the_export_lacks"]
+REFUSED = ["left_0", "nobody_consented", "thousands_without_a_decimal_mark", "mapping_names_a_column_the_export_lacks"]
 RENDERED = ["left_30", "left_3", "left_1", "one_government_type", "government_type_without_population",
             "every_postcode_invalid", "no_free_text", "every_item_of_a_scale_missing", "nobody_uses_generative_ai", "weighting_none"]
 

@@ -75,7 +75,7 @@ def test_a_hidden_cell_is_not_shown_and_never_agrees():
     table = compare({"sample.gender.not_said_n": 2, "sample.gender.not_said": 0.4}, "en",
                     hidden={"sample.gender.not_said_n", "sample.gender.not_said"}, regime="real")
     assert table["Status"].tolist() == ["not shown", "not shown"]
-    assert table["Reproduced"].tolist() == ["·", "·"] and table["Difference"].isna().all()
+    assert table["Reproduced"].tolist() == ["·", "·"] and table["Difference (reproduced − published, in the figure's unit)"].isna().all()
     assert status({"usage.spearman.p": Effect(float("nan"), float("nan"))}) == ["not shown"]
 
 

@@ -157,3 +157,9 @@ def test_a_wrong_parameter_gets_one_line_naming_it_and_what_it_takes(kernel, cel
     error = kernel.run(cell)["error"]
     assert error is not None and error.startswith("ValueError: ") and "\n" not in error, error
     assert all(name in error for name in names), error
+
+
+def test_the_data_dictionary_lists_every_variable_of_the_processed_data(kernel, data, cb):
+    kernel.task('ch = ProsCons(processed, lang="en")\nwords = ch.dictionary().frame')
+    assert kernel.value("words['variable'].tolist()") == list(data.columns)[:len(cb.variables)] + [c for c in data.columns if c not in cb.variables]
+    assert "1 = Man; 2 = Woman; 3 = Prefer not to say" in kernel.value("words.set_index('variable').loc['gender', 'values']")

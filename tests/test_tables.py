@@ -20,8 +20,8 @@ FEW_NEVER = pd.DataFrame({"use_work": [1] * 3 + [2] * 10 + [3] * 8 + [4] * 6 + [
 
 
 def test_a_choice_tables_result_hides_small_cells_and_their_percentages(cb):
-    df = pd.DataFrame({"gender": pd.array([1] * 6 + [2] * 5 + [3] * 2, dtype="Int64")})
-    result = choice_result(df, "gender", cb, "en", min_cell=5)
+    df = pd.DataFrame({"learn_location": pd.array([1] * 6 + [2] * 5 + [3] * 2, dtype="Int64")})
+    result = choice_result(df, "learn_location", cb, "en", min_cell=5)
     # 13 - 6 would give the 2 away: the next smallest cell (5) is hidden with it
     assert result.printed("en")["n"].tolist() == ["6", "[c]", "[c]", "13"]
     assert result.printed("en")["%"].tolist() == ["46.2", "[c]", "[c]", "100.0"]
@@ -29,7 +29,16 @@ def test_a_choice_tables_result_hides_small_cells_and_their_percentages(cb):
     assert frame["code"].tolist() == [1.0, 2.0, 3.0] and frame["base"].tolist() == [13.0] * 3
     assert frame["n"].tolist()[0] == 6.0 and frame["n"].isna().tolist() == [False, True, True]
     assert frame["hidden_n"].tolist() == [False, True, True] and frame["hidden_percent"].tolist() == [False, True, True]
-    assert choice_result(df, "gender", cb, "en", min_cell=1).printed("en")["n"].tolist() == ["6", "5", "2", "13"]
+    assert choice_result(df, "learn_location", cb, "en", min_cell=1).printed("en")["n"].tolist() == ["6", "5", "2", "13"]
+
+
+def test_a_table_the_report_prints_keeps_its_published_figures_shown_where_the_rule_allows(cb):
+    """Table 1 (gender): the report publishes every answer's n and %; with 'prefer not to say' small, the cell hidden
+    with it is the largest of the equally published (it hides the small one in the widest range), so the share of
+    men the report quotes stays checkable, as on the synthetic default (222, 254, 2) and in Table 2 (4, 41, 433)."""
+    for name, counts, shown in (("gender", [222, 254, 2], ["222", "[c]", "[c]"]), ("education_level", [4, 41, 433], ["[c]", "41", "[c]"])):
+        df = pd.DataFrame({name: pd.array([code for code, n in enumerate(counts, start=1) for _ in range(n)], dtype="Int64")})
+        assert choice_result(df, name, cb, "en", min_cell=5).printed("en")["n"].tolist()[:3] == shown
 
 
 def test_start_year_groups_single_recent_years_and_one_earlier_bar():
@@ -78,7 +87,7 @@ def test_estimators_table_puts_estimators_side_by_side(cb):
 
 def test_htmt_table_marks_values_above_the_threshold(cb):
     matrix = pd.DataFrame([[None, None], [0.9, None]], index=["pe", "ee"], columns=["pe", "ee"], dtype=float)
-    table = matrix_result(matrix, cb, "en", flag_above=0.85).printed("en")
+    table = matrix_result(matrix, "htmt", cb, "en", flag_above=0.85).printed("en")
     assert table.iloc[1, 1] == "0.900 !" and table.iloc[0, 1] == ""
 
 

@@ -36,19 +36,25 @@ def _protected(hidden: np.ndarray, counts: np.ndarray, min_cell: int) -> bool:
     return not hidden.any() or (hidden.sum() >= 2 and counts[hidden].sum() >= min_cell)
 
 
-def suppress(counts: pd.Series, min_cell: int, ordered: bool = False) -> pd.Series:
+def suppress(counts: pd.Series, min_cell: int, ordered: bool = False, published: pd.Series | None = None) -> pd.Series:
     """Which cells of a set of counts with a shown total to hide: primary, then secondary suppression.
 
     >>> suppress(pd.Series([222, 254, 2]), 5).tolist()
     [True, False, True]
     >>> suppress(pd.Series([1, 40, 60, 3, 90]), 5, ordered=True).tolist()   # a neighbour for ordered answers
     [True, True, False, True, False]
+    >>> suppress(pd.Series([222, 254, 2]), 5, published=pd.Series([2, 2, 2])).tolist()   # the largest of equals
+    [False, True, True]
 
-    `ordered`: the cells are ordered answers (a Likert item, start years); secondary cells are then
-    taken next to hidden ones, so hidden cells form runs that a chart can merge.
+    `ordered`: the cells are ordered answers (a Likert item, start years); secondary cells are then taken next
+    to hidden ones, so hidden cells form runs that a chart can merge. `published`: how many of the report's
+    figures rest on each cell (a table the report prints); secondary cells are then taken where the fewest
+    published figures are lost, and among equals the largest, in which the small cell hides in the widest
+    range: the report's figures stay checkable where the rule allows it.
     """
     values = counts.fillna(0).to_numpy(dtype=float)
     hidden = np.asarray(is_small(values, min_cell), dtype=bool)
+    lost = None if published is None else published.reindex(counts.index, fill_value=0).to_numpy(dtype=float)
     while not _protected(hidden, values, min_cell):
         candidates = ~hidden & (values > 0)
         if ordered:
@@ -58,7 +64,11 @@ def suppress(counts: pd.Series, min_cell: int, ordered: bool = False) -> pd.Seri
             candidates &= near if (candidates & near).any() else candidates
         if not candidates.any():
             break
-        pick = np.flatnonzero(candidates)[np.argmin(values[candidates])]
+        if lost is None:
+            pick = np.flatnonzero(candidates)[np.argmin(values[candidates])]
+        else:
+            fewest = candidates & (lost == lost[candidates].min())
+            pick = np.flatnonzero(fewest)[np.argmax(values[fewest])]
         hidden[pick] = True
     return pd.Series(hidden, index=counts.index)
 

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from helpers.analysis.stats import (
+    frequency_table,
     chi2_homogeneity,
     likert_summary,
     multi_response,
@@ -145,12 +146,20 @@ def intention_model(cb) -> dict[str, list[str]]:
     return {factor: cb.scale_items(factor) for factor in (*UTAUT, "bi")}
 
 
+def published_cells(name: str) -> pd.Series | None:
+    """How many of the report's figures rest on each answer of a variable of Tables 1-3 (its % and its n,
+    or its n alone), for the small-cell policy to keep them shown where it can (disclosure.suppress); None
+    for another variable."""
+    cells = {code: 1 + percent for fid, (variable, code, percent) in SAMPLE_CATEGORIES.items() if variable == name}
+    return pd.Series(cells, dtype=float) if cells else None
+
+
 def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
     """Method section: counts and shares of the sample, and the ids whose cell the small-cell policy hides
     in Tables 1-3 (the same suppression over the same counts: answers per category, missing answers included)."""
-    data = result.data
+    data, cb = result.data, load_codebook()
     figures = {"sample.responses": len(result.account), "sample.respondents": len(data)}
-    hidden = {name: suppress(pd.concat([data[name].value_counts().sort_index(), pd.Series({"missing": data[name].isna().sum()})]), min_cell)
+    hidden = {name: suppress(frequency_table(data, name, cb, drop_empty=True)["n"], min_cell, published=published_cells(name))
               for name in {name for name, _, _ in SAMPLE_CATEGORIES.values()}}
     small = set()
     for fid, (name, code, percent_published) in SAMPLE_CATEGORIES.items():

@@ -11,6 +11,7 @@ report. A notebook cell then reads like the report's sentence:
 from __future__ import annotations
 
 import html
+import re
 from functools import wraps
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from helpers.ingest.codebook import check_lang, load_codebook
 from helpers.paths import PROCESSED_DEFAULT, slug
 from helpers.prepare.analysis import analysis_data, data_dictionary
 from helpers.present import findings, plots, published, report, tables
-from helpers.present.result import DASH, Result
+from helpers.present.result import DASH, Result, tidy
 from helpers.present.text import alpha_text, is_key, localise, number, t
 
 
@@ -121,6 +122,8 @@ BASES = ("all", "users")
 # Whom a question was asked (its routing in the codebook) is the base of its shares: the chart's axis names it.
 ROUTED_AXIS = {"use_work >= 2": "axis_percent_users", "use_free >= 2": "axis_percent_users", "use_work == 1": "axis_percent_non_users",
                "use_free == 1": "axis_percent_non_users", "paid_work == 1": "axis_percent_payers"}
+CHOICE_MARK = "†"   # this project's choice where the report is silent (data/ASSUMPTIONS.md), explained on each page
+ASSUMPTIONS_PAGE = "assumptions.html"   # data/ASSUMPTIONS.md as a page of every run
 AMONG_HELP = ("among takes 'all', 'users', a query on the data's columns (codes as in the codebook, e.g. \"gov_type == 1\") "
               "or a boolean mask of the data's rows")
 
@@ -168,6 +171,7 @@ class Chapter:
         if among is not None:
             self.data = subset(self.data, among)
         self.results: dict[str, pd.DataFrame] = {}   # every table's (and chart's) numbers so far, by name
+        self.assumed: dict[str, str] = {}   # this project's choices shown so far (ASSUMPTIONS.md id -> the first text marked)
         self.numbers: dict[tuple[str, str], int] = {}   # (kind, name) -> its number in the chapter
         self.numbered: list[dict] = []   # every numbered table and figure: its number, title, place in the report
 
@@ -180,9 +184,15 @@ class Chapter:
         ordered Categoricals."""
         return analysis_data(self.data, self.cb, self.lang, ordinal)
 
-    def dictionary(self) -> pd.DataFrame:
-        """The codebook as a data dictionary: a row per variable, its question, type, answers and routing."""
-        return data_dictionary(self.cb, self.lang)
+    def dictionary(self) -> Folded:
+        """The codebook as a data dictionary, folded on the page (`.frame`: a row per variable with its question,
+        item, type, answers, range, routing and scale; kept as data_dictionary.csv and .xlsx)."""
+        result = Result(data_dictionary(self.cb, self.lang), tables.dictionary_view)
+        shown = self.table(result, "dictionary_title", "data_dictionary")
+        names = pd.DataFrame("", index=shown.printed.index, columns=shown.printed.columns)
+        names.iloc[:, [0, 6, 7]] = "variable-name"   # names in the data (a variable, its routing, its scale), not words of the page
+        shown.styler.set_td_classes(names)
+        return Folded(self.t("dictionary_summary"), shown)
 
     # --- Bases -------------------------------------------------------------------------------
 
@@ -214,9 +224,6 @@ class Chapter:
         """A title: a key of the message catalogue (data/messages.yaml) in the page's language, or the text given."""
         return self.t(title, **values) if is_key(title) else title
 
-    def label(self, name: str) -> str:
-        return self.cb.text(name, self.lang)
-
     def numbering(self, kind: str, name: str, title: str) -> tuple[str, str]:
         """The number of a `kind` ('table' or 'figure') named `name` in this chapter ('Tabel 2.3'), the same each
         time its cell runs again (a new name gets the next number), and what the caption adds: the counterpart
@@ -234,8 +241,45 @@ class Chapter:
         report.keep_numbering(self.numbered, self.artifacts)
         return label, self.t("in_report", place=where) if where else self.t("not_in_report")
 
+    def mark(self, text: str, choice: str | None) -> str:
+        """`text` with the mark of this project's choice (`choice`: its ASSUMPTIONS.md id), recorded for the page's
+        note; `text` as it is for the report's own."""
+        if choice is None:
+            return text
+        self.assumed.setdefault(choice, text)
+        return f"{text} {CHOICE_MARK}"
+
+    def label(self, name: str, code: int | None = None) -> str:
+        """A variable's text (with `code`: that answer's label), marked where it is this project's choice."""
+        text = self.cb.labels(name, self.lang)[code] if code is not None else self.cb.text(name, self.lang)
+        return self.mark(text, self.cb.choice(name, code) if name in self.cb.variables else None)
+
+    def choices_of(self, frame: pd.DataFrame) -> tuple[dict[str, str], set[str]]:
+        """What of a result rests on this project's choices: its rows' labels (the frame's `assumption` column, else
+        the codebook's choice of each row's variable and code) and the whole table's (a derived variable's
+        grouping, the scoring of scale scores)."""
+        rows, whole = {}, set()
+        if "assumption" in frame:
+            rows = {label: c for label, c in zip(frame["label"], frame["assumption"]) if isinstance(c, str)}
+        if "variable" not in frame:
+            return rows, whole
+        for row in frame[[c for c in ("variable", "code", "label") if c in frame]].drop_duplicates().itertuples(index=False):
+            name, code = row.variable, getattr(row, "code", None)
+            code = int(code) if isinstance(code, (int, float, np.number)) and pd.notna(code) else None
+            if name in self.cb.variables and (choice := self.cb.choice(name, code)) and hasattr(row, "label"):
+                rows.setdefault(row.label, choice)
+            elif name in self.cb.derived or name in self.cb.scales:
+                whole |= {self.cb.choice(name)} - {None}
+        return rows, whole
+
+    def marked(self, frame: pd.DataFrame, chart: pd.DataFrame) -> pd.DataFrame:
+        """Chart data (a `label` column) with the labels that rest on this project's choices marked, as in the
+        table of the same result `frame`."""
+        rows = self.choices_of(frame)[0]
+        return chart.assign(label=[self.mark(text, rows.get(text)) for text in chart["label"]])
+
     def table(self, result: Result | pd.DataFrame, title: str, name: str, *, counts: list[str] = (),
-              shares: dict[str, str] | None = None, among=None) -> Table:
+              shares: dict[str, str] | None = None, among=None, choices: tuple[str, ...] = ()) -> Table:
         """A numbered, captioned table (with its place in the published report) and its numbers, kept as
         `name`.csv (the result's frame). A table of one's own (a DataFrame) is protected first like every table
         of the report: declare its `counts` columns and its `shares` ({share column: its count base column});
@@ -247,9 +291,30 @@ class Chapter:
         name = f"{name}_{slug(part)}" if self.subset_name(among) else name
         title = self.title(title) + (f" ({self.t('among', subset=part)})" if part else "")
         label, where = self.numbering("table", name, title)
+        result.frame = tidy(result.frame)
+        rows, whole = self.choices_of(result.frame)
+        printed = result.printed(self.lang)
+        for column in printed.columns[printed.isin(list(rows)).any()]:   # the columns that print a marked label
+            printed[column] = [self.mark(text, rows.get(text)) if isinstance(text, str) else text for text in printed[column]]
+        for choice in sorted(whole | set(choices)):
+            title = self.mark(title, choice)
+        caption = f"{label}. {title} ({where})"
         self.results[name] = result.frame
         report.keep_frame(result.frame, name, self.artifacts)
-        return Table(result, tables.styled(result.printed(self.lang), f"{label}. {title} ({where})", self.lang), name)
+        report.keep_workbook(printed, self.about(caption, name), name, self.artifacts, self.lang)
+        return Table(result, tables.styled(printed, caption, self.lang), name)
+
+    def about(self, caption: str, name: str) -> dict[str, str]:
+        """What a downloaded table says of itself: its caption, source, whether the data are synthetic, its base,
+        the hidden-value mark and how its numbers are rounded."""
+        provenance = self.data.attrs.get("provenance", {})
+        base = re.search(r"\(N=([^)]+)\)", caption)
+        return {self.t("about_table"): caption,
+                self.t("about_source"): self.t("about_source_text", file=provenance.get("file", "")),
+                self.t("about_data"): self.t("chart_data_synthetic" if provenance.get("synthetic", True) else "chart_data_real"),
+                self.t("about_base"): f"N = {base.group(1)}" if base else self.t("about_base_rows"),
+                self.t("about_mark"): self.t("small_cell_note", min_cell=self.min_cell),
+                self.t("about_numbers"): self.t("about_numbers_text", name=name)}
 
     def figure(self, fig: Figure, name: str, n: int | str | None = None, note: str = "", among=None,
                frame: pd.DataFrame | None = None) -> report.Chart:
@@ -287,7 +352,7 @@ class Chapter:
         df = self.base(among)
         result = tables.choice_result(df, name, self.cb, self.lang, self.min_cell, sort=sort)
         heading = tables.with_n(self.title(title), int(df[name].notna().sum()), self.min_cell)
-        answered = result.frame[result.frame["code"].notna()]
+        answered = self.marked(result.frame, result.frame[result.frame["code"].notna()])
         figure = self.figure(plots.grouped_bars(answered, "label", ["percent"], heading, self.t("axis_percent")),
                              name, n=int(df[name].notna().sum()), among=among) if chart else None
         return Block(self.table(result, heading, name, among=among), figure)
@@ -300,7 +365,7 @@ class Chapter:
         contexts = {c: f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in self.cb.blocks} or {"work": block}
         result = tables.multi_response_result(self.base(among), contexts, self.cb, self.lang, self.min_cell)
         chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top and is_key(title) else self.title(title)
-        shown = tables.option_shares(result.frame, self.lang, top)
+        shown = self.marked(result.frame, tables.option_shares(result.frame, self.lang, top))
         series = [c for c in shown.columns if c != "label"]
         routed = ROUTED_AXIS.get(self.cb.variables[self.cb.blocks[next(iter(contexts.values()))][0]].ask_if)
         axis = routed or ("axis_percent_users" if self.respondents == "users" or among == "users" else "axis_percent")
@@ -317,12 +382,14 @@ class Chapter:
         df = self.base(among)
         names = self.cb.blocks[items] if isinstance(items, str) else items
         names = tables.sorted_by_mean(df, names) if sort else names
-        heading = tables.with_n(self.title(title) if title else self.label(items), len(df), self.min_cell)
+        heading = tables.with_n(self.title(title) if title else self.cb.text(items, self.lang), len(df), self.min_cell)
         name = items if isinstance(items, str) else "_".join(names)
+        scale = self.cb.value_set_choices.get(self.cb[names[0]].value_set)   # the answers' wording, when it is ours
         figure = self.figure(plots.diverging_bars(df, names, [self.label(i) for i in names], self.cb.labels(names[0], self.lang),
-                                                  heading, self.min_cell, self.t("pooled_answers")),
+                                                  self.mark(heading, scale), self.min_cell, self.t("pooled_answers")),
                              name, among=among) if chart else None
-        return Block(self.table(tables.likert_result(df, names, self.cb, self.lang, self.min_cell), heading, name, among=among), figure)
+        return Block(self.table(tables.likert_result(df, names, self.cb, self.lang, self.min_cell), heading, name, among=among,
+                                choices=(scale,) if scale else ()), figure)
 
     @guarded
     def paired_tests(self, family: str, among=None) -> Table:
@@ -422,11 +489,13 @@ class Chapter:
             printed = published.claims_view(frame.set_index("id"), lang).reset_index(drop=True)
             for column in (self.t("col_published"), self.t("col_reproduced")):
                 printed[column] = printed[column].map(lambda text: localise(text, lang))
-            for column in printed.columns[3:5]:   # the difference and the tolerance
-                printed[column] = [DASH if pd.isna(v) else number(v, 2, lang) for v in printed[column]]
-            return printed.assign(**{self.t("col_section"): [published.section_name(code, lang) for code in frame["section"]]})
+            difference, tolerance = printed.columns[3:5]
+            printed[difference] = [DASH if pd.isna(v) else number(v, int(d) if pd.notna(d) else 2, lang)   # the claim's digits
+                                   for v, d in zip(printed[difference], frame["decimals"])]
+            printed[tolerance] = [DASH if pd.isna(v) else localise(f"{v:.3g}", lang) for v in printed[tolerance]]
+            return printed.assign(**{self.t("col_section"): frame["section"]})
 
-        frame = verdicts.reset_index()
+        frame = verdicts.reset_index().assign(section=[published.section_name(code, self.lang) for code in verdicts["section"]])
         frame.attrs = dict(verdicts.attrs)
         return self.table(Result(frame, view), title, name)
 
@@ -441,9 +510,13 @@ class Chapter:
         chapter's headline, is also kept for the run's landing page."""
         sentences = [localise(sentence, self.lang) for sentence in self.finding_sentences()]
         report.keep_key_figure(sentences[0], self.artifacts)
-        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)),
+        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)), self.t("findings_inference"),
                             *([self.t("findings_synthetic")] if published.regime_of(self.data) == "synthetic" else [])])
         return Markdown(localise(reading, self.lang) + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences))
 
-    def versions(self) -> Styler:
-        return report.versions(self.lang)
+    def versions(self) -> Block:
+        """The page's last word: what its mark † means, with a link to each of this project's choices it showed
+        (data/ASSUMPTIONS.md, a page of the run), and the versions of the packages that made it."""
+        links = [f"[{self.t(f'choice_{choice}')}]({ASSUMPTIONS_PAGE}#{choice})" for choice in self.assumed]
+        note = Markdown(self.t("choices_note", mark=CHOICE_MARK, page=ASSUMPTIONS_PAGE, links="; ".join(links))) if links else None
+        return Block(note, report.versions(self.lang))

@@ -62,10 +62,12 @@ class Cleaning(Chapter):
         steps = result.frame.iloc[:-1]
         chart = plots.flow_chart(steps["label"].tolist(), steps["remaining"], steps["excluded"].fillna(0).mask(steps["hidden_excluded"]),
                                  self.flow_title(), self.t("flow_axis"))
-        return Block(self.table(result, self.flow_title(), "exclusion_flow"), self.figure(chart, "exclusion_flow", n=len(self.export)))
+        return Block(self.table(result, self.flow_title(), "exclusion_flow", choices=("exclusion-order",)),
+                     self.figure(chart, "exclusion_flow", n=len(self.export)))
 
     def speeder_note(self) -> Markdown:
-        return self.note("speeder_note", threshold=self.result.speeder_threshold_s, share=self.speeder_share_of_median)
+        return Markdown(self.mark(self.note("speeder_note", threshold=self.result.speeder_threshold_s,
+                                            share=self.speeder_share_of_median).data, "speeder-rule"))
 
     def row_account(self) -> Table:
         """Every input row accounted for: rows per status, the total equal to the rows read."""
@@ -287,8 +289,8 @@ class Intention(Modelled, Chapter):
             self.table(tables.loadings_result(sem.loadings(cfa), self.cb, self.lang), "cfa_loadings_title", "cfa_loadings"),
             self.table(tables.validity_result(reliability, self.data, self.cb, self.lang), "validity_title", "cfa_validity"),
             Markdown(tables.ave_note(reliability, self.cb, self.lang)),
-            self.table(tables.matrix_result(sem.fornell_larcker(cfa), self.cb, self.lang), "fornell_larcker_title", "fornell_larcker"),
-            self.table(tables.matrix_result(sem.htmt(self.data, self.factors), self.cb, self.lang, flag_above=sem.HTMT_MAX), "htmt_title", "htmt"))
+            self.table(tables.matrix_result(sem.fornell_larcker(cfa), "fornell_larcker", self.cb, self.lang), "fornell_larcker_title", "fornell_larcker"),
+            self.table(tables.matrix_result(sem.htmt(self.data, self.factors), "htmt", self.cb, self.lang, flag_above=sem.HTMT_MAX), "htmt_title", "htmt"))
 
     @estimable
     def structural_model(self, model: str | None = None) -> Block:
@@ -314,7 +316,8 @@ class Intention(Modelled, Chapter):
         hidden likewise)."""
         items = [i for group in self.factors.values() for i in group]
         patterns = sem.patterns(self.data, items)
-        coverage = tables.coverage_result(sem.coverage(self.data, items), int(patterns["n"].sum()), self.min_cell)
+        coverage = tables.coverage_result(sem.coverage(self.data, items), int(patterns["n"].sum()), self.factors, self.cb, self.lang,
+                                          self.min_cell)
         return Block(
             self.table(tables.missing_result(sem.missingness(self.data, items), self.cb, self.lang, self.min_cell),
                        "missing_items_title", "missing_items"),
@@ -513,9 +516,14 @@ class Context(Chapter):
     @guarded
     def use_by(self, group: str) -> Table:
         """Use at work per age group or education level: n, % ever, % at least weekly; small groups hidden."""
-        groups = (cleaning.age_groups(self.data["age"], self.cb) if group == "age"
-                  else cleaning.education_groups(self.data, self.cb, self.lang))
-        return self.table(context.use_by_result(self.data, groups, self.min_cell), f"by_{group}_title", f"use_by_{group}")
+        if group == "age":
+            groups, published, choice = cleaning.age_groups(self.data["age"], self.cb), None, self.cb["age"].groups_choice
+        else:
+            groups = cleaning.education_groups(self.data, self.cb, self.lang)
+            published = reproduction.published_cells("education_level").rename(self.cb.labels("education_level", self.lang))
+            choice = self.cb.choice("education_level")
+        return self.table(context.use_by_result(self.data, groups, self.min_cell, published), f"by_{group}_title", f"use_by_{group}",
+                          choices=(choice,))
 
     def finding_sentences(self) -> list[str]:
         """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""

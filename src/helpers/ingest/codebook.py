@@ -8,6 +8,9 @@
 """
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +24,23 @@ CODED_TYPES = ("categorical", "likert", "multi")
 
 
 LANGS = ("nl", "en")   # every text of the codebook and the message catalogue exists in these languages
+
+
+def plain(text: str) -> str:
+    """A text as exports are compared with the codebook: HTML tags and entities (as survey tools write question
+    texts) resolved, Unicode normalised, case and runs of white space ignored.
+
+    >>> plain("<b>Lokale</b>  LLM&#39;s")
+    "lokale llm's"
+    """
+    text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def answer_key(text: str) -> str:
+    """An answer label as exports are matched to the codebook's: plain, and spacing forgiven ('Bachelor / regentaat'
+    is 'Bachelor/regentaat')."""
+    return plain(text).replace(" ", "")
 
 
 def check_lang(lang: str) -> None:
@@ -44,6 +64,9 @@ class Variable:
     correct_answer: int | None = None
     required: bool = False
     groups: tuple[int, ...] | None = None   # first value of each group after the first (groups span min to max)
+    choice: str | None = None               # the ASSUMPTIONS.md entry of this item or question (not the report's)
+    value_set: str | None = None            # the name of its answer scale (value_sets)
+    groups_choice: str | None = None        # the ASSUMPTIONS.md entry of its groups
 
     @property
     def codes(self) -> list[int] | None:
@@ -63,6 +86,7 @@ class Codebook:
     survey: dict = field(default_factory=dict)
     missing_values: frozenset[str] = frozenset()   # texts read as "no answer" in a numeric column (case-folded)
     definitions: dict[str, dict] = field(default_factory=dict)
+    value_set_choices: dict[str, str] = field(default_factory=dict)   # answer scale -> its ASSUMPTIONS.md entry
 
     @property
     def names(self) -> list[str]:
@@ -78,6 +102,15 @@ class Codebook:
         if isinstance(values, str):
             values = self.value_sets[values]
         return {code: label[lang] for code, label in values.items()}
+
+    def answers(self, name: str) -> dict[str, int]:
+        """answer_key of each label (nl and en) of a coded variable -> its code; a multiple-response option's own
+        text (nl and en) is its 'selected' code too, as a choice-text export writes a selected option."""
+        var = self.variables[name]
+        keys = {answer_key(label): code for code, texts in (var.values or {}).items() for label in texts.values()}
+        if var.type == "multi":
+            keys |= {answer_key(text): 1 for text in var.text.values()}
+        return keys
 
     def text(self, name: str, lang: str = "nl") -> str:
         """Question text (or item text within its block) of a variable, block, scale or derived variable."""
@@ -100,17 +133,37 @@ class Codebook:
     def scale_items(self, scale: str) -> list[str]:
         return self.blocks[self.scales[scale]["items_of"]]
 
+    def choice(self, name: str, code: int | None = None) -> str | None:
+        """Where what the reports show of `name` (with `code`: of that answer) is this project's choice, not the
+        report's: the id of its entry in data/ASSUMPTIONS.md (an answer option's, its answer scale's, the item's
+        or question's; a derived variable's or a scale's scoring); None where it is the report's."""
+        if name in self.variables:
+            variable = self.variables[name]
+            option = variable.values.get(code, {}).get("choice") if code is not None and variable.values else None
+            scale = self.value_set_choices.get(variable.value_set) if code is not None else None   # an answer's wording
+            return option or scale or variable.choice
+        return (self.derived.get(name) or self.scales.get(name) or {}).get("choice")
+
+    def choices(self) -> set[str]:
+        """Every ASSUMPTIONS.md entry the codebook refers to (its `choice` fields)."""
+        found = {v.choice for v in self.variables.values()} | {v.groups_choice for v in self.variables.values()}
+        found |= {label.get("choice") for values in self.value_sets.values() for label in values.values()}
+        found |= set(self.value_set_choices.values()) | {self.survey.get("choice")}
+        found |= {spec.get("choice") for source in (self.derived, self.scales, self.definitions) for spec in source.values()}
+        return found - {None}
+
 
 @lru_cache(maxsize=4)
 def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
     """Read and check the codebook YAML (cached)."""
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    value_sets = {name: {int(k): v for k, v in codes.items()} for name, codes in raw["value_sets"].items()}
+    value_sets = {name: {int(k): v for k, v in codes.items() if k != "choice"} for name, codes in raw["value_sets"].items()}
+    value_set_choices = {name: codes["choice"] for name, codes in raw["value_sets"].items() if "choice" in codes}
     variables: dict[str, Variable] = {}
     blocks: dict[str, list[str]] = {}
     block_text: dict[str, dict[str, str]] = {}
 
-    def add(name: str, spec: dict, text: dict[str, str], block: str | None = None) -> None:
+    def add(name: str, spec: dict, text: dict[str, str], block: str | None = None, choice: str | None = None) -> None:
         if name in variables:
             raise ValueError(f"{path}: variable {name!r} is defined twice")
         values = value_sets[spec["values"]] if "values" in spec else None
@@ -121,6 +174,7 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
             min=spec.get("min"), max=spec.get("max"), ask_if=spec.get("ask_if"),
             section=spec.get("section"), block=block, correct_answer=spec.get("correct_answer"),
             required=spec.get("required", False), groups=tuple(spec["groups"]) if "groups" in spec else None,
+            choice=choice or spec.get("choice"), value_set=spec.get("values"), groups_choice=spec.get("groups_choice"),
         )
 
     for q in raw["questions"]:
@@ -129,7 +183,7 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
             block_text[block] = {lang: q[lang] for lang in LANGS}
             blocks[block] = [f"{block}_{item['suffix']}" for item in q["items"]]
             for name, item in zip(blocks[block], q["items"]):
-                add(name, q, {lang: item[lang] for lang in LANGS}, block)
+                add(name, q, {lang: item[lang] for lang in LANGS}, block, item.get("choice"))
         else:
             add(q["name"], q, {lang: q[lang] for lang in LANGS})
 
@@ -145,4 +199,4 @@ def load_codebook(path: str | Path = CODEBOOK) -> Codebook:
         raise ValueError(f"{path}: definitions of unknown scales {sorted(unknown)}")
     missing = frozenset(str(v).casefold() for v in raw.get("missing_values", []))
     return Codebook(variables, blocks, block_text, raw["scales"], derived, value_sets, raw.get("survey", {}), missing,
-                    raw.get("definitions", {}))
+                    raw.get("definitions", {}), value_set_choices)

@@ -1,10 +1,12 @@
 """Read any export (CSV, Qualtrics CSV, XLSX, SPSS .sav), map its columns, validate it (pandera).
 
-Every format is first read as text cells, then converted and checked by one pandera schema built
+Every format is first read as text cells, with what the export says of its columns (Qualtrics' question
+texts and ImportIds, SPSS variable and value labels), then converted and checked by one pandera schema built
 from the codebook, so the same answers give the same typed data whatever the format. Numbers are read
-with the file's own decimal mark and thousands separator (decimal_mark, parse_number). A problem raises
-ExportError naming the file, the column, the row(s) (with the file's own line) and the value(s); how each
-format detail is read is in data/README.md.
+with the file's own decimal mark and thousands separator (decimal_mark, parse_number); answers written as
+their labels (a choice-text export) through the codebook's labels; codes recoded and unselected options
+read as the mapping file says. A problem raises ExportError naming the file, the column, the row(s) (with
+the file's own line) and the value(s); how each format detail is read is in data/README.md.
 
 >>> df = read_export("data/raw/synthetic_default.csv")      # doctest: +SKIP
 >>> df = read_export("export.csv", mapping="qualtrics_map.yaml")  # doctest: +SKIP
@@ -12,9 +14,10 @@ format detail is read is in data/README.md.
 from __future__ import annotations
 
 import csv
+import json
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -26,7 +29,7 @@ import pyarrow.csv as pacsv
 import pyreadstat
 import yaml
 
-from helpers.ingest.codebook import CODED_TYPES, Codebook, load_codebook
+from helpers.ingest.codebook import CODED_TYPES, Codebook, answer_key, load_codebook
 from helpers.ingest.provenance import provenance, sha256_file, write_atomic
 from helpers.paths import PROCESSED_DEFAULT, PROCESSED_DIR, slug
 
@@ -35,6 +38,10 @@ SEP_HINT = re.compile(r"sep=(.)")     # Excel's first line naming the delimiter
 UNNAMED = "Unnamed: "                 # how pandas (and this reader) names a column without a header
 MAX_BLOCK = (1 << 31) - 1             # pyarrow's largest block: a CSV file is parsed in one block up to 2 GB
 MAX_LISTED = 5
+IMPORT_ID = '{"ImportId"'             # how a Qualtrics CSV's third header row starts each cell
+UNSELECTED = ("zero", "blank")        # how an export writes an option of a multiple-response question not selected
+FINISHED = "finished"                 # the column read_export adds when the mapping names the export's completion flag
+COMPLETION = {"1": True, "true": True, "0": False, "false": False}   # how exports write it (Qualtrics: 1/0, True/False)
 
 
 class ExportError(ValueError):
@@ -43,11 +50,17 @@ class ExportError(ValueError):
 
 @dataclass(frozen=True)
 class Cells:
-    """An export as text cells, with the file's own number (line, sheet row, case) of each data row."""
+    """An export as text cells, with the file's own number (line, sheet row, case) of each data row and what
+    the export says of its columns."""
 
     table: pd.DataFrame
     row_word: str                               # what the file calls a row: "line", "sheet row", "case"
     numbers: Callable[[], Sequence[int]]        # the file's number of each data row (worked out when an error needs it)
+    texts: dict[str, str] = field(default_factory=dict)        # a column's own text: Qualtrics' question row, SPSS label
+    import_ids: dict[str, str] = field(default_factory=dict)   # a column's Qualtrics ImportId
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)   # code (as its cell reads) -> label (SPSS)
+    declared_missing: dict[str, frozenset[str]] = field(default_factory=dict)   # codes the file calls missing (SPSS)
+    left_out: tuple[str, ...] = ()              # columns of the file that were not read (read_cells' leave_out)
 
     def where(self, index: int) -> str:
         return f"row {index + 1} ({self.row_word} {self.numbers()[index]})"
@@ -112,9 +125,11 @@ def _delimiter(path: Path, text: str) -> tuple[str, str, int]:
     return delimiter, text, 1
 
 
-def _parse_csv(path: Path, text: str, delimiter: str, header: list[str], lines: Callable[[], list[int]]) -> pd.DataFrame:
-    """Every cell as text, parsed by pyarrow (fast at any size; one block, so a very long value is read
-    whole); rows with the wrong number of fields and unterminated quotes are refused with their line."""
+def _parse_csv(path: Path, text: str, delimiter: str, header: list[str], lines: Callable[[], list[int]],
+               read: list[str]) -> pd.DataFrame:
+    """The cells of the columns `read` as text, parsed by pyarrow (fast at any size; one block, so a very long
+    value is read whole; the other columns' values are never kept); rows with the wrong number of fields and
+    unterminated quotes are refused with their line."""
     data = text.encode("utf-8")
     ragged = []
 
@@ -129,7 +144,8 @@ def _parse_csv(path: Path, text: str, delimiter: str, header: list[str], lines: 
             read_options=pacsv.ReadOptions(use_threads=False, column_names=header, skip_rows=1,
                                            block_size=min(max(len(data) + 1, 1 << 20), MAX_BLOCK)),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, invalid_row_handler=note_ragged),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header}, strings_can_be_null=False,
+                                                 include_columns=read),
         )
     except pa.ArrowInvalid as err:
         raise ExportError(f"{path}: line {lines()[-1]}: the file ends inside a quoted value or is malformed ({err}); "
@@ -153,11 +169,21 @@ def _without_unnamed(path: Path, cells: Cells) -> Cells:
             raise ExportError(f"{path}: column {i + 1} has no name in the header but holds values "
                               f"({cells.where(row)}: {_show(table.iloc[row, i])})")
     kept = [i for i in range(table.shape[1]) if i not in unnamed]
-    return Cells(table.iloc[:, kept], cells.row_word, cells.numbers)
+    return replace(cells, table=table.iloc[:, kept])
 
 
-def _csv_cells(path: Path) -> Cells:
-    """Text cells of a CSV export, each data row with its own line number in the file."""
+def import_id(cell: str) -> str:
+    """The ImportId of a Qualtrics header cell ('{"ImportId":"QID14_3"}' -> 'QID14_3'; the cell itself when it
+    is no such JSON)."""
+    try:
+        return str(json.loads(cell)["ImportId"])
+    except (ValueError, KeyError, TypeError):
+        return cell
+
+
+def _csv_cells(path: Path, leave_out: Collection[str]) -> Cells:
+    """Text cells of a CSV export, each data row with its own line number in the file; a Qualtrics CSV's two
+    rows under the header (question texts, ImportIds) are its columns' texts and ImportIds."""
     raw = path.read_bytes()
     if not raw.strip():
         raise ExportError(f"{path}: the file is empty")
@@ -166,28 +192,46 @@ def _csv_cells(path: Path) -> Cells:
     header = next(csv.reader([text.partition("\n")[0].rstrip("\r")], delimiter=delimiter))
     header = [name if name.strip() else f"{UNNAMED}{i}" for i, name in enumerate(header)]
     lines = cache(lambda: _record_lines_of(path))
-    cells = _parse_csv(path, text, delimiter, header, lines)
+    read = [name for name in header if name not in leave_out]
+    cells = _parse_csv(path, text, delimiter, header, lines, read)
     head = cells.head(2)
-    import_rows = [i for i in range(len(head)) if head.iloc[i].astype(str).str.startswith('{"ImportId"').any()]
+    import_rows = [i for i in range(len(head)) if head.iloc[i].astype(str).str.startswith(IMPORT_ID).any()]
     skip = import_rows[0] + 1 if import_rows else 0   # Qualtrics: question texts and ImportIds under the header
-    cells = cells.iloc[skip:].reset_index(drop=True)
-    return _without_unnamed(path, Cells(cells, "line", cache(lambda: lines()[1 + skip:])))
+    texts = head.iloc[0].to_dict() if skip == 2 else {}
+    ids = {name: import_id(cell) for name, cell in head.iloc[skip - 1].items()} if skip else {}
+    cells = Cells(cells.iloc[skip:].reset_index(drop=True), "line", cache(lambda: lines()[1 + skip:]), texts, ids,
+                  left_out=tuple(name for name in header if name not in read))
+    return _without_unnamed(path, cells)
 
 
-def _excel_cells(path: Path) -> Cells:
-    table = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-    return _without_unnamed(path, Cells(table.astype("object"), "sheet row", counted_from(2, len(table))))
+def _excel_cells(path: Path, leave_out: Collection[str]) -> Cells:
+    table = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl", usecols=lambda name: name not in leave_out)
+    left_out = tuple(c for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns if c not in table) if leave_out else ()
+    return _without_unnamed(path, Cells(table.astype("object"), "sheet row", counted_from(2, len(table)), left_out=left_out))
 
 
-def _sav_cells(path: Path) -> Cells:
-    table, _meta = pyreadstat.read_sav(path, apply_value_formats=False, user_missing=False)
+def _sav_text(value) -> str:
+    """An SPSS value as a text cell: a whole number without decimals, system-missing empty."""
+    if isinstance(value, float):
+        return "" if pd.isna(value) else (str(int(value)) if value.is_integer() else repr(value))
+    return "" if value is None else str(value)
 
-    def as_text(value) -> str:
-        if isinstance(value, float):
-            return "" if pd.isna(value) else (str(int(value)) if value.is_integer() else repr(value))
-        return "" if value is None else str(value)
 
-    return Cells(table.map(as_text).astype("object"), "case", counted_from(1, len(table)))
+def _sav_cells(path: Path, leave_out: Collection[str]) -> Cells:
+    """Text cells of an SPSS file with its variable labels, value labels and user-missing codes (kept as codes,
+    so that 'not answered' stays apart from an empty, system-missing cell)."""
+    _, header = pyreadstat.read_sav(path, metadataonly=True)
+    read = [name for name in header.column_names if name not in leave_out]
+    table, meta = pyreadstat.read_sav(path, apply_value_formats=False, user_missing=True, usecols=read)
+    ranges = {name: [(r["lo"], r["hi"]) for r in spans] for name, spans in meta.missing_ranges.items()}
+    declared = {name: frozenset(_sav_text(v) for v in table[name].dropna().unique()
+                                if isinstance(v, float) and any(lo <= v <= hi for lo, hi in ranges[name]))
+                for name in ranges if name in table}
+    return Cells(table.map(_sav_text).astype("object"), "case", counted_from(1, len(table)),
+                 texts={name: label for name, label in meta.column_names_to_labels.items() if label},
+                 value_labels={name: {_sav_text(float(code)): label for code, label in labels.items()}
+                               for name, labels in meta.variable_value_labels.items()},
+                 declared_missing=declared, left_out=tuple(name for name in header.column_names if name not in read))
 
 
 READERS = {".csv": _csv_cells, ".txt": _csv_cells, ".xlsx": _excel_cells, ".sav": _sav_cells}
@@ -202,17 +246,18 @@ def without_blank_rows(cells: Cells) -> Cells:
     if not blank.size:
         return cells
     kept = np.setdiff1d(np.arange(len(table)), blank)
-    return Cells(table.iloc[kept].reset_index(drop=True), cells.row_word, cache(lambda: [cells.numbers()[i] for i in kept]))
+    return replace(cells, table=table.iloc[kept].reset_index(drop=True), numbers=cache(lambda: [cells.numbers()[i] for i in kept]))
 
 
-def read_cells(path: str | Path) -> Cells:
-    """An export as text cells, whatever its format."""
+def read_cells(path: str | Path, leave_out: Collection[str] = ()) -> Cells:
+    """An export as text cells, whatever its format; the columns `leave_out` names are not read (personal data
+    and metadata a mapping ignores: their values never enter the pipeline)."""
     path = Path(path)
     if not path.is_file():
         raise ExportError(f"{path}: no such file")
     if path.suffix.lower() not in READERS:
         raise ExportError(f"{path}: unknown format {path.suffix!r}; use one of {', '.join(READERS)}")
-    cells = without_blank_rows(READERS[path.suffix.lower()](path))
+    cells = without_blank_rows(READERS[path.suffix.lower()](path, frozenset(leave_out)))
     if cells.table.columns.duplicated().any():
         dup = cells.table.columns[cells.table.columns.duplicated()].tolist()
         raise ExportError(f"{path}: the header repeats column(s) {dup}")
@@ -223,10 +268,36 @@ def read_cells(path: str | Path) -> Cells:
 
 # --- Mapping ---------------------------------------------------------------------------------
 
-def load_mapping(path: str | Path, cb: Codebook) -> dict:
-    """A column-mapping file: {columns: {export column: codebook name}, ignore: [export columns]}; a file
-    that is no such mapping is refused in one line naming the file and the entry."""
-    path = Path(path)
+@dataclass(frozen=True)
+class Mapping:
+    """A column-mapping file, checked (data/README.md): what each export column is and what is left out, how the
+    export writes an unselected option, which codes it writes differently from the codebook."""
+
+    file: str
+    columns: dict[str, str]                                        # export column -> codebook name
+    ignore: list[str]                                              # export columns never read
+    unselected: str = "zero"                                       # 'zero', or 'blank' (Qualtrics)
+    recode: dict[str, dict[int, int]] = field(default_factory=dict)   # export column -> {export code: codebook code}
+    texts: dict[str, str] = field(default_factory=dict)            # each column's own text when the mapping was made
+    finished: str | None = None                                    # export column saying whether a response was finished
+
+    @property
+    def renames(self) -> dict[str, str]:
+        """Export column -> the name it is read as: its codebook name, or FINISHED."""
+        return self.columns | ({self.finished: FINISHED} if self.finished else {})
+
+    @property
+    def origin(self) -> dict[str, str]:
+        """The name a column is read as -> the export column."""
+        return {name: column for column, name in self.renames.items()}
+
+
+MAPPING_KEYS = ("columns", "ignore", "finished", "unselected", "recode", "texts", "unplaced")
+
+
+def mapping_yaml(path: Path) -> dict:
+    """The mapping file's YAML as a dictionary; a missing file, not valid YAML, or no dictionary of known keys is
+    refused."""
     if not path.is_file():
         raise ExportError(f"{path}: no such mapping file")
     try:
@@ -235,13 +306,55 @@ def load_mapping(path: str | Path, cb: Codebook) -> dict:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark else ""
         raise ExportError(f"{path}: {where}not valid YAML ({getattr(err, 'problem', None) or err})") from None
-    if not isinstance(spec, dict) or set(spec) - {"columns", "ignore"}:
-        found = type(spec).__name__ if not isinstance(spec, dict) else f"key(s) {sorted(set(spec) - {'columns', 'ignore'})}"
-        raise ExportError(f"{path}: a mapping file holds 'columns' (export column: codebook name) and 'ignore' "
-                          f"(a list), not {found}")
+    if not isinstance(spec, dict) or set(spec) - set(MAPPING_KEYS):
+        found = type(spec).__name__ if not isinstance(spec, dict) else f"key(s) {sorted(set(spec) - set(MAPPING_KEYS))}"
+        raise ExportError(f"{path}: a mapping file holds 'columns' (export column: codebook name), 'ignore' (a list) and "
+                          f"optionally 'finished', 'unselected', 'recode' and 'texts' (data/README.md), not {found}")
+    return spec
+
+
+def _checked_recode(path: Path, recode, columns: dict[str, str], cb: Codebook) -> dict[str, dict[int, int]]:
+    """recode: {export column: {export code: codebook code}}, for a column the mapping maps onto a coded variable,
+    onto that variable's codes."""
+    if not isinstance(recode, dict):
+        raise ExportError(f"{path}: 'recode' must map export columns to {{export code: codebook code}}")
+    checked = {}
+    for column, codes in recode.items():
+        entry = f"recode: '{column}'"
+        name = columns.get(str(column))
+        if name is None or cb[name].type not in CODED_TYPES:
+            raise ExportError(f"{path}: {entry} is no export column that 'columns' maps onto a coded variable")
+        if not isinstance(codes, dict) or not all(isinstance(c, int) and not isinstance(c, bool) for pair in codes.items() for c in pair):
+            raise ExportError(f"{path}: {entry} must map whole export codes to whole codebook codes, e.g. {{0: 1, 1: 2}}")
+        wrong = sorted(set(codes.values()) - set(cb[name].codes))
+        if wrong:
+            raise ExportError(f"{path}: {entry}: {wrong[0]} is no code of {name} (its codes: {', '.join(map(str, cb[name].codes))})")
+        checked[str(column)] = dict(codes)
+    return checked
+
+
+def load_mapping(path: str | Path, cb: Codebook) -> Mapping:
+    """A column-mapping file (Mapping); a file that is no such mapping, or still lists columns under 'unplaced'
+    (not decided yet), is refused in one line naming the file and the entry."""
+    path = Path(path)
+    spec = mapping_yaml(path)
     columns, ignore = spec.get("columns") or {}, spec.get("ignore") or []
     if not isinstance(columns, dict) or not isinstance(ignore, list):
         raise ExportError(f"{path}: 'columns' must map export columns to codebook names and 'ignore' be a list")
+    if spec.get("unplaced"):
+        undecided = ", ".join(f"'{c}'" for c in spec["unplaced"])
+        raise ExportError(f"{path}: unplaced: {undecided} not decided yet: map each under 'columns' or list it under "
+                          "'ignore', then remove it from 'unplaced'")
+    unselected = spec.get("unselected", "zero")
+    if unselected not in UNSELECTED:
+        raise ExportError(f"{path}: unselected: '{unselected}' must be 'zero' (an unselected option is 0) or 'blank' "
+                          "(it is empty, as in Qualtrics exports)")
+    texts, finished = spec.get("texts") or {}, spec.get("finished")
+    if not isinstance(texts, dict):
+        raise ExportError(f"{path}: 'texts' must map export columns to their text")
+    if finished is not None and (not isinstance(finished, str) or finished in columns or finished in ignore):
+        raise ExportError(f"{path}: finished: '{finished}' must name one export column (1/True: finished, 0/False: not), "
+                          "neither under 'columns' nor under 'ignore'")
     seen = {}
     for column, name in columns.items():
         if name not in cb.variables:
@@ -249,22 +362,32 @@ def load_mapping(path: str | Path, cb: Codebook) -> dict:
         if name in seen:
             raise ExportError(f"{path}: columns: '{seen[name]}' and '{column}' both map to '{name}'")
         seen[name] = column
-    return {"file": str(path), "columns": {str(k): v for k, v in columns.items()}, "ignore": [str(c) for c in ignore]}
+    columns = {str(k): v for k, v in columns.items()}
+    return Mapping(str(path), columns, [str(c) for c in ignore], unselected,
+                   _checked_recode(path, spec.get("recode") or {}, columns, cb), {str(k): str(v) for k, v in texts.items()}, finished)
 
 
-def apply_mapping(table: pd.DataFrame, mapping: dict | None) -> pd.DataFrame:
-    """The export's columns renamed and left out as the mapping says; an entry naming a column the export
-    lacks, or renaming onto a column it already has, is refused."""
+def apply_mapping(cells: Cells, mapping: Mapping | None) -> Cells:
+    """The export's columns (and what it says of them) renamed and left out as the mapping says; an entry naming
+    a column the export lacks, or renaming onto a column it already has, is refused."""
     if not mapping:
-        return table
-    for entry, column in [*((f"columns: '{c}: {n}'", c) for c, n in mapping["columns"].items()),
-                          *((f"ignore: '{c}'", c) for c in mapping["ignore"])]:
-        if column not in table.columns:
-            raise ExportError(f"{mapping['file']}: {entry} names a column the export lacks")
-    for column, name in mapping["columns"].items():
-        if name in table.columns and name not in mapping["columns"] and name not in mapping["ignore"]:
-            raise ExportError(f"{mapping['file']}: columns: '{column}: {name}' renames onto a column the export already has")
-    return table.drop(columns=mapping["ignore"]).rename(columns=mapping["columns"])
+        return cells
+    present = {*cells.table.columns, *cells.left_out}
+    for entry, column in [*((f"columns: '{c}: {n}'", c) for c, n in mapping.columns.items()),
+                          *((f"ignore: '{c}'", c) for c in mapping.ignore),
+                          *([(f"finished: '{mapping.finished}'", mapping.finished)] if mapping.finished else [])]:
+        if column not in present:
+            raise ExportError(f"{mapping.file}: {entry} names a column the export lacks")
+    for column, name in mapping.columns.items():
+        if name in present and name not in mapping.columns and name not in mapping.ignore:
+            raise ExportError(f"{mapping.file}: columns: '{column}: {name}' renames onto a column the export already has")
+
+    def renamed(about: dict) -> dict:
+        return {mapping.renames.get(column, column): value for column, value in about.items() if column not in mapping.ignore}
+
+    table = cells.table.drop(columns=[c for c in mapping.ignore if c in cells.table]).rename(columns=mapping.renames)
+    return replace(cells, table=table, texts=renamed(cells.texts), import_ids=renamed(cells.import_ids),
+                   value_labels=renamed(cells.value_labels), declared_missing=renamed(cells.declared_missing))
 
 
 # --- Validation ------------------------------------------------------------------------------
@@ -311,7 +434,7 @@ def decimal_mark(path: Path, cells: Cells, columns: list[str]) -> str | None:
 
 def _as_numbers(series: pd.Series, mark: str | None, whole: bool, missing: frozenset[str]) -> tuple[pd.Series, pd.Series]:
     """Numbers from text cells, and the cells that are no number (or, with `whole`, no whole number):
-    empty or a missing-value code of the codebook is missing. Each distinct text is parsed once.
+    empty or a text of `missing` (no_answer) is missing. Each distinct text is parsed once.
     (Checked here, not by pandera: its coercion would read 'inf' as a number and truncate 2.5 to 2.)"""
     text = series.astype("string").str.strip()
     codes, distinct = pd.factorize(text)
@@ -323,10 +446,91 @@ def _as_numbers(series: pd.Series, mark: str | None, whole: bool, missing: froze
     return pd.Series(values[codes], index=series.index), pd.Series(failed[codes], index=series.index)   # code -1: the NaN
 
 
-def unreadable_cases(text: pd.Series, failed: pd.Series, dtype: str) -> pd.DataFrame:
-    """Cells that are no number, as pandera lists failure cases (column, index, check, value)."""
-    return pd.DataFrame({"column": text.name, "index": text.index[failed], "check": f"coerce_dtype('{dtype}')",
-                         "failure_case": text[failed].to_numpy()})
+def unreadable_cases(text: pd.Series, failed: pd.Series, check: str) -> pd.DataFrame:
+    """Cells that cannot be read, as pandera lists failure cases (column, index, check, value)."""
+    return pd.DataFrame({"column": text.name, "index": text.index[failed], "check": check, "failure_case": text[failed].to_numpy()})
+
+
+def no_answer(cells: Cells, column: str, cb: Codebook) -> frozenset[str]:
+    """Texts that mean no answer in a column: the codebook's missing_values and the codes the file declares missing."""
+    return cb.missing_values | cells.declared_missing.get(column, frozenset())
+
+
+def answers_of(cells: Cells, column: str, name: str, cb: Codebook) -> dict[str, int]:
+    """The answers a cell of `column` (holding codebook variable `name`) may give as text, answer_key -> code: the
+    codebook's labels, and for a multiple-response option the option's text in the column's own label ('… -
+    Selected Choice - ChatGPT'), as a choice-text export writes a selected option."""
+    own = cells.texts.get(column, "").rsplit(" - ", 1)
+    return cb.answers(name) | ({answer_key(own[1]): 1} if cb[name].type == "multi" and len(own) == 2 else {})
+
+
+def _as_codes(text: pd.Series, values: pd.Series, failed: pd.Series, answers: dict[str, int],
+              recode: dict[int, int] | None) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """The codes of a coded column: numbers recoded as the mapping says (a code the recode does not list is
+    refused), answers written as labels (a choice-text export) read through `answers` (answer_key -> code); the
+    cells that are neither, as failure cases."""
+    cases = []
+    if recode is not None:
+        unlisted = values.notna() & ~values.isin(list(recode))
+        values = values.map(recode, na_action="ignore").astype(float)
+        cases.append(unreadable_cases(text, unlisted, "recode"))
+    keys = text[failed].map(answer_key)
+    labelled = keys[keys.isin(list(answers))]
+    values, failed = values.copy(), failed.copy()
+    values[labelled.index], failed[labelled.index] = labelled.map(answers).astype(float), False
+    number = failed.copy()
+    number[failed] = np.array([any(pattern.fullmatch(cell) for pattern in NUMBER.values()) for cell in text[failed]], dtype=bool)
+    cases += [unreadable_cases(text, failed & ~number, "answer"), unreadable_cases(text, failed & number, "coerce_dtype('Int64')")]
+    return values, cases
+
+
+def _not_selected(table: pd.DataFrame, blank: dict[str, pd.Series], unanswered: dict[str, pd.Series], cb: Codebook,
+                  unselected: str) -> None:
+    """Options of a multiple-response question that read 'not selected' (0) though their cell is no 0: one written
+    as no answer (-99) beside an option selected in the same question (an export that writes every unselected
+    option so); with `unselected` 'blank', an empty one where the question was shown (its ask_if holds)."""
+    for names in cb.blocks.values():
+        names = [name for name in names if name in blank and cb[name].type == "multi"]
+        if not names:
+            continue
+        selected = table[names].eq(1).any(axis=1)
+        ask_if = cb[names[0]].ask_if
+        shown = table.eval(ask_if).fillna(False).astype(bool) if ask_if else pd.Series(True, index=table.index)
+        for name in names:
+            table[name] = table[name].mask(unanswered[name] & selected, 0.0)
+            if unselected == "blank":
+                table[name] = table[name].mask(blank[name] & shown, 0.0)
+
+
+def _shown_as(name: str, origin: dict[str, str]) -> str:
+    """A column as an error names it: the export's own name, and the codebook's when they differ."""
+    column = origin.get(name, name)
+    return f"'{column}'" if column == name else f"'{column}' ({name})"
+
+
+def label_contradictions(cells: Cells, cb: Codebook, recode: dict[str, dict[int, int]], origin: dict[str, str]) -> list[str]:
+    """Where the export labels a code (SPSS value labels) otherwise than the codebook labels the code it is read as
+    (after the mapping's recode): one line per code, naming the column, the code and both labels."""
+    problems = []
+    for name, labels in cells.value_labels.items():
+        if name not in cb.variables or cb[name].type not in ("categorical", "likert"):
+            continue   # a multiple-response option is labelled with its own text: the mapping placed it
+        missing = no_answer(cells, name, cb)
+        for cell, label in labels.items():
+            number = parse_number(cell, None)
+            if cell.casefold() in missing or number is None or number % 1 or (name in recode and number not in recode[name]):
+                continue
+            code = int(number)
+            target = recode.get(name, {}).get(code, code)
+            expected = cb[name].values.get(target)
+            if expected and answer_key(label) in {answer_key(text) for text in expected.values()}:
+                continue
+            meant = cb.answers(name).get(answer_key(label))
+            hint = f" ('{label}' is the codebook's {meant})" if meant is not None else " (no answer of the codebook's is)"
+            codebook = f"{target} is '{expected['nl']}' in the codebook" if expected else f"the codebook has no code {target}"
+            problems.append(f"column {_shown_as(name, origin)}: code {code} is '{label}' in the export, but {codebook}{hint}; "
+                            "add a recode to the mapping file (`make mapping` proposes one)")
+    return problems
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -358,6 +562,13 @@ def export_schema(cb: Codebook) -> pdschema.DataFrameSchema:
 
 
 def _describe_check(check: str, cb: Codebook, column: str | None, value) -> str:
+    if check == "answer":
+        labels = ", ".join(f"{code} {label}" for code, label in cb.labels(column, "nl").items())
+        return f"neither a code nor an answer of this question ({labels})"
+    if check == "finished":
+        return "neither finished (1, True) nor not (0, False)"
+    if check == "recode":
+        return "a code the mapping file's recode for this column does not list"
     if check.startswith(("coerce_dtype", "dtype")) and isinstance(value, str) and all(p.fullmatch(value) for p in NUMBER.values()):
         return ("a thousands separator or a decimal mark? (no other number in the file shows its decimal mark; "
                 "export numbers without thousands separators)")
@@ -376,14 +587,14 @@ def _show(value) -> str:
     return "(empty)" if pd.isna(value) else f"value '{value}'"
 
 
-def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook) -> str:
-    lines = []
+def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook, origin: dict[str, str], problems: list[str]) -> str:
+    lines = list(problems)
     for case in cases.itertuples():
         if case.check == "column_in_dataframe":
             lines.append(f"column {case.failure_case!r}: missing (the codebook requires it; see data/README.md)")
         elif case.check == "column_in_schema":
-            lines.append(f"column {case.failure_case!r}: unknown (not in the codebook; rename it or list it under "
-                         "'ignore' in a mapping file)")
+            lines.append(f"column {case.failure_case!r}: unknown (not in the codebook; map it or list it under 'ignore' "
+                         "in a mapping file: `make mapping` proposes one)")
     cell_cases = cases.dropna(subset=["index"]).copy()
     cell_cases["problem"] = [_describe_check(c, cb, col, v)
                              for c, col, v in zip(cell_cases["check"], cell_cases["column"], cell_cases["failure_case"])]
@@ -392,36 +603,51 @@ def _explain(path: Path, cells: Cells, cases: pd.DataFrame, cb: Codebook) -> str
         shown = "; ".join(f"{cells.where(int(i))}: {_show(v)}"
                           for i, v in zip(group["index"][:MAX_LISTED], group["failure_case"][:MAX_LISTED]))
         more = f" and {len(group) - MAX_LISTED} more" if len(group) > MAX_LISTED else ""
-        lines.append(f"column {column!r}: {problem}: {shown}{more}")
+        lines.append(f"column {_shown_as(column, origin)}: {problem}: {shown}{more}")
     return f"{path}: {len(lines)} problem(s):\n" + "\n".join(f"  - {line}" for line in lines)
 
 
 def read_export(path: str | Path, mapping: str | Path | None = None, cb: Codebook | None = None) -> pd.DataFrame:
-    """A validated export: one row per respondent, codebook columns in codebook order, typed."""
+    """A validated export: one row per respondent, codebook columns in codebook order, typed (and FINISHED, whether
+    each response was finished, when the mapping names that column)."""
     cb = cb or load_codebook()
     path = Path(path)
-    cells = read_cells(path)
-    table = apply_mapping(cells.table, load_mapping(mapping, cb) if mapping else None)
-    cells = Cells(table, cells.row_word, cells.numbers)
+    spec = load_mapping(mapping, cb) if mapping else None
+    cells = apply_mapping(read_cells(path, spec.ignore if spec else ()), spec)
+    origin = spec.origin if spec else {}
+    recode = {spec.columns[column]: codes for column, codes in spec.recode.items()} if spec else {}
+    table = cells.table
+    finished = table.pop(FINISHED).astype(str).str.strip() if spec and spec.finished else None
     numeric = [name for name in table.columns if name in cb.variables and cb.dtype(name) != "string"]
     mark = decimal_mark(path, cells, numeric)
-    unreadable = []
+    unreadable, blank, unanswered = [], {}, {}
     for name in set(table.columns) & set(cb.names):
         if name not in numeric:
             table[name] = _as_text(table[name])
             continue
-        text = table[name]
-        table[name], failed = _as_numbers(text, mark, cb[name].type != "number", cb.missing_values)
-        unreadable.append(unreadable_cases(text.astype(str).str.strip(), failed, cb.dtype(name)))
+        text, missing = table[name].astype(str).str.strip(), no_answer(cells, name, cb)
+        values, failed = _as_numbers(text, mark, cb[name].type != "number", missing)
+        if cb[name].type in CODED_TYPES:
+            values, cases = _as_codes(text, values, failed, answers_of(cells, name, name, cb), recode.get(name))
+            unreadable += cases
+        else:
+            unreadable.append(unreadable_cases(text, failed, f"coerce_dtype('{cb.dtype(name)}')"))
+        table[name], blank[name], unanswered[name] = values, text == "", text.str.casefold().isin(list(missing))
+    _not_selected(table, blank, unanswered, cb, spec.unselected if spec else "zero")
+    if finished is not None:
+        unreadable.append(unreadable_cases(finished.rename(FINISHED), ~finished.str.casefold().isin(list(COMPLETION)), "finished"))
     cases = pd.concat(unreadable) if unreadable else pd.DataFrame(columns=["column", "index", "check", "failure_case"])
     try:
         valid = export_schema(cb).validate(table, lazy=True)
     except pdschema.errors.SchemaErrors as err:
         found = err.failure_cases
         cases = pd.concat([cases, found[~found.set_index(["column", "index"]).index.isin(cases.set_index(["column", "index"]).index)]])
-    if len(cases):
-        raise ExportError(_explain(path, cells, cases, cb)) from None
+    problems = label_contradictions(cells, cb, recode, origin)
+    if len(cases) or problems:
+        raise ExportError(_explain(path, cells, cases, cb, origin, problems)) from None
     valid = cb.typed(valid).reset_index(drop=True)
+    if finished is not None:
+        valid[FINISHED] = finished.str.casefold().map(COMPLETION).astype(bool).to_numpy()
     valid.attrs["provenance"] = provenance(path)
     return valid
 

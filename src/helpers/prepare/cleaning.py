@@ -15,11 +15,15 @@ import numpy as np
 import pandas as pd
 
 from helpers.ingest.codebook import Codebook, load_codebook
-from helpers.ingest.io import ExportError
+from helpers.ingest.io import FINISHED, ExportError
 
-RULES = ("no_consent", "control_failed", "too_fast")
+RULES = ("unfinished", "no_consent", "control_failed", "too_fast")   # unfinished: only when the export says (FINISHED)
 NOTES = ("duration_unknown", "no_age_group", "no_education_level")   # kept rows the account singles out
+# This project's choices in cleaning where the report is silent (data/ASSUMPTIONS.md, by id), with what each marks
+# on a page: a rule's or a note's row, or the whole exclusion flow; the reading of missing-value texts marks nothing.
+CHOICES = {"exclusion-order": "flow", "speeder-rule": "too_fast", "unknown-duration": "duration_unknown", "missing-values": None}
 RULE_TEXT = {
+    "unfinished": {"nl": "Niet afgerond (door de enquêtetool afgesloten)", "en": "Not finished (closed by the survey tool)"},
     "no_consent": {"nl": "Geen akkoord met de voorwaarden", "en": "Did not consent"},
     "control_failed": {"nl": "Fout antwoord op de controlevraag", "en": "Wrong answer to the control question"},
     "too_fast": {"nl": "Ongeloofwaardig snelle invultijd", "en": "Implausibly fast completion"},
@@ -34,18 +38,32 @@ class Cleaned:
     speeder_threshold_s: float
 
 
+def rules_of(df: pd.DataFrame) -> list[str]:
+    """The rules an export is judged by: 'unfinished' only when it says which responses were finished."""
+    return [rule for rule in RULES if rule != "unfinished" or FINISHED in df]
+
+
 def exclusion_reasons(df: pd.DataFrame, cb: Codebook, speeder_share_of_median: float) -> tuple[pd.Series, float]:
     """The first rule each row fails ('' when it passes all), and the speeder threshold in seconds.
 
+    unfinished: a response the survey tool closed before its end (Qualtrics' Finished = 0), when the export
+    carries that column (FINISHED, from the mapping file's `finished`); first, as such a row's other answers
+    are incomplete.
+
     too_fast: completion time below `speeder_share_of_median` times the median time of the
     consenting respondents (a relative speeder rule, cf. Greszki, Meyer & Schoen, 2015). An unknown
-    (empty) duration is not judged: such a row is not a speeder.
+    (empty) duration is not judged: such a row is not a speeder; without a known duration of a consenting
+    respondent the threshold is NaN and nobody is a speeder.
     """
     consented = df["consent"].eq(1).fillna(False)
     control_ok = df["control"].eq(cb["control"].correct_answer).fillna(False)
-    threshold = float(speeder_share_of_median * df.loc[consented, "duration_s"].median())
+    median = df.loc[consented, "duration_s"].median()   # NA when nobody consented (or no duration is known)
+    threshold = float("nan") if pd.isna(median) else float(speeder_share_of_median * median)
     too_fast = df["duration_s"].lt(threshold).fillna(False)
-    reason = np.select([~consented, ~control_ok, too_fast], list(RULES), default="")
+    failing = {"unfinished": ~df[FINISHED] if FINISHED in df else None, "no_consent": ~consented,
+               "control_failed": ~control_ok, "too_fast": too_fast}
+    rules = rules_of(df)
+    reason = np.select([failing[rule] for rule in rules], rules, default="")
     return pd.Series(reason, index=df.index, name="reason"), threshold
 
 
@@ -56,7 +74,7 @@ def clean(df: pd.DataFrame, cb: Codebook | None = None, speeder_share_of_median:
     reason, threshold = exclusion_reasons(df, cb, speeder_share_of_median)
     steps = [("input", "", 0, len(df))]
     remaining = len(df)
-    for rule in RULES:
+    for rule in rules_of(df):
         n = int((reason == rule).sum())
         remaining -= n
         steps.append(("rule", rule, n, remaining))
@@ -65,7 +83,7 @@ def clean(df: pd.DataFrame, cb: Codebook | None = None, speeder_share_of_median:
         excluded = ", ".join(f"{rule} {n}" for _, rule, n, _ in steps[1:])
         raise ExportError(f"{df.attrs.get('provenance', {}).get('file', 'the export')}: nobody is left after cleaning: "
                           f"{len(df)} rows read; excluded by rule: {excluded}; kept 0")
-    kept = add_derived(df.loc[reason == ""].reset_index(drop=True), cb)
+    kept = add_derived(df.loc[reason == ""].drop(columns=FINISHED, errors="ignore").reset_index(drop=True), cb)
     kept.attrs["provenance"] = {**df.attrs.get("provenance", {}), "rows_in": len(df), "rows_kept": len(kept)}
     note = pd.Series("", index=df.index)
     note[reason == ""] = notes(kept, cb).to_numpy()

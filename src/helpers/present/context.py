@@ -86,14 +86,16 @@ def references(frame: pd.DataFrame, lang: str) -> str:
     return f"**{t('references_title', lang)}**\n\n" + "\n".join(f"- {work}" for work in works)
 
 
-def use_by_result(df: pd.DataFrame, groups: pd.Series, min_cell: int) -> Result:
+def use_by_result(df: pd.DataFrame, groups: pd.Series, min_cell: int, published: pd.Series | None = None) -> Result:
     """Per group: n, % ever using generative AI at work (`share_ever`) and % at least weekly (`share_weekly`),
     of those who answered. The groups add up to everyone who answered, so their counts are suppressed as one
-    set; a share is hidden with its group, or when its count or complement is small."""
+    set, as the table of the groups' own variable suppresses them (`published`, by group: so two tables of
+    the same groups never hide different cells, which together would give one away); a share is hidden with
+    its group, or when its count or complement is small."""
     use = df["use_work"].astype("Float64")
     answered = use.notna()
     n = answered.groupby(groups, observed=False).sum()
-    hidden = suppress(n, min_cell).to_numpy()
+    hidden = suppress(n, min_cell, published=published).to_numpy()
     frame = pd.DataFrame({"group": n.index.astype(str), "n": n.to_numpy(dtype=float)})
     masks = {"n": hidden}
     for column, codes_from in (("share_ever", 2), ("share_weekly", 4)):

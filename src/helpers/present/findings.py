@@ -289,7 +289,9 @@ def literacy(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -
     low = means.iloc[-1]
     sentences = [literacy_range(df, lang)]
     others = [s for s in means["variable"] if s != low["variable"]]
-    sentences += paired_means(df, [(low["variable"], other) for other in others], labels, lang, min_cell, alpha)
+    family = set(REPORT_TTESTS["literacy"])   # a pair the table shows is stated as the table orients it (one sign of dz)
+    pairs = [(other, low["variable"]) if (other, low["variable"]) in family else (low["variable"], other) for other in others]
+    sentences += paired_means(df, pairs, labels, lang, min_cell, alpha)
     correlations = stats.pearson(df, list(ROLES), list(LITERACY))
     for role, rows in correlations.groupby("x", sort=False):
         sentences.append(role_sentence(rows, labels, lang, alpha))
@@ -312,7 +314,7 @@ def literacy_range(df: pd.DataFrame, lang: str) -> str:
 
 def r_range(r: pd.Series) -> str:
     """'0.21' or the range '0.21–0.35'."""
-    low, high = f"{r.min():.2f}", f"{r.max():.2f}"
+    low, high = f"{r.min():.3f}", f"{r.max():.3f}"
     return low if low == high else f"{low}–{high}"
 
 
@@ -340,7 +342,7 @@ def intention(paths: pd.DataFrame | None, lang: str, n: int, alpha: float = ALPH
     cb = load_codebook()
     paths = paths[paths["outcome"] == "bi"]
     label = {p: cb.text(p, lang) for p in paths["predictor"]}
-    fmt = lambda rows: listing([f"{label[r.predictor]} (β = {r.std:.2f}, {p_text(r.p)})" for r in rows.itertuples()], lang)  # noqa: E731
+    fmt = lambda rows: listing([f"{label[r.predictor]} (β = {r.std:.3f}, {p_text(r.p)})" for r in rows.itertuples()], lang)  # noqa: E731
     found, rest = paths[paths["p"] < alpha], paths[~(paths["p"] < alpha)]
     key = "finding_predictors_none" if found.empty else "finding_predictors_only" if len(found) == 1 else "finding_predictors"
     return [t(key, lang, outcome=cb.text("bi", lang), found=fmt(found), rest=fmt(rest), alpha=alpha_text(alpha), n=n)]

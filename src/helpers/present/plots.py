@@ -127,8 +127,8 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     _legend(fig, ax, list(legend.values()), list(legend.keys()), fontsize=8, handlelength=1, columnspacing=1)
     low, high = codes[:middle], codes[middle + 1:]
     return described(fig, title, [f"{label}: " + (HIDDEN if shares.loc[item].isna().all() else
-                                  f"{shares.loc[item, low].sum():.0f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "
-                                  f"{shares.loc[item, high].sum():.0f}% {value_labels[high[0]]} / {value_labels[high[-1]]}")
+                                  f"{shares.loc[item, low].sum():.1f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "
+                                  f"{shares.loc[item, high].sum():.1f}% {value_labels[high[0]]} / {value_labels[high[-1]]}")
                                   for item, label in zip(items, item_labels)])
 
 

@@ -196,17 +196,10 @@ def ranked(row: pd.Series, values: dict) -> list[str]:
 
 
 def shown(row: pd.Series, value, lang: str) -> str:
-    """A reproduced value at the precision its claim is published with; option and scale codes named."""
-    kind = row["kind"]
-    if kind == "test":
-        return f"{value.estimate:+.2f}, {p_text(value.p)}"
-    if kind == "stars":
-        return f"{p_text(value)} ({stars(value)})"
-    if kind == "ranking":
+    """A reproduced ranking or set as its claim is published: the options named, the claimed end first."""
+    if row["kind"] == "ranking":
         return ", ".join(named(code, lang) for code in ranked(row, value)[: len(row["value"]) + 1]) + ", …"
-    if kind == "only":
-        return ", ".join(named(code, lang) for code, p in value.items() if p < row["p_below"]) or "–"
-    return f"{value:.{int(row['decimals'])}f}"
+    return ", ".join(named(code, lang) for code, p in value.items() if p < row["p_below"]) or "–"
 
 
 def missing(value) -> bool:
@@ -284,10 +277,10 @@ def small_counts(computed: dict, min_cell: int) -> set[str]:
 
 
 def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
-    """Each claim's verdict, tidy, one row per claim (index: its id): report section, the figure and the claim as
-    the report states them, the reproduced value as its claim is published (text) and as a number where it
-    is one (`published_value`, `reproduced_value`, `difference`), the tolerance, `status` (one of STATUSES)
-    and a note.
+    """Each claim's verdict, tidy, one row per claim (index: its id): report section, the figure, its kind and
+    decimals as published; for a claim of a number its `published` and `reproduced` values and their
+    `difference` (of the two as printed: the reproduced value rounded as its claim is published), for any other claim (a test, a ranking, stars) how the report states it and what was found,
+    as text (`published_claim`, `reproduced_claim`); the tolerance, `status` (one of STATUSES) and a note.
 
     Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids rest on
     small cells: neither their value nor their difference is shown, and their status is 'not_shown'.
@@ -306,12 +299,15 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
         row = published.loc[fid]
         tol = tolerance(row, regime)
         status, note = verdict(fid, row, value, hidden, tol, contradicted, lang)
-        visible, numeric = status != "not_shown", row["kind"] in (*VALUE_KINDS, "more_than")
-        rows.append({"section": row["section"], "figure": row[lang], "published": claim(row, lang),
-                     "reproduced": shown(row, value, lang) if visible else "·",
-                     "published_value": float(row["value"]) if numeric else math.nan,
-                     "reproduced_value": float(value) if numeric and visible else math.nan,
-                     "difference": value - float(row["value"]) if numeric and visible else math.nan,
+        kind, visible = row["kind"], status != "not_shown"
+        numeric = kind in (*VALUE_KINDS, "more_than")
+        rows.append({"section": row["section"], "figure": row[lang], "kind": kind, "decimals": float(row["decimals"]),
+                     "published": float(row["value"]) if numeric else math.nan,
+                     "reproduced": float(value) if numeric and visible else value.estimate if kind == "test" and visible else math.nan,
+                     "p": value.p if kind == "test" and visible else float(value) if kind == "stars" and visible else math.nan,
+                     "difference": round(float(value), int(row["decimals"])) - float(row["value"]) if numeric and visible else math.nan,
+                     "published_claim": claim(row, lang) if kind not in VALUE_KINDS else math.nan,
+                     "reproduced_claim": shown(row, value, lang) if visible and kind in ("ranking", "only") else math.nan,
                      "tolerance": tol, "status": status, "note": note})
     table = pd.DataFrame(rows, index=pd.Index(list(computed), name="id"))
     table.attrs["regime"] = regime
@@ -319,11 +315,26 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
 
 
 def claims_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """verdicts() as the page prints it: the figure, the claim, the reproduced value, the difference (to three
-    decimals), the tolerance of the regime, the status and its note, in `lang`."""
+    """verdicts() as the page prints it: the figure, the claim as published, the reproduced value at the claim's
+    precision ('·' when not shown), the difference (to three decimals), the tolerance of the regime, the status
+    and its note, in `lang`."""
     regime = table.attrs.get("regime", "real")
-    return pd.DataFrame({t("col_figure", lang): table["figure"], t("col_published", lang): table["published"],
-                         t("col_reproduced", lang): table["reproduced"], t("col_difference", lang): table["difference"].round(3),
+
+    def published(row) -> str:
+        return row.published_claim if isinstance(row.published_claim, str) else f"{row.published:.{int(row.decimals)}f}"
+
+    def reproduced(row) -> str:
+        if isinstance(row.reproduced_claim, str):
+            return row.reproduced_claim
+        if row.kind == "stars":
+            return "·" if pd.isna(row.p) else f"{p_text(row.p)} ({stars(row.p)})"
+        if pd.isna(row.reproduced):
+            return "·"
+        return f"{row.reproduced:+.2f}, {p_text(row.p)}" if row.kind == "test" else f"{row.reproduced:.{int(row.decimals)}f}"
+
+    return pd.DataFrame({t("col_figure", lang): table["figure"], t("col_published", lang): [published(r) for r in table.itertuples()],
+                         t("col_reproduced", lang): [reproduced(r) for r in table.itertuples()],
+                         t("col_claim_difference", lang): table["difference"].round(3),
                          f"{t('col_tolerance', lang)} ({t(f'published_regime_name_{regime}', lang)})": table["tolerance"].round(3),
                          t("col_status", lang): [t(f"published_status_{s}", lang) for s in table["status"]],
                          t("published_col_note", lang): table["note"]}, index=table.index)

@@ -16,7 +16,7 @@ from pandas.io.formats.style import Styler
 
 from helpers.analysis.weighting import kish_ess
 from helpers.ingest.codebook import load_codebook
-from helpers.present.text import localise, t
+from helpers.present.text import localise, parse, t
 
 WATERMARK_PACKAGES = ("pandas", "numpy", "scipy", "pingouin", "semopy", "statsmodels", "pandera", "matplotlib",
                       "seaborn", "geopandas", "papermill", "nbconvert", "genai-overheid-helpers")
@@ -72,8 +72,41 @@ def keep_frame(frame: pd.DataFrame, name: str, folder: str | Path | None) -> Non
         inert(frame).to_csv(Path(folder) / f"{name}.csv", index=False, lineterminator="\r\n")
 
 
+def keep_workbook(printed: pd.DataFrame, about: dict[str, str], name: str, folder: str | Path | None, lang: str) -> None:
+    """The table as the page prints it, for readers, as `name`.xlsx in `folder`: a sheet with the table, each
+    printed number a numeric cell (text.parse reads the page's number back; its format keeps the printed decimals,
+    so a spreadsheet in any locale shows it as the page does, with its own decimal mark), every other cell
+    (labels, the hidden mark, p < .001, intervals) as text made inert; and a sheet 'about' (`about`: what it is,
+    its source, its base, the mark's meaning)."""
+    if folder is None:
+        return
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("sheet_table", lang)
+    sheet.append([inert_text(str(c)) for c in printed.columns])
+    for row in printed.itertuples(index=False):
+        sheet.append([parse(str(value), lang) if parse(str(value), lang) is not None else inert_text(str(value)) for value in row])
+        for cell, value in zip(sheet[sheet.max_row], row):
+            if isinstance(cell.value, float):
+                decimals = len(str(value).replace("\u00a0", "").partition("," if lang == "nl" else ".")[2])
+                cell.number_format = "0" + ("." + "0" * decimals if decimals else "")
+    notes = book.create_sheet(t("sheet_about", lang))
+    for key, value in about.items():
+        notes.append([inert_text(key), inert_text(value)])
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    book.save(Path(folder) / f"{name}.xlsx")
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def inert_text(value: str) -> str:
+    """A text cell a spreadsheet shows and never runs (see `inert`)."""
+    formula = value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value)
+    return f"'{value}" if formula else value
 
 
 def inert(table: pd.DataFrame) -> pd.DataFrame:
@@ -87,8 +120,7 @@ def inert(table: pd.DataFrame) -> pd.DataFrame:
     -0.5,2.0
     """
     def safe(value):
-        formula = isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value)
-        return f"'{value}" if formula else value
+        return inert_text(value) if isinstance(value, str) else value
 
     return table.map(safe).rename(columns=safe)
 

@@ -42,6 +42,15 @@ class Result:
         return self.view(self.frame, lang)
 
 
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as its CSV reads back: an empty text is no text (NaN), a column with no value at all is a column
+    of floats (NaN), whatever it would hold; the index dropped."""
+    texts = [c for c in frame.columns if pd.api.types.is_object_dtype(frame[c]) or pd.api.types.is_string_dtype(frame[c])]
+    frame = frame.reset_index(drop=True).assign(**{c: frame[c].reset_index(drop=True).replace("", np.nan) for c in texts})
+    empty = [c for c in frame.columns if frame[c].isna().all() and not pd.api.types.is_float_dtype(frame[c])]
+    return frame.astype(dict.fromkeys(empty, float))
+
+
 def masked(frame: pd.DataFrame, hidden: dict[str, Sequence[bool]]) -> pd.DataFrame:
     """`frame` with the hidden values of each column in `hidden` set to NaN and flagged in `hidden_<column>`
     (after the frame's own columns); numbers become floats so that a hidden value can be NaN."""

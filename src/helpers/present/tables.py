@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from helpers.analysis.reproduction import HEADLINE_SHARES
+from helpers.analysis.reproduction import HEADLINE_SHARES, published_cells
 from helpers.analysis.stats import (
     ALPHA,
     ALPHA_REPORT,
@@ -42,8 +42,8 @@ from helpers.disclosure import (
     suppress_table,
     use_frequency_hidden,
 )
-from helpers.ingest.codebook import Codebook
-from helpers.prepare.cleaning import NOTES, RULE_TEXT, Cleaned
+from helpers.ingest.codebook import Codebook, load_codebook
+from helpers.prepare.cleaning import CHOICES, NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.result import DASH, Result, cells, hidden_mask, interval_cells, masked, p_cells, with_total
 from helpers.present.text import format_p, number, t
@@ -51,8 +51,8 @@ from helpers.present.text import format_p, number, t
 # One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, test statistics (t, chi-square)
 # to 2, coefficients (loadings, betas, correlations, effect sizes, fit indices, reliabilities) to 3, p values
 # APA style (text.format_p). Every view below prints through these.
-DECIMALS = {"percent": 1, "mean": 2, "statistic": 2, "coefficient": 3}
-PCT, MEAN, STAT, COEF = DECIMALS["percent"], DECIMALS["mean"], DECIMALS["statistic"], DECIMALS["coefficient"]
+DECIMALS = {"percent": 1, "mean": 2, "statistic": 2, "coefficient": 3, "weight": 2}
+PCT, MEAN, STAT, COEF, WEIGHT = (DECIMALS[k] for k in ("percent", "mean", "statistic", "coefficient", "weight"))
 LIKERT_SHARES = {"share_agree": (4, 5), "share_often": (4,), "share_often_always": (4, 5), "share_rarely_never": (1, 2)}
 
 
@@ -62,6 +62,7 @@ def styled(printed: pd.DataFrame, caption: str, lang: str = "nl") -> Styler:
     """A printed table as the report shows it: caption above, no index, every cell, header and caption
     HTML-escaped, text columns left-aligned. Numbers arrive printed (result.cells); a number left as a
     number (a researcher's table) is written by text.number to two decimals."""
+    printed = printed.astype(object).where(printed.notna(), "")   # a view prints numbers itself: what is missing is a text not given
     words = text_columns(printed)
     return (printed.style.hide(axis="index").set_caption(html.escape(caption))
             .format(cell_format(MEAN, lang), escape="html")
@@ -105,9 +106,10 @@ def labelled(frame: pd.DataFrame, cb: Codebook, lang: str, column: str = "variab
 def choice_result(df: pd.DataFrame, name: str, cb: Codebook, lang: str, min_cell: int, sort: bool = False) -> Result:
     """A single-choice question (Table 1-3 layout): n and % per answer of those who answered (`base`),
     answers nobody gave left out, a 'no answer' row (code NaN) when some did not answer; hidden cells by
-    the small-cell policy. `sort`: largest first, as the report's charts (hidden ones last)."""
+    the small-cell policy, keeping the report's published figures shown where it can (Tables 1-3:
+    reproduction.published_cells). `sort`: largest first, as the report's charts (hidden ones last)."""
     freq = frequency_table(df, name, cb, lang, drop_empty=True)
-    hidden = suppress(freq["n"], min_cell).to_numpy()
+    hidden = suppress(freq["n"], min_cell, published=published_cells(name)).to_numpy()
     frame = masked(pd.DataFrame({"variable": name, "code": pd.to_numeric(pd.Series(freq.index), errors="coerce").astype(float),
                                  "label": freq["label"].to_numpy(), "n": freq["n"].to_numpy(), "percent": freq["percent"].to_numpy(),
                                  "base": float(freq.loc[freq.index.notna(), "n"].sum())}),
@@ -141,6 +143,7 @@ def flow_result(result: Cleaned, lang: str, min_cell: int) -> Result:
     rules = list(result.flow["rule"].iloc[1:])
     frame = pd.DataFrame({"step": ["input", *rules, "kept"],
                           "label": [t("step_input", lang), *(RULE_TEXT[r][lang] for r in rules), t("step_kept", lang)],
+                          "assumption": [None, *(rule_choice(r) for r in rules), None],
                           "excluded": [np.nan, *excluded, np.nan],
                           "remaining": [*result.flow["remaining"], result.flow["remaining"].iloc[-1]]})
     return Result(masked(frame, {"excluded": [False, *hidden, False], "remaining": remaining_hidden}), flow_view)
@@ -157,15 +160,22 @@ def account_result(result: Cleaned, lang: str, min_cell: int) -> Result:
     rows read), then the kept rows the account singles out (unknown duration, no age group, no education
     level). Exclusion counts are hidden as in the flow; the rows read when all excluded are a small count; a
     small note count."""
-    counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in RULE_TEXT)], fill_value=0)
+    rules = result.flow["rule"].iloc[1:]   # the rules this export was judged by
+    counts = result.account["status"].value_counts().reindex(["kept", *(f"excluded: {r}" for r in rules)], fill_value=0)
     noted = pd.Series([int(result.account["note"].str.contains(note, regex=False).sum()) for note in NOTES])
     hidden = [False, *suppress(counts.iloc[1:].reset_index(drop=True), min_cell), *is_small(noted, min_cell)]
     frame = pd.DataFrame({"status": [*counts.index, *(f"note: {n}" for n in NOTES)],
-                          "label": [t("status_kept", lang), *(t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in RULE_TEXT),
+                          "assumption": [None, *(rule_choice(r) for r in rules), *(rule_choice(n) for n in NOTES)],
+                          "label": [t("status_kept", lang), *(t("status_excluded", lang, rule=RULE_TEXT[r][lang]) for r in rules),
                                     *(t(f"note_{n}", lang) for n in NOTES)],
                           "n": [*counts, *noted], "base": float(len(result.account))})
     small_total = bool(is_small(counts.iloc[1:].sum(), min_cell))
     return Result(masked(frame, {"n": hidden, "base": [small_total] * len(frame)}), account_view)
+
+
+def rule_choice(rule: str) -> str | None:
+    """This project's choice (ASSUMPTIONS.md id) that an exclusion rule or an account's note rests on, if any."""
+    return {marks: choice for choice, marks in CHOICES.items()}.get(rule) or (load_codebook().choice("control") if rule == "control_failed" else None)
 
 
 def account_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -297,7 +307,8 @@ def use_share_hidden(df: pd.DataFrame, context: str, codes: tuple[int, ...], cb:
 
 def usage_groups_result(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], cb: Codebook, lang: str, min_cell: int) -> Result:
     """The report's groupings (daily, at least weekly, ...) of use at work and in free time, on both bases:
-    all respondents (`percent`) and users (`percent_users`; NaN for a group of non-users). A group's share
+    all respondents (`percent`) and users (`percent_users`; NaN for a group that counts non-users, such as
+    'rarely or never': users never answer 'never'). A group's share
     is shown only when none of its answers is hidden in the frequency table (so it adds nothing that
     differencing could use) and neither it nor its complement is small."""
     rows = []
@@ -307,7 +318,7 @@ def usage_groups_result(df: pd.DataFrame, groups: dict[str, tuple[int, ...]], cb
         for group, codes in groups.items():
             row = {"variable": f"use_{context}", "context": context, "group": group, "label": t(f"group_{group}", lang)}
             for suffix, base in (("", counts), ("_users", counts.drop(1))):
-                inside = [c for c in codes if c in base.index]
+                inside = [c for c in codes if c in base.index] if set(codes) <= set(base.index) else []
                 n = int(base[inside].sum())
                 blocked = bool(inside) and bool(hidden[inside].any() or share_hidden(n, base.sum(), min_cell))
                 row |= {f"percent{suffix}": 100 * n / base.sum() if inside and base.sum() else np.nan,
@@ -507,7 +518,8 @@ def ttest_result(res: pd.DataFrame, cb: Codebook, lang: str) -> Result:
 
 def ttest_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_comparison", lang): frame["label"], "N": cells(frame, "n", 0, lang),
-                         "M1": cells(frame, "mean_a", MEAN, lang), "M2": cells(frame, "mean_b", MEAN, lang),
+                         t("col_pair_mean", lang, k=1): cells(frame, "mean_a", MEAN, lang),
+                         t("col_pair_mean", lang, k=2): cells(frame, "mean_b", MEAN, lang),
                          "t": cells(frame, "t", STAT, lang), "df": cells(frame, "dof", 0, lang), "p": p_cells(frame, "p", lang),
                          t("col_p_holm", lang, k=len(frame)): p_cells(frame, "p_holm", lang),
                          t("col_dz", lang): cells(frame, "d_z", COEF, lang)})
@@ -538,6 +550,7 @@ def definition_result(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: s
     res = scale_summary(df, {s: cb.scale_items(s) for s in scales})
     few = ~mean_shown(res["n"].to_numpy(), min_cell)
     frame = pd.DataFrame({"variable": scales, "label": [cb.text(s, lang) for s in scales],
+                          "assumption": [cb.definitions[s].get("choice") for s in scales],
                           "definition": [cb.definitions[s][lang] for s in scales],
                           "example": [cb.definitions[s].get("example", {}).get(lang, "") for s in scales],
                           "n": res["n"].astype(float), "mean": res["mean"], "sd": res["sd"]})
@@ -610,7 +623,7 @@ def fit_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     values = {t("col_estimator", lang): t(f"estimator_{f['estimator']}_{f['missing']}", lang), "χ²": cells(frame, "chi2", STAT, lang)[0],
               "df": cells(frame, "df", 0, lang)[0], "p": p_cells(frame, "p", lang)[0], "CFI": cells(frame, "cfi", COEF, lang)[0],
               "TLI": cells(frame, "tli", COEF, lang)[0],
-              "RMSEA [90% CI]": f"{cells(frame, 'rmsea', COEF, lang)[0]} {interval_cells(frame, 'rmsea_low', 'rmsea_high', COEF, lang)[0]}",
+              f"RMSEA [{t('col_ci90', lang)}]": f"{cells(frame, 'rmsea', COEF, lang)[0]} {interval_cells(frame, 'rmsea_low', 'rmsea_high', COEF, lang)[0]}",
               "SRMR": cells(frame, "srmr", COEF, lang)[0], "N": cells(frame, "n", 0, lang)[0]}
     return pd.DataFrame({t("col_statistic", lang): list(values), t("col_value", lang): list(values.values())})
 
@@ -629,19 +642,22 @@ def missing_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                          t("col_missing", lang): cells(frame, "missing", 0, lang), "%": cells(frame, "percent", PCT, lang)})
 
 
-def coverage_result(coverage: pd.DataFrame, answering: int, min_cell: int) -> Result:
+def coverage_result(coverage: pd.DataFrame, answering: int, factors: dict[str, list[str]], cb: Codebook, lang: str,
+                    min_cell: int) -> Result:
     """sem.coverage (the share of the `answering` respondents who answered both of two items) as a result: a
-    row per item, a column per item; a share hidden where those who answered both, or the others, are a small
-    count."""
+    row per item, a column per item, each named by its factor and number ('Prestatieverwachting 2'); a share
+    hidden where those who answered both, or the others, are a small count."""
     counts = coverage * answering
     hidden = (is_small(counts.round(), min_cell) | is_small((answering - counts).round(), min_cell)).to_numpy()
     frame = masked(coverage.rename_axis("variable").reset_index(), {c: hidden[:, i] for i, c in enumerate(coverage.columns)})
-    frame.attrs["items"] = list(coverage.columns)
+    short = {item: f"{cb.text(factor, lang)} {number}" for factor, items in factors.items() for number, item in enumerate(items, start=1)}
+    frame.insert(1, "label", frame["variable"].map(short))
+    frame.attrs["items"] = {item: short[item] for item in coverage.columns}
     return Result(frame, coverage_view)
 
 
 def coverage_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return pd.DataFrame({t("col_item", lang): frame["variable"], **{c: cells(frame, c, COEF, lang) for c in frame.attrs["items"]}})
+    return pd.DataFrame({t("col_item", lang): frame["label"], **{label: cells(frame, c, COEF, lang) for c, label in frame.attrs["items"].items()}})
 
 
 def loadings_result(loadings: pd.DataFrame, cb: Codebook, lang: str) -> Result:
@@ -677,11 +693,12 @@ def ave_note(reliability: pd.DataFrame, cb: Codebook, lang: str) -> str:
     return t("ave_note", lang, factors=", ".join(cb.text(f, lang) for f in low)) if len(low) else ""
 
 
-def matrix_result(matrix: pd.DataFrame, cb: Codebook, lang: str, flag_above: float | None = None) -> Result:
-    """A factor x factor matrix (lower triangle; Fornell-Larcker, HTMT): a row per factor (`variable`,
-    `label`), a column per factor; with `flag_above`, values above it are marked '!' when printed."""
+def matrix_result(matrix: pd.DataFrame, measure: str, cb: Codebook, lang: str, flag_above: float | None = None) -> Result:
+    """A factor x factor matrix of a `measure` (lower triangle; 'fornell_larcker', 'htmt'): a row per factor
+    (`variable`, `label`), a column per factor; with `flag_above`, values above it are marked '!' when printed."""
     frame = matrix.rename_axis("variable").reset_index()
     frame.insert(1, "label", labelled(frame, cb, lang))
+    frame.insert(2, "measure", measure)
     frame.attrs |= {"headers": {f: cb.text(f, lang) for f in matrix.columns}, "flag_above": flag_above}
     return Result(frame, matrix_view)
 
@@ -737,7 +754,7 @@ def estimators_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             "p (χ²)": p_cells(frame, "p", lang),
             t("stat_scaling", lang): [c if c != DASH else "" for c in cells(frame, "scaling", COEF, lang)],
             "CFI": cells(frame, "cfi", COEF, lang), "TLI": cells(frame, "tli", COEF, lang),
-            "RMSEA [90% CI]": [f"{v} {ci}" for v, ci in zip(cells(frame, "rmsea", COEF, lang),
+            f"RMSEA [{t('col_ci90', lang)}]": [f"{v} {ci}" for v, ci in zip(cells(frame, "rmsea", COEF, lang),
                                                            interval_cells(frame, "rmsea_low", "rmsea_high", COEF, lang))],
             "SRMR": cells(frame, "srmr", COEF, lang)}
     for path, label in frame.attrs["paths"].items():
@@ -886,8 +903,13 @@ def strata_result(strata: pd.DataFrame, cb: Codebook, name: str, lang: str, min_
 
 def strata_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_stratum", lang): frame["label"], f"% {t('col_population', lang)}": cells(frame, "population_percent", PCT, lang),
-                         "n": cells(frame, "n", 0, lang), "% n": cells(frame, "percent", PCT, lang), t("col_weight", lang): cells(frame, "weight", COEF, lang),
+                         "n": cells(frame, "n", 0, lang), "% n": cells(frame, "percent", PCT, lang), t("col_weight", lang): cells(frame, "weight", WEIGHT, lang),
                          t("col_status", lang): [t("strata_kept" if s == "kept" else "strata_no_respondents", lang) for s in frame["status"]]})
+
+
+def dictionary_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """prepare.analysis.data_dictionary as printed: its columns under the page's headers."""
+    return frame.rename(columns={c: t(f"col_dict_{c}", lang) for c in frame.columns})
 
 
 # --- A researcher's own table -------------------------------------------------------------------

@@ -87,7 +87,8 @@ def code_span(text: str) -> str:
 
 MINUS = "\u2212"
 SEPARATORS = {"nl": (",", "\u00a0", 10_000), "en": (".", ",", 1_000)}   # decimal mark, thousands mark, from
-NUMBER = re.compile(r"(?<![\w.,])[-\u2212]?(?:\d+\.\d+|\.\d+|\d+)(?![\w]|\.\d)")
+NUMBER = re.compile(r"(?<![\w.,])(?<!sectie )(?<!section )(?<!secties )(?<!sections )(?<!Tabel )(?<!Table )(?<!Figuur )(?<!Figure )"
+                    r"[-\u2212]?(?:\d+\.\d+|\.\d+|\d+)(?![\w]|\.\d)")   # a section's or table's number is no number
 INTERVAL = re.compile(r"\[([^\[\],]+), ([^\[\],]+)\]")
 
 
@@ -116,12 +117,30 @@ def interval(low: float, high: float, decimals: int, lang: str = "nl") -> str:
     return f"[{number(low, decimals, lang)}{separator}{number(high, decimals, lang)}]"
 
 
+PRINTED_NUMBER = {"nl": re.compile(r"[−-]?(\d{1,3}(\u00a0\d{3})+|\d*)(,\d+)?"), "en": re.compile(r"[−-]?(\d{1,3}(,\d{3})+|\d*)(\.\d+)?")}
+
+
+def parse(text: str, lang: str = "nl") -> float | None:
+    """A number as `number` (or a table cell) prints it, read back; None when `text` is not one number.
+
+    >>> parse("12\u00a0345,6", "nl"), parse("−0,50", "nl"), parse(",032", "nl"), parse("1,234.5", "en"), parse("[c]", "en")
+    (12345.6, -0.5, 0.032, 1234.5, None)
+    """
+    text = text.strip()
+    if not any(c.isdigit() for c in text) or not PRINTED_NUMBER[lang].fullmatch(text):
+        return None
+    decimal, thousands, _ = SEPARATORS[lang]
+    return float(text.replace(MINUS, "-").replace(thousands, "").replace(decimal, "."))
+
+
 def localise(text: str, lang: str = "nl") -> str:
     """The numbers inside a text written as `number` writes them (decimal mark, real minus, no negative
     zero; the digits as given), and in Dutch an interval's comma a semicolon ('[0,12; 0,34]').
 
     >>> localise("M = 3.58, d = -0.00, p < .001, 95% CI [-0.12, 0.34]", "nl")
     'M = 3,58, d = 0,00, p < ,001, 95% CI [−0,12; 0,34]'
+    >>> localise("sectie 1.1, Tabel 2.3: 1.5", "nl")
+    'sectie 1.1, Tabel 2.3: 1,5'
     """
     def rewrite(match: re.Match) -> str:
         token = match.group(0)

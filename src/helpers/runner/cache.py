@@ -2,8 +2,9 @@
 only, so a run with nothing to do answers in well under a second.
 
 A notebook's key hashes everything it reads: the environment (Python, requirements.txt), the shared code,
-templates and data files (src/helpers, data/*.yaml), the run's options, the export, the notebook itself,
-and, for the analysis notebooks, the processed data they read (its own hash). A notebook is stale when its
+templates and data files (src/helpers, data/*.yaml), the run's options, the export, the notebook's cells and
+kernel (notebook_hash: not its outputs, so a notebook saved in JupyterLab after running it keeps its key), and,
+for the analysis notebooks, the processed data they read (its own hash). A notebook is stale when its
 key differs from its last successful run's, or when one of the outputs recorded then (with their hashes)
 is missing or changed. When the cleaning notebook runs, everything after it runs too. Inputs and outputs
 are recognised by content, never by file time.
@@ -46,10 +47,19 @@ def landing_key(out: Path) -> str:
     return sha256_text(sha256_files(code_inputs()), *(f"{m.parent.name}:{sha256_file(m)}" for m in manifests))
 
 
+def notebook_hash(path: Path) -> str:
+    """What of a notebook its report is made from: each cell's type, id (the page's anchor), source, tags and
+    attachments, and the kernel; not outputs, execution counts or other metadata (language_info, collapsed cells)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cells = [[c["cell_type"], c.get("id"), "".join(c["source"]), c.get("metadata", {}).get("tags", []), c.get("attachments")]
+             for c in nb["cells"]]
+    return sha256_text(json.dumps([cells, nb["metadata"].get("kernelspec")], sort_keys=True))
+
+
 def notebook_keys(notebooks: list[Path], shared: str, processed_sha: str) -> dict[str, str]:
-    """Each notebook's cache key: the shared inputs and the notebook; the analysis notebooks also the
-    processed data they read (`processed_sha`, the hash of the cleaning notebook's output)."""
-    return {nb.stem: sha256_text(shared, sha256_file(nb), "" if nb.stem == CLEANING else processed_sha)
+    """Each notebook's cache key: the shared inputs and the notebook (notebook_hash); the analysis notebooks also
+    the processed data they read (`processed_sha`, the hash of the cleaning notebook's output)."""
+    return {nb.stem: sha256_text(shared, notebook_hash(nb), "" if nb.stem == CLEANING else processed_sha)
             for nb in notebooks}
 
 

@@ -1,12 +1,14 @@
-"""Notebooks in Jupyter's own format: exactly what JupyterLab writes on save, without outputs.
+"""Notebooks in Jupyter's own format: exactly what JupyterLab writes on save, without outputs, English collapsed.
 
     python -m helpers.runner.notebook_format --check     # exit 1 naming every notebook not in that form
     python -m helpers.runner.notebook_format --fix       # rewrite them so (`make notebooks-clean`)
 
 The form is nbformat's (`nbformat.writes`: sorted keys, one-space indent, cell ids, source as lists of lines,
 a trailing newline) after nbstripout's `strip_output` with the repository's options (no outputs, no
-execution counts, the cell ids kept, no machine-dependent metadata): the same as the git filter (`make hooks`)
-and the pre-commit hook, which pass the same options to nbstripout's command line.
+execution counts, the cell ids kept, the kernel's Python version left out): the same as the git filter
+(`make env` installs it) and the pre-commit hook, which pass the same options to nbstripout's command line.
+The narrative's English cells (tag lang-en) are collapsed (`metadata.jupyter.source_hidden`, which both keep), so
+JupyterLab shows the Dutch and the English is one click away; the reports drop the other language's cells anyway.
 """
 from __future__ import annotations
 
@@ -19,19 +21,29 @@ from nbstripout import strip_output
 
 from helpers.paths import NOTEBOOKS_DIR
 
-# What a running kernel writes into the notebook (its Python version and so on); nbstripout's command line
-# takes it as `--keep-id --extra-keys "metadata.language_info"` (the Makefile and .pre-commit-config.yaml).
-EXTRA_KEYS = ["metadata.language_info"]
+# The one machine-dependent key a running kernel writes (JupyterLab saves the rest of metadata.language_info, which
+# is committed); nbstripout's command line takes it as `--keep-id --extra-keys "metadata.language_info.version"`
+# (the Makefile and .pre-commit-config.yaml) and pops just that nested key.
+EXTRA_KEYS = ["metadata.language_info.version"]
+# What nbstripout's command line strips besides (its defaults in nbstripout 0.9.1; `strip_output` strips only the
+# keys it is given): widget state, signatures, and view state of outputs and timings
+CLI_DEFAULT_KEYS = ["metadata.signature", "metadata.widgets", "cell.metadata.collapsed", "cell.metadata.ExecuteTime",
+                    "cell.metadata.execution", "cell.metadata.heading_collapsed", "cell.metadata.hidden",
+                    "cell.metadata.scrolled"]
+COLLAPSED = "lang-en"   # the narrative cells committed collapsed
 
 
 def normalised(text: str) -> str:
-    """A notebook's text as JupyterLab would save it, stripped as nbstripout strips it.
+    """A notebook's text as JupyterLab would save it, stripped as nbstripout strips it, its English collapsed.
 
     >>> normalised('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}').splitlines()
     ['{', ' "cells": [],', ' "metadata": {},', ' "nbformat": 4,', ' "nbformat_minor": 5', '}']
     """
     nb = nbformat.reads(text, as_version=4)
-    strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=EXTRA_KEYS)
+    strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=CLI_DEFAULT_KEYS + EXTRA_KEYS)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and COLLAPSED in cell.metadata.get("tags", []):
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
     return nbformat.writes(nb) + "\n"
 
 

@@ -3,6 +3,7 @@
     python -m helpers.runner                                       # every report, on the synthetic default
     python -m helpers.runner --lang nl en                          # in both languages, each page linking its twin
     python -m helpers.runner --raw wave2.csv --compare-with synthetic_default --lang en
+    python -m helpers.runner --raw export.csv --propose-mapping        # a mapping file proposed beside the export
 
 Each export gets its own folder per language, reports/<export name>/ (Dutch) and reports/<export name>_en/: a page
 links the same page in the other language when that language is built in the same run. Per notebook NAME.html for reviewers (no code),
@@ -24,7 +25,8 @@ run. Other runs are never touched; the run's name is a safe slug (helpers.runner
 
 Exit codes: 0 done; 1 a notebook failed (its executed copy is kept in build/runs/<run>/failed/); 2 the
 export is unusable (the error names file, column, row and value), the export or mapping file is missing, the
-run name is unsafe or the weighting's margin unknown; 130 interrupted.
+run name is unsafe or the weighting's margin unknown; 130 interrupted. With --propose-mapping: 0 a proposal written
+(what it could not place listed), 2 the export or the earlier mapping (--from) cannot be read.
 """
 from __future__ import annotations
 
@@ -299,11 +301,13 @@ def rows_of(processed: str) -> int | str:
 
 def write_run_index(run_dir: Path, manifest: dict, lang: str) -> None:
     """The run's landing page (helpers.present.landing): the study, where to begin, the data source, a
-    card per report."""
+    card per report; and beside it the page of this project's choices (helpers.present.assumptions)."""
+    from helpers.present import assumptions
     from helpers.present.landing import run_index
 
     page = run_index(run_dir.name, {**manifest, "lang": lang}, cache.sha256_text(json.dumps(manifest, sort_keys=True)))
     write_atomic(run_dir / "index.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    write_atomic(run_dir / "assumptions.html", lambda tmp: tmp.write_text(assumptions.page(lang), encoding="utf-8"))
 
 
 def write_landing(out: Path) -> None:
@@ -549,6 +553,26 @@ def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, j
     return 1 if failed else outcomes
 
 
+def propose_mapping(raw: Path | None, previous: Path | None) -> int:
+    """`make mapping`: a mapping file proposed beside the export (helpers.ingest.mapping), never over a file; with
+    `previous`, an accepted earlier mapping's decisions kept for every column whose text is unchanged."""
+    from helpers.ingest.io import ExportError
+    from helpers.ingest.mapping import propose, summary, write_proposal
+
+    if raw is None:
+        say("error: --propose-mapping proposes a mapping for an export: give it with --raw (make mapping RAW=export)")
+        return 2
+    try:
+        proposal = propose(raw, previous)
+        path = write_proposal(proposal)
+    except ExportError as err:
+        say(f"error: {err}")
+        return 2
+    for line in summary(proposal, path):
+        say(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.runner", description=__doc__.split("\n")[0])
     parser.add_argument("--raw", type=Path, help="the raw export (default: the synthetic default)")
@@ -568,12 +592,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="run every notebook, even when nothing changed")
     parser.add_argument("--pdf", action="store_true", help="also print the combined document (book.html) to book.pdf "
                                                            "with Chromium (`make book` installs it)")
+    parser.add_argument("--propose-mapping", action="store_true", help="propose a mapping file for --raw beside it "
+                                                                       "(data/README.md) and stop")
+    parser.add_argument("--from", dest="previous", type=Path, help="with --propose-mapping: an accepted earlier mapping "
+                                                                    "whose decisions carry over where a column's text is unchanged")
     parser.add_argument("--install-kernel", action="store_true", help="register the Jupyter kernel and stop")
     parser.add_argument("--user", action="store_true", help="with --install-kernel: in the user's Jupyter (conda)")
     args = parser.parse_args(argv)
     if args.install_kernel:
         install_kernel(args.user)
         return 0
+    if args.propose_mapping:
+        return propose_mapping(args.raw, args.previous)
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # `kill` stops a run as Ctrl-C does
     try:
         return run_languages(args.raw, list(dict.fromkeys(args.lang)), args.name, mapping=args.mapping, out=args.out,
