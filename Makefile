@@ -10,7 +10,7 @@ RAW     ?=
 MAPPING ?=
 FROM    ?=
 COMPARE_WITH ?=
-REPORT_LANG ?= nl
+REPORT_LANG ?= nl en
 MIN_CELL ?= 5
 WEIGHTING ?=
 OUT     ?= reports
@@ -30,6 +30,7 @@ GIT_FILTER = test -e .git || exit 0; git config filter.nbstripout.clean '$(NBSTR
 help: ## this list
 	@awk -F':.*## ' '/^[a-z-]+:.*## /{printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "  options of make reports: RAW=export MAPPING=map.yaml COMPARE_WITH=run REPORT_LANG=en MIN_CELL=5 WEIGHTING=none OUT=reports"
+	@echo "  (REPORT_LANG: nl, en, or both as by default, \"nl en\": each page then links its twin in the other language)"
 
 env: $(STAMP) ## the local environment (.venv), its Jupyter kernel and the git filter that keeps outputs out of git
 	@$(GIT_FILTER)
@@ -48,7 +49,7 @@ RUN_OPTIONS = --out "$(OUT)" --lang $(REPORT_LANG) --min-cell $(MIN_CELL) \
 # Debian's Chromium, for the book's PDF and the browser tests: installed on first use
 CHROMIUM = command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 
-reports: $(STAMP) ## every report into reports/<export>/ (synthetic default, or RAW=export; options below), and book.html
+reports: $(STAMP) ## every report into reports/<export>/ and reports/<export>_en/ (synthetic default, or RAW=export; options below), and book.html
 	$(PY) -m helpers.runner $(RUN_OPTIONS)
 
 mapping: $(STAMP) ## propose a mapping file beside RAW=export (FROM=wave1.mapping.yaml keeps its decisions where texts are unchanged)
@@ -84,8 +85,7 @@ $(BROWSER_STAMP): $(STAMP) tests/browser/requirements.txt tests/browser/package-
 	touch $@
 
 browser-test: $(BROWSER_STAMP) ## both languages' reports and books in headless Chromium: errors, images, links, axe audit
-	$(PY) -m helpers.runner --out "$(OUT)" --lang nl --pdf
-	$(PY) -m helpers.runner --out "$(OUT)" --lang en --pdf
+	$(PY) -m helpers.runner --out "$(OUT)" --lang nl en --pdf
 	$(PY) -m pytest -o addopts="-ra" tests/browser
 
 notebooks-clean: $(STAMP) ## notebooks without outputs, in Jupyter's own format (content unchanged)

@@ -71,7 +71,7 @@ def qualtrics(tmp_path_factory, export, cb, params) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, export_csv):
-    """Chapter 02 (with 01) rendered in both languages on the synthetic default (a copy of it: the runner would
+    """Chapter 02 (with 01) rendered in both languages, in one run, on the synthetic default (a copy of it: the runner would
     otherwise write the default export into data/raw/), outside the working tree; with the combined document."""
     from helpers.runner import run
 
@@ -79,8 +79,7 @@ def rendered(tmp_path_factory, export_csv):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(run, "BUILD_DIR", out.parent / "build")
         patch.setattr(run, "PROCESSED_DIR", out.parent / "processed")
-        for lang in ("nl", "en"):
-            assert run.main(["--raw", str(export_csv), "--out", str(out), "--only", "02", "--lang", lang]) == 0
+        assert run.main(["--raw", str(export_csv), "--out", str(out), "--only", "02", "--lang", "nl", "en"]) == 0
     return out
 
 

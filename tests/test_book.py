@@ -10,6 +10,7 @@ import pytest
 from helpers.present import book, plots, tables
 from helpers.present.result import cells, masked, p_cells
 from helpers.present.text import localise, number
+from tests.chart_fit import misfits
 from tests.page_language import DUTCH_DECIMAL_POINT, NEGATIVE_ZERO, foreign
 
 LONG = ("Naar welke vorm gaat uw voorkeur uit om bij te leren over generatieve AI, en welke locatie verkiest u "
@@ -46,35 +47,53 @@ def likert_data() -> pd.DataFrame:
     return pd.DataFrame({f"item_{i}": rng.integers(1, 6, 200) for i in range(4)})
 
 
-def charts():
-    """One chart of each kind the report draws from tables, each with a long title and long labels."""
-    table = pd.DataFrame({"Categorie": ["Gebrek aan vaardigheden of kennis om het te gebruiken", "Andere"],
-                          "Werk (N=415)": [12.5, 3.25], "Vrije tijd (N=411)": [40.0, 7.75]})
-    scale = {1: "Helemaal oneens", 2: "Oneens", 3: "Neutraal", 4: "Eens", 5: "Helemaal eens"}
-    profile = pd.DataFrame({"mean": [3.14, 3.52], "ci_low": [3.0, 3.4], "ci_high": [3.3, 3.6]})
-    return {
-        "bars": plots.bar_chart(pd.DataFrame({"Jaar": ["<2010", "2010", "2011"], "n": [40.0, 12.5, 3.0]}), "Jaar", "n", LONG),
-        "grouped": plots.grouped_bars(table, "Categorie", ["Werk (N=415)", "Vrije tijd (N=411)"], LONG, "%"),
-        "likert": plots.diverging_bars(likert_data(), [f"item_{i}" for i in range(4)], ["Een item met een lange tekst"] * 4,
-                                       scale, LONG, 5, "gearceerd: samengevoegd"),
-        "flow": plots.flow_chart(["Antwoorden", "Geen toestemming", "Steekproef"], pd.Series([576, 500, 478]),
-                                 pd.Series([0, 76, 22]), LONG, "n"),
-        "profile": plots.profile_chart(profile, ["Technisch", "Ethisch"], LONG, "1-5"),
-        "paths": plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee"], "outcome": "bi", "std": [0.6, -0.004],
-                                                  "p": [0.0001, 0.9]}),
-                                    {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie"},
-                                    {"bi": 0.37}, LONG),
-        "mediation": plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee", "age"], "outcome": ["bi", "bi", "pe"],
-                                                      "std": [0.6, -0.004, 0.1], "p": [0.0001, 0.9, 0.03]}),
-                                        {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie",
-                                         "age": "Leeftijd"}, {"bi": 0.37, "pe": 0.01}, LONG),
-    }
+def pooled_likert() -> pd.DataFrame:
+    """Four items, the last with an answer of two respondents: charted in three hatched parts with the pooled legend entry."""
+    data = likert_data()
+    data["item_3"] = np.r_[[1, 1], np.random.default_rng(2).integers(2, 6, len(data) - 2)]
+    return data
+
+
+def edge_map():
+    """The map with large circles at the edges of Flanders and Brussels (De Panne, Voeren, Knokke) and in Wallonia."""
+    from helpers.prepare import geo
+
+    places = geo.bubbles(geo.lookup(pd.Series(["8660"] * 60 + ["3798"] * 60 + ["8300"] * 40 + ["1000"] * 98 + ["6700"] * 30)), 5)
+    return plots.bubble_map(geo.boundaries(), places, LONG, FOOTER, "Respondenten per gemeente:", "02000", "04000")
+
+
+SCALE = {1: "Helemaal geen nadeel", 2: "Eerder geen nadeel", 3: "Neutraal", 4: "Eerder een nadeel", 5: "Zeker een nadeel"}
+GROUPED = pd.DataFrame({"Categorie": ["Gebrek aan vaardigheden of kennis om het te gebruiken", "Andere"],
+                        "Werk (N=415)": [12.5, 3.25], "Vrije tijd (N=411)": [40.0, 7.75]})
+PATHS = {"pe": "Prestatieverwachting", "ee": "Verwacht gebruiksgemak", "bi": "Gebruiksintentie", "age": "Leeftijd"}
+CHARTS = {   # one chart of each kind the report draws, each with a long title and long labels
+    "bars": lambda: plots.bar_chart(pd.DataFrame({"Jaar": ["<2010", "2010", "2011"], "n": [40.0, 12.5, 3.0]}), "Jaar", "n", LONG),
+    "highlighted": lambda: plots.bar_chart(pd.DataFrame({"Jaar": ["<2010", *map(str, range(2010, 2025))], "n": np.arange(16.0) * 4}),
+                                           "Jaar", "n", LONG, highlight=["2020", "2021"],
+                                           legend=("gestart na 2019", "gestart in 2019 of vroeger")),
+    "grouped": lambda: plots.grouped_bars(GROUPED, "Categorie", ["Werk (N=415)", "Vrije tijd (N=411)"], LONG, "%"),
+    "likert": lambda: plots.diverging_bars(likert_data(), [f"item_{i}" for i in range(4)], ["Een item met een lange tekst"] * 4,
+                                           SCALE, LONG, 5, "gearceerd: samengevoegd"),
+    "likert_pooled": lambda: plots.diverging_bars(pooled_likert(), [f"item_{i}" for i in range(4)],
+                                                  ["geven niet altijd het gewenste resultaat"] * 4, SCALE, LONG, 5,
+                                                  "gearceerd: antwoorden samengevoegd (kleine cel)"),
+    "flow": lambda: plots.flow_chart(["Antwoorden", "Geen toestemming", "Steekproef"], pd.Series([576, 500, 478]),
+                                     pd.Series([0, 76, 22]), LONG, "n"),
+    "profile": lambda: plots.profile_chart(pd.DataFrame({"mean": [3.14, 3.52], "ci_low": [3.0, 3.4], "ci_high": [3.3, 3.6]}),
+                                           ["Technisch", "Ethisch"], LONG, "1-5"),
+    "paths": lambda: plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee"], "outcome": "bi", "std": [0.6, -0.004],
+                                                      "p": [0.0001, 0.9]}), PATHS, {"bi": 0.37}, LONG),
+    "mediation": lambda: plots.path_diagram(pd.DataFrame({"predictor": ["pe", "ee", "age"], "outcome": ["bi", "bi", "pe"],
+                                                          "std": [0.6, -0.004, 0.1], "p": [0.0001, 0.9, 0.03]}),
+                                            PATHS, {"bi": 0.37, "pe": 0.01}, LONG),
+    "map": edge_map,
+}
 
 
 @pytest.mark.parametrize("dpi", [110, 150])   # as the page shows it, as NAME_files/ keeps it
-@pytest.mark.parametrize("kind", list(charts()))
+@pytest.mark.parametrize("kind", list(CHARTS))
 def test_title_and_footer_fit_the_figure_and_cover_nothing(kind, dpi):
-    fig = plots.finish(charts()[kind], FOOTER, "nl")
+    fig = plots.finish(CHARTS[kind](), FOOTER, "nl")
     fig.set_dpi(dpi)
     fig.draw_without_rendering()
     width = fig.bbox.width
@@ -85,9 +104,31 @@ def test_title_and_footer_fit_the_figure_and_cover_nothing(kind, dpi):
     assert not any(title.overlaps(o) or footer.overlaps(o) for o in others), kind
 
 
-@pytest.mark.parametrize("kind", list(charts()))
+@pytest.mark.parametrize("dpi", [110, 150])
+@pytest.mark.parametrize("kind", list(CHARTS))
+def test_every_artist_lies_inside_the_saved_figure(kind, dpi):
+    """Texts, legends, bars, value labels, ticks and circles, as drawn: none outside the figure, no bar cut by the plot's
+    edge, no circle (the map's places) cut by the map's frame (tests.chart_fit)."""
+    assert not misfits(plots.finish(CHARTS[kind](), FOOTER, "nl"), dpi)
+
+
+def test_a_legend_too_wide_for_one_row_reads_row_by_row():
+    fig = plots.finish(CHARTS["likert_pooled"](), FOOTER, "nl")
+    fig.draw_without_rendering()
+    texts = fig.axes[0].get_legend().get_texts()
+    rows = {round(text.get_window_extent().y0) for text in texts}
+    reading = sorted(texts, key=lambda text: (-round(text.get_window_extent().y0), text.get_window_extent().x0))
+    assert len(rows) > 1 and [text.get_text() for text in reading] == [*SCALE.values(), "gearceerd: antwoorden samengevoegd (kleine cel)"]
+
+
+def test_the_highlight_of_a_bar_chart_is_explained():
+    legend = CHARTS["highlighted"]().axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["gestart in 2019 of vroeger", "gestart na 2019"]
+
+
+@pytest.mark.parametrize("kind", list(CHARTS))
 def test_chart_numbers_are_dutch_on_a_dutch_page(kind):
-    fig = plots.finish(charts()[kind], "Bron", "nl")
+    fig = plots.finish(CHARTS[kind](), "Bron", "nl")
     fig.draw_without_rendering()
     texts = [t.get_text() for t in fig.findobj(plots.matplotlib.text.Text)] + [fig.alt]
     assert not [t for t in texts if DUTCH_DECIMAL_POINT.search(t) or NEGATIVE_ZERO.search(t)
@@ -103,14 +144,15 @@ def test_likert_middle_answer_is_grey_and_shares_are_printed():
 
 def test_frame_links_chapters_neighbours_the_other_language_and_downloads():
     chapters = [("01_cleaning", "01 · Cleaning"), ("02_usage", "02 · Gebruik"), ("03_pros_cons", "03 · Voor- en nadelen")]
-    page = book.frame(chapters, "02_usage", "nl", "wave2", ["a.csv", "a.png", "key_figure.txt"], reviewer=False)
+    page = book.frame(chapters, "02_usage", "nl", "wave2_en", ["a.csv", "a.png", "key_figure.txt"], reviewer=False)
     assert [c["href"] for c in page["chapters"]] == ["01_cleaning.full.html", "02_usage.full.html", "03_pros_cons.full.html"]
     assert [c["current"] for c in page["chapters"]] == [False, True, False]
     assert page["previous"]["href"] == "01_cleaning.full.html" and page["next"]["title"] == "03 · Voor- en nadelen"
     assert page["language"] == {"href": "../wave2_en/02_usage.full.html", "label": "English", "lang": "en"}
     assert page["version"]["href"] == "02_usage.html"
     assert [d["href"] for d in page["downloads"]] == ["02_usage_files/a.csv", "02_usage_files/a.png"]
-    assert book.frame(chapters, "01_cleaning", "en", "wave2_en", [], True)["previous"] is None
+    alone = book.frame(chapters, "01_cleaning", "en", None, [], True)   # the other language's run is not built
+    assert alone["previous"] is None and alone["language"] is None
 
 
 

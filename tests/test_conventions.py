@@ -49,7 +49,10 @@ def test_the_code_is_licensed_eupl_and_citable():
     assert all(citation[key] for key in ("message", "title", "authors"))   # the other keys CFF 1.2.0 requires
     assert citation["version"] == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
     study = next(r for r in citation["references"] if r["type"] == "report")
-    assert [a["name"] for a in study["authors"]] == ["Digitaal Vlaanderen", "VVSG"]
+    reference = yaml.safe_load((ROOT / "data" / "context.yaml").read_text(encoding="utf-8"))["study"]   # the pages' reference
+    assert (study["title"], study["year"]) == (reference["title"], reference["year"]) and reference["authors"] is None
+    assert [a["name"] for a in study["authors"]] == ["anonymous"]   # its partners, who publish it, are not its authors
+    assert study["publisher"]["name"] == " and ".join(reference["publisher"])
     assert study["title"] in (ROOT / "README.md").read_text(encoding="utf-8").replace("*", "").replace("\n", " ")
 
 

@@ -19,7 +19,8 @@ def page(stem: str, title: str) -> str:
     """A reviewer page as the runner renders it: frame, then <main> with the banner cell, a heading whose
     anchor every page has, a styled table (pandas Styler: its ids in a style block) and a link to another page."""
     return (HEAD + '<header class="book-head"><a href="index.html">Book</a></header><main>'
-            '<div class="jp-Cell jp-MarkdownCell" id="cell-id=banner"><p><strong>Synthetic data.</strong></p></div>'
+            '<!-- book:run-banner --><div class="jp-Cell jp-MarkdownCell" id="cell-id=banner"><p><strong>Synthetic data.</strong>'
+            ' Code: commit abc1234.</p><p>[c] = not shown: fewer than 5 respondents</p></div><!-- /book:run-banner -->'
             f'<div class="jp-Cell jp-MarkdownCell" id="cell-id={stem}"><h1 id="{stem}">{escape(title)}</h1>'
             '<h2 id="References">References<a class="anchor-link" href="#References">¶</a></h2>'
             '<p><a href="#References">refs</a> <a href="01_cleaning.html#References">01</a> '
@@ -27,6 +28,8 @@ def page(stem: str, title: str) -> str:
             '<details><summary>All</summary><p>rows</p></details></div>'
             '<style type="text/css">#T_ab_row0_col0{color:#fff}</style>'
             '<table id="T_ab"><caption>Table 1.1</caption><tr><td id="T_ab_row0_col0">1</td></tr></table>'
+            '<!-- book:versions --><div class="jp-Cell" id="cell-id=v"><table id="T_v"><caption>Versions of the packages'
+            '</caption><tr><td>pandas</td></tr></table></div><!-- /book:versions -->'
             '</main><nav class="book-nav"><a href="02_usage.html">next</a></nav></body></html>')
 
 
@@ -68,6 +71,17 @@ def first_words(html: str) -> str:
     text = Visible()
     text.feed(html.split("<body", 1)[1].split(">", 1)[1])
     return " ".join(" ".join(text.text).split()[:2]).rstrip(".")
+
+
+def test_what_every_page_states_the_document_states_once():
+    """The banner and the small-cell policy first, the package versions last, each once, though every page has them."""
+    titles = {"01_cleaning": "01 · Cleaning", "02_usage": "02 · Use"}
+    html = document.combined({stem: page(stem, title) for stem, title in titles.items()}, "run_en", manifest(titles))
+    assert [html.count(text) for text in ("Synthetic data.", "[c] = not shown", "Versions of the packages")] == [1, 1, 1]
+    assert html.index("[c] = not shown") < html.index('id="ch-01_cleaning"') < html.index('id="ch-02_usage"') \
+        < html.index("Versions of the packages")
+    ids, links = ids_and_links(html)
+    assert not [i for i, n in ids.items() if n > 1] and not [link for link in links if link not in ids]
 
 
 def test_the_synthetic_banner_comes_first():

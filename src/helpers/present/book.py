@@ -1,9 +1,9 @@
 """The book: what every report page shares besides its content (the study's title, every chapter in
-order, previous and next, the same page in the other language and in the other version, the chapter's
-downloads). The runner passes `frame(...)` to nbconvert as resources["book"]; the template
-(templates/offline/index.html.j2) draws it in plain HTML and CSS.
+order, previous and next, the same page in the other language when that run is built, and in the other
+version, the chapter's downloads). The runner passes `frame(...)` to nbconvert as resources["book"]; the
+template (templates/offline/index.html.j2) draws it in plain HTML and CSS.
 
->>> book = frame([("01_cleaning", "01 · Cleaning"), ("02_usage", "02 · Use")], "02_usage", "en", "wave2_en", ["a.csv"], True)
+>>> book = frame([("01_cleaning", "01 · Cleaning"), ("02_usage", "02 · Use")], "02_usage", "en", "wave2", ["a.csv"], True)
 >>> book["previous"]["href"], book["next"], book["language"]["href"], book["downloads"][0]["href"]
 ('01_cleaning.html', None, '../wave2/02_usage.html', '02_usage_files/a.csv')
 """
@@ -21,10 +21,17 @@ def other_language(run: str, lang: str) -> tuple[str, str]:
     return other, run.removesuffix(f"_{lang}") + ("" if other == "nl" else f"_{other}")
 
 
-def frame(chapters: list[tuple[str, str]], stem: str, lang: str, run: str, files: list[str], reviewer: bool) -> dict:
+def language_link(twin: str | None, lang: str, page: str) -> dict | None:
+    """The link to `page` of the run in the other language, `twin` (its folder beside this run's), or None when
+    that run is not built."""
+    other = next(code for code in LANGS if code != lang)
+    return {"href": f"../{twin}/{page}", "label": t("book_in_language", other), "lang": other} if twin else None
+
+
+def frame(chapters: list[tuple[str, str]], stem: str, lang: str, twin: str | None, files: list[str], reviewer: bool) -> dict:
     """What the template needs for the page of chapter `stem` (of `chapters`, (file stem, title) in
-    order) in run folder `run`: links within this version (reviewer or full), the twin page in the
-    other language's run and in the other version, and the chapter's `files` (names in NAME_files/)."""
+    order): links within this version (reviewer or full), the twin page in the other language's run (`twin`,
+    None when it is not built) and in the other version, and the chapter's `files` (names in NAME_files/)."""
     suffix = ".html" if reviewer else ".full.html"
     stems = [s for s, _ in chapters]
     here = stems.index(stem)
@@ -33,12 +40,11 @@ def frame(chapters: list[tuple[str, str]], stem: str, lang: str, run: str, files
         inside = 0 <= position < len(chapters)
         return {"href": f"{stems[position]}{suffix}", "title": chapters[position][1]} if inside else None
 
-    other, folder = other_language(run, lang)
     return {
         "title": t("study_title", lang),
         "chapters": [{**link(i), "current": i == here} for i in range(len(chapters))],
         "previous": link(here - 1), "next": link(here + 1),
-        "language": {"href": f"../{folder}/{stem}{suffix}", "label": t("book_in_language", other), "lang": other},
+        "language": language_link(twin, lang, f"{stem}{suffix}"),
         "version": {"href": f"{stem}{'.full.html' if reviewer else '.html'}",
                     "label": t("book_with_code" if reviewer else "book_without_code", lang)},
         "downloads": [{"href": f"{stem}_files/{name}", "label": name} for name in sorted(files)

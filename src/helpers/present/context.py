@@ -1,32 +1,89 @@
 """This survey beside related studies (data/context.yaml): other populations, other questions, so a
-comparison and never a trend; and this survey's own use of generative AI by age group and education."""
+comparison and never a trend; the references of the studies and of the study this project reproduces; and this
+survey's own use of generative AI by age group and education."""
 from __future__ import annotations
 
-import pandas as pd
-import yaml
+import html
 
 import numpy as np
+import pandas as pd
+import yaml
 
 from helpers.disclosure import share_hidden, suppress
 from helpers.paths import DATA_DIR
 from helpers.present.result import Result, cells, masked
-from helpers.present.text import t
+from helpers.present.text import listing, t
 
 PCT = 1   # percentages to one decimal, as every table (tables.DECIMALS)
 
 
+def _context() -> dict:
+    return yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))
+
+
+def _text(value, lang: str) -> str:
+    """A field of data/context.yaml in `lang` (a text in both languages, or one that is the same in both)."""
+    return value[lang] if isinstance(value, dict) else value
+
+
+def _names(names: list[str], lang: str) -> str:
+    """Names (Dutch where they are Dutch) listed as the page's language lists them, each marked as Dutch."""
+    return listing([f'<span lang="nl">{html.escape(name)}</span>' for name in names], lang)
+
+
+def citation(entry: dict, lang: str) -> str:
+    """How a table cites a work, as text: its first author (with 'et al.' when there are more) and year."""
+    authors = entry["authors"]
+    return f"{authors[0]}{' ' + t('et_al', lang) if len(authors) > 1 else ''} ({entry['year']})"
+
+
+def reference(entry: dict, lang: str) -> str:
+    """A work's full reference (APA 7 as far as its text allows) as markdown with inline HTML: authors (year). Title
+    (in italics, marked as Dutch; a description in square brackets where the text gives no title). Publisher. Note.
+    A work that names no authors begins with its title and says so."""
+    title = (f'<i lang="nl">{html.escape(entry["title"])}</i>' if entry.get("title")
+             else f"[{html.escape(_text(entry['description'], lang))}]")
+    parts = ([f"{title} ({entry['year']})"] if entry.get("authors") is None
+             else [f"{_names(entry['authors'], lang)} ({entry['year']})", title])
+    if entry.get("publisher"):
+        parts.append(t("reference_publisher", lang, publisher=_names(entry["publisher"], lang)))
+    if entry.get("note"):
+        parts.append(html.escape(_text(entry["note"], lang)))
+    if entry.get("authors") is None:
+        parts.append(t("reference_no_authors", lang))
+    return ". ".join(parts) + "."
+
+
+def study_reference(lang: str) -> str:
+    """The full reference of the study this project reproduces, with the year of its fieldwork."""
+    study = _context()["study"]
+    return f"{reference(study, lang)} {t('reference_fieldwork', lang, year=study['fieldwork'])}"
+
+
 def studies_result(lang: str) -> Result:
-    """The related studies' figures (%) with their population and source."""
-    rows = yaml.safe_load((DATA_DIR / "context.yaml").read_text(encoding="utf-8"))["studies"]
+    """The related studies' figures (%) with their population, the year of their fieldwork and their source: its
+    citation (authors, year) and full reference (title, authors, publisher, year of publication)."""
+    context = _context()
+    rows = [{**row, **context["sources"][row["source"]]} for row in context["studies"]]
     frame = pd.DataFrame({"id": [r["id"] for r in rows], "population": [r["population"][lang] for r in rows],
                           "label": [r["what"][lang] for r in rows], "percent": [float(r["value"]) for r in rows],
-                          "source": [r["source"] for r in rows]})
+                          "fieldwork": [r["fieldwork"] for r in rows], "source": [citation(r, lang) for r in rows],
+                          "source_id": [r["source"] for r in rows], "published": [r["year"] for r in rows],
+                          "reference": [reference(r, lang) for r in rows]})
     return Result(frame, studies_view)
 
 
 def studies_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_population", lang): frame["population"], t("col_indicator", lang): frame["label"],
-                         "%": cells(frame, "percent", 0, lang), t("col_source", lang): frame["source"]})
+                         "%": cells(frame, "percent", 0, lang), t("col_fieldwork", lang): frame["fieldwork"].astype(str),
+                         t("col_source", lang): frame["source"]})
+
+
+def references(frame: pd.DataFrame, lang: str) -> str:
+    """The full references of the studies a table of studies_result cites, each once (markdown), after the study
+    this project reproduces."""
+    works = [study_reference(lang), *dict.fromkeys(frame["reference"])]
+    return f"**{t('references_title', lang)}**\n\n" + "\n".join(f"- {work}" for work in works)
 
 
 def use_by_result(df: pd.DataFrame, groups: pd.Series, min_cell: int, published: pd.Series | None = None) -> Result:

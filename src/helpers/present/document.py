@@ -2,9 +2,11 @@
 its PDF (book.pdf, printed by headless Chromium), for reviewers who print or annotate.
 
 Made from the rendered pages (NAME.html), so it shows what they show with the same table and figure numbers:
-the run's data banner first (as on the landing page), a title page with the data source and a table of
-contents, then each page's content (what its <main> holds, its own banner first) as a chapter, with its folded
-parts open. Ids are prefixed with the chapter (`ch-02_usage-…`), so they stay unique (nbconvert's heading
+what every page states first (the data banner and the small-cell policy) once, a title page with the study's
+reference, the data source and a table of contents, then each page's content (what its <main> holds, without
+those first lines and without its package versions) as a chapter, with its folded parts open, and the package
+versions once at the end. The pages mark what they state for the document to state once (templates/offline:
+`<!-- book:run-banner -->`, `<!-- book:versions -->`). Ids are prefixed with the chapter (`ch-02_usage-…`), so they stay unique (nbconvert's heading
 anchors repeat from page to page); links within a page or to another chapter point inside the document.
 
 The pages are nbconvert's output as BeautifulSoup serialises it: attribute values in double quotes, '<' and
@@ -31,6 +33,7 @@ LINK = re.compile(r'(\s(?:id|href)=")([^"]*)"')
 STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 OPEN = re.compile(r"<details\b(?![^>]*\sopen[\s=>])")   # folded parts open: a printed page shows them
 PAGE_LINK = re.compile(r"(\d\d_[\w-]+)\.html(?:#(.*))?")
+ONCE = re.compile(r"<!-- book:([\w-]+) -->(.*?)<!-- /book:\1 -->", re.S)   # what a page states that the document states once
 CHROMIUM = "chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-pdf-header-footer", "--generate-pdf-document-outline"]
@@ -75,15 +78,22 @@ def styles(page: str) -> str:
     return "\n".join(m[0] for m in STYLE.finditer(page[:page.index("</head>")]))
 
 
+def stated_once(page: str) -> dict[str, str]:
+    """What a page's content states that the document states once, by name ('run-banner', 'versions')."""
+    return {name: html for name, html in ONCE.findall(content(page))}
+
+
 def combined(pages: dict[str, str], name: str, manifest: dict) -> str:
     """The document: `pages` (file stem -> rendered reviewer page, in the run's chapter order) of run `name`,
-    whose manifest gives the chapters' titles, the data source and the date."""
+    whose manifest gives the chapters' titles, the data source and the date; the first page's first lines and
+    package versions stand for every page's."""
     stems, lang = list(pages), manifest.get("lang", "nl")
     chapters = [{"id": anchor(stem), "title": manifest["reports"][stem]["title"],
-                 "body": Markup(prefixed(OPEN.sub("<details open", content(page)), stem, stems))}
+                 "body": Markup(prefixed(OPEN.sub("<details open", ONCE.sub("", content(page))), stem, stems))}
                 for stem, page in pages.items()]
+    once = {part: Markup(prefixed(html, stems[0], stems)) for part, html in stated_once(pages[stems[0]]).items()}
     return template("document.html.j2").render(lang=lang, title=t("study_title", lang), run=run_view(name, manifest),
-                                               chapters=chapters, styles=Markup(styles(next(iter(pages.values())))),
+                                               chapters=chapters, once=once, styles=Markup(styles(next(iter(pages.values())))),
                                                t=lambda key, lang=lang: t(key, lang))
 
 

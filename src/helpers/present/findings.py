@@ -48,7 +48,7 @@ from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
 from helpers.present.context import use_by_result
 from helpers.present.tables import headline_label, protected_share, use_share_hidden
-from helpers.present.text import alpha_text, p_text, t
+from helpers.present.text import alpha_text, listing, p_text, t
 
 ALPHA = 0.001        # the report's threshold for every claim of significance (footnotes 7-11)
 EQUAL_POINTS = 2.0   # two shares closer than this (percentage points) are about equal
@@ -81,13 +81,6 @@ def means_direction(difference: float, p: float, alpha: float) -> str:
 def strength(r: float, lang: str) -> str:
     """Cohen's words for the size of a correlation."""
     return t(f"finding_strength_{next(word for bound, word in STRENGTH if abs(r) < bound)}", lang)
-
-
-def listing(names: list[str], lang: str) -> str:
-    """'a, b and c' in the page's language ('none' when empty)."""
-    if not names:
-        return t("none", lang)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {t('finding_and', lang)} {names[-1]}"
 
 
 def capital(text: str) -> str:

@@ -53,9 +53,10 @@ def flow_chart(step_labels: list[str], remaining: pd.Series, excluded: pd.Series
 
 
 def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[str] | None = None,
-              axis_labels: tuple[str, str] | None = None) -> Figure:
-    """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour;
-    the axes named by `axis_labels` (default the column names)."""
+              axis_labels: tuple[str, str] | None = None, legend: tuple[str, str] | None = None) -> Figure:
+    """Vertical bars of `y` per category `x` (in table order); `highlight` categories in the accent colour,
+    explained by `legend` (the highlighted categories' name, the others'); the axes named by `axis_labels`
+    (default the column names)."""
     fig, ax = _figure()
     colours = [EXCLUDED if highlight and c in highlight else MAIN for c in table[x]]
     bars = ax.bar(table[x].astype(str), table[y].fillna(0), color=colours)
@@ -63,8 +64,11 @@ def bar_chart(table: pd.DataFrame, x: str, y: str, title: str, highlight: list[s
     ax.set_xlabel((axis_labels or (x, y))[0])
     ax.set_ylabel((axis_labels or (x, y))[1])
     _title(fig, title)
+    if highlight and legend:
+        _legend(fig, ax, [matplotlib.patches.Patch(color=MAIN), matplotlib.patches.Patch(color=EXCLUDED)], [legend[1], legend[0]])
     ax.tick_params(axis="x", rotation=45)
-    return described(fig, title, [f"{c}: {_number(v)}" for c, v in zip(table[x], table[y])])
+    return described(fig, title, [f"{c}: {_number(v)}" + (f" ({legend[0]})" if legend and highlight and c in highlight else "")
+                                  for c, v in zip(table[x], table[y])])
 
 
 def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str, axis_label: str,
@@ -81,7 +85,7 @@ def grouped_bars(table: pd.DataFrame, label: str, series: list[str], title: str,
     ax.set_xlabel(axis_label)
     _title(fig, title)
     if len(series) > 1:
-        _legend(fig, ax, *ax.get_legend_handles_labels(), ncol=len(series))
+        _legend(fig, ax, *ax.get_legend_handles_labels())
     names = legend or series
     return described(fig, title, [f"{c}: " + ", ".join(f"{n} {_number(row[col])}" for n, col in zip(names, series))
                                   for c, row in data.iloc[::-1].iterrows()])
@@ -100,6 +104,7 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     middle = len(codes) // 2
     colours = likert_colours(len(codes))
     fig, ax = _figure(8.0, 0.5 * len(items) + 1.6)
+    ax.use_sticky_edges = False   # each bar's ends are sticky: without this no margin keeps the outer ones off the plot's edge
     drawn = shares.fillna(0)
     for y, item in zip(range(len(items) - 1, -1, -1), items):
         left = -(drawn.loc[item, codes[:middle]].sum() + drawn.loc[item, codes[middle]] / 2)
@@ -119,7 +124,7 @@ def diverging_bars(df: pd.DataFrame, items: list[str], item_labels: list[str], v
     legend = dict(zip(labels, handles))   # one entry per answer
     if any(pooled for _, pooled in protected.values()):
         legend[pooled_label] = matplotlib.patches.Patch(facecolor="white", edgecolor="grey", hatch="////")
-    _legend(fig, ax, list(legend.values()), list(legend.keys()), ncol=len(codes), fontsize=8, handlelength=1, columnspacing=1)
+    _legend(fig, ax, list(legend.values()), list(legend.keys()), fontsize=8, handlelength=1, columnspacing=1)
     low, high = codes[:middle], codes[middle + 1:]
     return described(fig, title, [f"{label}: " + (HIDDEN if shares.loc[item].isna().all() else
                                   f"{shares.loc[item, low].sum():.1f}% {value_labels[low[0]]} / {value_labels[low[-1]]}, "
@@ -178,11 +183,26 @@ def _title(fig: Figure, title: str) -> None:
 
 
 def _legend(fig: Figure, ax, handles, labels, **style) -> None:
-    """The legend in one row above the chart, from the figure's left edge like the title (Pew's habit):
-    an axes legend, so constrained layout keeps it between the title and the bars."""
+    """The legend above the chart, from the figure's left edge like the title (Pew's habit), read row by row:
+    in one row when it fits the figure's width, else in as many rows as it needs (measured, so never cut
+    off). An axes legend, so constrained layout keeps it between the title and the bars."""
     anchor = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)
-    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor, frameon=False,
-              borderaxespad=0, **style)
+    for ncol in range(len(handles), 0, -1):
+        order = _row_by_row(len(handles), ncol)
+        legend = ax.legend([handles[i] for i in order], [labels[i] for i in order], ncol=ncol, loc="lower left",
+                           bbox_to_anchor=(0.01, 1.01), bbox_transform=anchor, frameon=False, borderaxespad=0, **style)
+        if legend.get_window_extent().x1 <= 0.95 * fig.bbox.width:   # room for hinting at other dpi, as _fitted
+            return
+
+
+def _row_by_row(n: int, ncol: int) -> list[int]:
+    """The order in which to hand matplotlib `n` legend entries (it fills a legend column by column) so that
+    they read row by row in `ncol` columns.
+
+    >>> _row_by_row(6, 4)   # rows: 0 1 2 3 / 4 5
+    [0, 4, 1, 5, 2, 3]
+    """
+    return [i for column in range(ncol) for i in range(column, n, ncol)]
 
 
 def _fitted(place, fig: Figure, text: str, **style) -> None:
@@ -286,56 +306,105 @@ def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: dict[str, floa
                      + [f"R² {labels[v]} = {r2[v]:.2f}" for v in dict.fromkeys(paths["outcome"]) if v in r2])
 
 
-def bubble_map(shapes: dict, places: pd.DataFrame, title: str, pooled_label: str, highlight_region: str, outline_region: str,
-               size_legend: tuple[int, ...] = (5, 25, 100)) -> Figure:
-    """Respondents on the map of the two regions (`highlight_region` filled, `outline_region` outlined;
-    the axes cropped to them): a municipality as a circle (area proportional to n), places pooled into an
-    arrondissement or province as that area, hatched; labels largest first, none over another.
-    `shapes`: helpers.prepare.geo.boundaries(); `pooled_label` names the hatched areas in the legend."""
-    fig = Figure(figsize=(8.0, 4.4), layout="constrained")
+RADIUS_100 = 8_000   # metres: the radius of the circle of 100 respondents (a circle's area is proportional to n)
+
+
+def radius(n) -> float:
+    """A map circle's radius in metres for `n` respondents."""
+    return RADIUS_100 * (n / 100) ** 0.5
+
+
+def bubble_map(shapes: dict, places: pd.DataFrame, title: str, listing: str, key_label: str, highlight_region: str,
+               outline_region: str, size_key: tuple[int, ...] = (5, 25, 100)) -> Figure:
+    """Respondents on the map of the two regions (`highlight_region` filled, `outline_region` outlined): a
+    municipality (the rows of `places` with a point x, y) as a circle whose area is proportional to its n, drawn
+    in map units, so the frame, which holds both regions and every circle whole, holds them on every export and
+    at every size; under it a key of circle sizes (`size_key`, named by `key_label`) and `listing`, the
+    respondents who are no circle (pooled places, no place), so that every respondent is drawn or listed.
+    Labels on the largest circles, none over another. `shapes`: helpers.prepare.geo.boundaries()."""
+    fig = Figure(figsize=(8.0, 4.8), layout="constrained")
     ax = fig.subplots()
     ax.set_axis_off()
     regions, provinces = shapes["region"], shapes["province"]
     shown_regions = regions[regions["region_id"].isin([highlight_region, outline_region])]
     regions.plot(ax=ax, color="#eeeeee")
     regions[regions["region_id"] == highlight_region].plot(ax=ax, color="#dbe9f6")
-    pooled = places[places["level"].isin(["arrondissement", "province"])]
-    for level, part in pooled.groupby("level"):
-        areas = shapes[level].set_index(f"{level}_id").loc[part["id"]]
-        areas.plot(ax=ax, facecolor="none", edgecolor=EXCLUDED, hatch="///", linewidth=0.8)
     provinces.boundary.plot(ax=ax, color="white", linewidth=1.2)
     shown_regions.boundary.plot(ax=ax, color=MAIN, linewidth=1.4)
     regions[regions["region_id"] == outline_region].boundary.plot(ax=ax, color="black", linewidth=1.2)
+    towns = places[places["level"] == "municipality"].dropna(subset=["x"]).sort_values("n", ascending=False)
+    for town in towns.itertuples():   # largest first: a small circle is drawn over a large one
+        ax.add_patch(matplotlib.patches.Circle((town.x, town.y), radius(town.n), facecolor=EXCLUDED, alpha=0.6, edgecolor="white",
+                                               linewidth=0.6, gid="place"))
     xmin, ymin, xmax, ymax = shown_regions.total_bounds
+    if len(towns):
+        reach = radius(towns["n"])
+        xmin, ymin = min(xmin, (towns["x"] - reach).min()), min(ymin, (towns["y"] - reach).min())
+        xmax, ymax = max(xmax, (towns["x"] + reach).max()), max(ymax, (towns["y"] + reach).max())
     margin = 0.02 * (xmax - xmin)
+    key_height = 2 * radius(max(size_key)) + 2 * margin
     ax.set_xlim(xmin - margin, xmax + margin)
-    ax.set_ylim(ymin - margin, ymax + margin)
+    ax.set_ylim(ymin - margin - key_height, ymax + margin)
     ax.set_aspect("equal")
-    towns = places[places["level"] == "municipality"].dropna(subset=["x"])
-    scale = 12.0
-    ax.scatter(towns["x"], towns["y"], s=towns["n"] * scale, color=EXCLUDED, alpha=0.6, edgecolor="white", linewidth=0.6)
-    handles = [ax.scatter([], [], s=n * scale, color=EXCLUDED, alpha=0.6, edgecolor="white") for n in size_legend]
-    handles.append(matplotlib.patches.Patch(facecolor="none", edgecolor=EXCLUDED, hatch="///"))
-    _legend(fig, ax, handles, [f"n = {size_legend[0]}", *map(str, size_legend[1:]), pooled_label], ncol=len(handles),
-            handleheight=3.6)
-    place_labels(fig, ax, places[places["level"] != "region"].dropna(subset=["x"]))
+    _size_key(ax, size_key, key_label, (xmin, ymin - margin - key_height / 2), margin, xmax - xmin)
     _title(fig, title)
-    largest = places.dropna(subset=["x"]).nlargest(10, "n")
-    return described(fig, title, [f"{row.name}: {row.n}" for row in largest.itertuples()])
+    _under(fig, ax, listing, fontsize=8, gid="listing")
+    place_labels(fig, ax, towns)
+    return described(fig, f"{title}. {listing.rstrip('.')}", [f"{row.name}: {row.n}" for row in towns.head(10).itertuples()])
+
+
+def _size_key(ax, sizes: tuple[int, ...], label: str, start: tuple[float, float], gap: float, width: float) -> None:
+    """The key of circle sizes, in map units like the circles, on a white band under the map from `start`
+    (its left end, vertical middle): `label`, then each size's circle and its number."""
+    x, y = start
+    band = 2 * radius(max(sizes)) + 2 * gap
+    ax.add_patch(matplotlib.patches.Rectangle((x - gap, y - band / 2), width + 2 * gap, band, facecolor="white", edgecolor="none",
+                                              zorder=2.5))   # over the boundaries
+    text = ax.text(x, y, label, va="center", fontsize=8)
+    ax.figure.draw_without_rendering()   # the label's width in map units, with room for a layout that shrinks the map
+    x += 1.5 * text.get_window_extent().width * (ax.get_xlim()[1] - ax.get_xlim()[0]) / ax.bbox.width
+    for n in sizes:
+        ax.add_patch(matplotlib.patches.Circle((x + radius(n), y), radius(n), facecolor=EXCLUDED, alpha=0.6, edgecolor="white", zorder=3,
+                                               gid="key"))
+        ax.text(x + 2 * radius(n) + gap / 2, y, str(n), va="center", fontsize=8)
+        x += 2 * radius(n) + 0.07 * width
+
+
+def _under(fig: Figure, ax, text: str, **style) -> None:
+    """`text` under the plot, from the figure's left edge like the title, wrapped to the figure's width (_fitted)."""
+    anchor = matplotlib.transforms.blended_transform_factory(fig.transFigure, ax.transAxes)
+    placed = []
+
+    def place(wrapped: str, **where) -> matplotlib.text.Text:
+        while placed:
+            placed.pop().remove()
+        placed.append(ax.text(s=wrapped, y=-0.02, transform=anchor, va="top", **where))
+        return placed[0]
+
+    _fitted(place, fig, text, **style)
 
 
 def place_labels(fig: Figure, ax, places: pd.DataFrame, most: int = 12) -> None:
-    """Name the pooled areas (in italics), then the largest places ('name (n)'); a label that would cover
-    one already placed is left out (greedy collision avoidance on the drawn extents)."""
+    """Name the largest circles ('name (n)'), largest first, beside the circle (right, left, above or below,
+    whichever is free): free means inside the plot, over no label already placed and over no other circle. A
+    circle with no free side keeps no label."""
     fig.draw_without_rendering()   # the layout first: extents in display units
-    taken = []
-    ordered = places.assign(area=places["level"] != "municipality").sort_values(["area", "n"], ascending=False)
-    for row in ordered.head(most).itertuples():
-        label = ax.annotate(f"{row.name} ({row.n})", (row.x, row.y), textcoords="offset points", xytext=(6, 6), fontsize=7.5,
-                            fontstyle="normal" if row.level == "municipality" else "italic",
-                            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
-        extent = label.get_window_extent()
-        if any(extent.overlaps(other) for other in taken) or not ax.bbox.contains(extent.x1, extent.y1):
+    scale = ax.bbox.width / (ax.get_xlim()[1] - ax.get_xlim()[0])   # pixels per metre
+    centres = ax.transData.transform(places[["x", "y"]].to_numpy()) if len(places) else []
+    circles = [matplotlib.transforms.Bbox.from_extents(cx - r, cy - r, cx + r, cy + r)   # the square around each circle
+               for (cx, cy), r in zip(centres, scale * radius(places["n"].to_numpy()))]
+    taken, inner = [], ax.bbox.padded(-0.03 * ax.bbox.width)
+    for i in places.reset_index(drop=True).nlargest(most, "n").index:
+        row = places.iloc[i]
+        r = radius(row["n"])
+        for at, offset, ha, va in (((row.x + r, row.y), (2, 0), "left", "center"), ((row.x - r, row.y), (-2, 0), "right", "center"),
+                                   ((row.x, row.y + r), (0, 2), "center", "bottom"), ((row.x, row.y - r), (0, -2), "center", "top")):
+            label = ax.annotate(f"{row['name']} ({row['n']})", at, textcoords="offset points", xytext=offset, ha=ha, va=va,
+                                fontsize=7.5, gid="label", bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+            extent = label.get_window_extent()
+            covers = any(j != i and extent.overlaps(circle) for j, circle in enumerate(circles))
+            if not covers and not any(extent.overlaps(other) for other in taken) and inner.contains(extent.x0, extent.y0) \
+                    and inner.contains(extent.x1, extent.y1):
+                taken.append(extent)
+                break
             label.remove()
-        else:
-            taken.append(extent)

@@ -781,20 +781,25 @@ def unknown_places_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return with_total(printed, {t("col_reason", lang): t("total", lang), "n": number(frame["base"].iloc[0], 0, lang)})
 
 
-def places_result(places: pd.DataFrame, lang: str) -> Result:
-    """The bubbles on the map, largest first: place, what it stands for, respondents (each at least min_cell
-    by construction; what stays too small is counted with the unplaced answers)."""
+def places_result(places: pd.DataFrame, unplaced: int, lang: str) -> Result:
+    """Every respondent as the map accounts for them (geo.bubbles), largest first within a level: the places drawn
+    (municipalities), the pooled ones (a province's or region's other municipalities) and one row off the map
+    (`off_map`: the `unplaced` answers and the places too small even pooled). No row is a small count (by
+    construction); together they are N."""
+    off_map = unplaced + int(places.loc[places["level"] == "hidden", "n"].sum())
     places = places[places["level"] != "hidden"]
     ordered = places.assign(order=places["level"].map({lvl: i for i, lvl in enumerate(LEVELS)}))
     ordered = ordered.sort_values(["order", "n"], ascending=[True, False])
-    frame = pd.DataFrame({"id": ordered["id"].to_numpy(), "label": ordered["name"].to_numpy(), "level": ordered["level"].to_numpy(),
-                          "n": ordered["n"].astype(float).to_numpy()})
+    labels = [name if level == LEVELS[0] else t(f"{level}_{place}", lang) for place, name, level in ordered[["id", "name", "level"]].to_numpy()]
+    frame = pd.DataFrame({"id": [*ordered["id"], ""], "label": [*labels, t("off_map", lang)],
+                          "level": [*ordered["level"], "off_map"], "n": [*ordered["n"].astype(float), float(off_map)]})
     return Result(frame, places_view)
 
 
 def places_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return pd.DataFrame({t("col_place", lang): frame["label"], t("col_level", lang): [t(f"level_{lvl}", lang) for lvl in frame["level"]],
-                         "n": cells(frame, "n", 0, lang)})
+    printed = pd.DataFrame({t("col_place", lang): frame["label"], t("col_level", lang): [t(f"level_{lvl}", lang) for lvl in frame["level"]],
+                            "n": cells(frame, "n", 0, lang)})
+    return with_total(printed, {t("col_place", lang): t("total", lang), "n": number(frame["n"].sum(), 0, lang)})
 
 
 def province_result(looked_up: pd.DataFrame, lang: str, min_cell: int, by: pd.Series | None = None, by_labels: dict | None = None) -> Result:

@@ -5,7 +5,6 @@
 >>> t("flow_title", "nl", n_in=576, n_out=478)
 'Van 576 antwoorden naar 478 respondenten'
 """
-import html
 import re
 from functools import lru_cache
 
@@ -40,6 +39,13 @@ def t(key: str, lang: str = "nl", **values) -> str:
     return catalogue()[key][lang].format(**values)
 
 
+def listing(names: list[str], lang: str) -> str:
+    """'a, b and c' in the page's language ('none' when empty)."""
+    if not names:
+        return t("none", lang)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {t('finding_and', lang)} {names[-1]}"
+
+
 def format_p(p: float) -> str:
     """APA style: '< .001', otherwise three decimals without the leading zero ('.032'); '—' when missing."""
     if p != p:   # NaN: the test could not be computed
@@ -59,13 +65,24 @@ def alpha_text(alpha: float) -> str:
 
 def banner(provenance: dict, lang: str) -> str:
     """The report's first lines (markdown): synthetic data said plainly, or the real source with its checksum;
-    then the commit of the code it was built from. The file name comes from outside the code: HTML-escaped,
-    so a name like a tag shows as text."""
-    file, commit = html.escape(provenance["file"]), provenance.get("commit", "unknown")
+    then the commit of the code it was built from. The file name comes from outside the code: a code span, so
+    whatever it holds (a tag, backticks, asterisks) shows as the name it is, escaped where the markdown becomes HTML."""
+    file, commit = code_span(provenance["file"]), provenance.get("commit", "unknown")
     if provenance.get("synthetic"):
         return t("banner_synthetic", lang, file=file, seed=provenance.get("seed", "?"), commit=commit)
     return t("banner_real", lang, file=file, rows=provenance.get("rows", "?"), sha256_short=provenance["sha256"][:12],
              commit=commit)
+
+
+def code_span(text: str) -> str:
+    """`text` as a markdown code span, shown literally: fenced by more backticks than any run of them inside,
+    with a space inside each fence (which CommonMark strips), on one line.
+
+    >>> code_span("a`b.csv")
+    '`` a`b.csv ``'
+    """
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {' '.join(text.splitlines())} {fence}"
 
 
 MINUS = "\u2212"

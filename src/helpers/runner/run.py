@@ -1,10 +1,12 @@
 """The report runner: execute the notebooks (papermill), render HTML (nbconvert), only what changed.
 
     python -m helpers.runner                                       # every report, on the synthetic default
+    python -m helpers.runner --lang nl en                          # in both languages, each page linking its twin
     python -m helpers.runner --raw wave2.csv --compare-with synthetic_default --lang en
     python -m helpers.runner --raw export.csv --propose-mapping        # a mapping file proposed beside the export
 
-Each export gets its own folder, reports/<export name>/: per notebook NAME.html for reviewers (no code),
+Each export gets its own folder per language, reports/<export name>/ (Dutch) and reports/<export name>_en/: a page
+links the same page in the other language when that language is built in the same run. Per notebook NAME.html for reviewers (no code),
 NAME.full.html (with code) and NAME_files/ with its figures (PNG, SVG) and tables (CSV); index.html lists
 the run's reports with status, run time and data source (file, rows, SHA-256); book.html holds every reviewer
 page in one document (book.pdf too with --pdf; helpers.present.document). reports/index.html lists every
@@ -32,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -55,6 +58,7 @@ from helpers.paths import (
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
     REPORTS_DIR,
+    ROOT,
     SAFE_NAME,
     SYNTHETIC_DEFAULT_EXPORT,
     TEMPLATES_DIR,
@@ -66,13 +70,14 @@ from helpers.runner.workspace import (
     Workspace,
     checked_name,
     clear_leftovers,
-    default_name,
     fresh_staging,
     locked,
     publish,
     publish_processed,
     read_manifest,
     remove,
+    run_names,
+    shown_as,
     write_manifest,
 )
 
@@ -166,13 +171,39 @@ def contents(nb, lang: str) -> str:
     return f"**{t('contents', lang)}:** " + " · ".join(f"[{h}](#{h.replace(' ', '-')})" for h in headings)
 
 
+def shown_paths(nb, places: dict[str, str]):
+    """The executed notebook `nb` with every path of this machine in its cells' sources and outputs (papermill's
+    injected parameters, warnings, tracebacks) written as `places` gives it (absolute path -> what the page says:
+    where the file is once published), longest first; what else lies in the project is shown relative to it."""
+    import nbformat
+
+    nb = nbformat.from_dict(nb)
+    places = {**places, f"{ROOT}{os.sep}": ""}
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(places, key=len, reverse=True)))
+
+    def shown(value):
+        if isinstance(value, str):
+            return pattern.sub(lambda m: places[m[0]], value)
+        if isinstance(value, list):
+            return [shown(v) for v in value]
+        return {k: shown(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    for cell in nb.cells:
+        cell.source = shown(cell.source)
+        for output in cell.get("outputs", []):
+            for key in ("text", "traceback", "evalue", "data"):
+                if key in output:
+                    output[key] = shown(output[key])
+    return nb
+
+
 def render(executed, target: Path, reviewer: bool, first_lines: str, title: str, lang: str, book: dict | None = None) -> None:
     """One self-contained HTML file in the report's language: the data banner first, then the contents;
     framed by the book (helpers.present.book.frame: chapters, previous/next, languages, downloads)."""
     import nbformat
 
     nb = nbformat.from_dict(executed)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(first_lines, metadata={"tags": ["run-banner"]}))
     title_cell = next((c for c in narrative(nb, lang) if c.source.startswith("# ")), None)
     heading = nb.cells.index(title_cell) if title_cell is not None else 0
     nb.cells.insert(heading + 1, nbformat.v4.new_markdown_cell(contents(nb, lang)))
@@ -196,10 +227,12 @@ def warm_up() -> None:
     exporter(True), exporter(False)   # (the default language; others load on first use)
 
 
-def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, source: dict, lang: str) -> Outcome:
+def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, source: dict, lang: str, twin: str | None,
+                       published: dict[str, str]) -> Outcome:
     """Execute one notebook with the parameters it declares, then render both HTML versions into `reports`
-    (the run's staging); executed copies go to the run's build folder `home`. Runs in a worker process:
-    everything it needs comes in its arguments."""
+    (the run's staging), each linking its twin in the run of the other language (`twin`, None when not built);
+    a path a page shows is where its file will be published (`published`: path -> where). Executed copies go
+    to the run's build folder `home`. Runs in a worker process: everything it needs comes in its arguments."""
     import nbformat
     import papermill
 
@@ -226,13 +259,13 @@ def execute_and_render(nb_path: Path, reports: Path, home: Path, offered: dict, 
                        f"{nb_path.name}, cell In [{err.exec_count}]: {err.ename}: {err.evalue}\n"
                        f"executed copy kept for debugging (the same cell numbers): {kept}")
     seconds = time.perf_counter() - start
-    executed = nbformat.read(executed_path, as_version=4)
+    executed = shown_paths(nbformat.read(executed_path, as_version=4), published)
     title = title_of(executed, lang)
     first_lines = banner({**source, "rows": rows_of(offered["processed"])}, lang) + "\n\n" + t("small_cell_note", lang,
                                                                                               min_cell=offered["min_cell"])
     files = [p.name for p in (reports / f"{nb_path.stem}_files").glob("*")]
     for reviewer, suffix in ((True, ".html"), (False, ".full.html")):
-        book = frame(chapters(nb_path.parent, lang, "compare_with" in offered), nb_path.stem, lang, home.name, files, reviewer)
+        book = frame(chapters(nb_path.parent, lang, "compare_with" in offered), nb_path.stem, lang, twin, files, reviewer)
         render(executed, reports / f"{nb_path.stem}{suffix}", reviewer, first_lines, title, lang, book)
     key_figure, numbered = (reports / f"{nb_path.stem}_files" / name for name in ("key_figure.txt", "numbering.json"))
     return Outcome(nb_path.stem, title, seconds, count_warnings(executed),
@@ -302,12 +335,24 @@ def say(line: str) -> None:
     sys.stderr.flush()
 
 
+def run_languages(raw: Path | None, languages: list[str], name: str | None = None, **options) -> int:
+    """The export's reports in each of `languages`, one run after the other, each run's pages linking the same page
+    of the other's (its twin) when both are built; the first exit code that is not 0 stops it."""
+    names = run_names(SYNTHETIC_DEFAULT_EXPORT if raw is None else Path(raw), name, languages)
+    for lang in languages:
+        twin = next((names[other] for other in languages if other != lang), None)
+        if code := run(raw, lang=lang, name=names[lang], twin=twin, **options):
+            return code
+    return 0
+
+
 def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: int, only: list[str] | None = None,
         compare_with: str | None = None, jobs: int | None = None, name: str | None = None, force: bool = False,
-        pdf: bool = False, weighting: str | None = None) -> int:
+        pdf: bool = False, weighting: str | None = None, twin: str | None = None) -> int:
     """Bring the export's reports and their combined document up to date (all reports with `force`; the
     document's PDF too with `pdf`; weighted by `weighting`, 'none' for unweighted, None for notebook 09's own
-    default); returns the exit code. One run per run folder at a time: a second one waits for the lock."""
+    default; linking the run `twin` of the other language); returns the exit code. One run per run folder at a
+    time: a second one waits for the lock."""
     started = time.perf_counter()
     if weighting not in (None, "none"):
         from helpers.analysis.weighting import load_population   # numpy and pandas only when a margin is named
@@ -324,8 +369,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
             return 2
     default = raw is None
     raw = SYNTHETIC_DEFAULT_EXPORT if default else Path(raw)
-    ws = Workspace(checked_name(name, "--name") if name is not None else default_name(raw, lang), Path(out), BUILD_DIR,
-                   PROCESSED_DIR)
+    ws = Workspace(run_names(raw, name, [lang])[lang], Path(out), BUILD_DIR, PROCESSED_DIR)
     other = Workspace(checked_name(compare_with, "--compare-with"), ws.out, ws.build, ws.published) if compare_with else None
     with locked(ws, say):
         clear_leftovers(ws)
@@ -341,7 +385,7 @@ def run(raw: Path | None, mapping: Path | None, out: Path, lang: str, min_cell: 
                 return 2
         offered = {"raw": str(raw.resolve()), "mapping": str(Path(mapping).resolve()) if mapping else None,
                    "lang": lang, "min_cell": min_cell}
-        options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None}
+        options = {"lang": lang, "min_cell": min_cell, "mapping": sha256_file(mapping) if mapping else None, "twin": twin}
         if weighting:
             offered["weight_by"] = options["weighting"] = None if weighting == "none" else weighting
         if other:
@@ -375,7 +419,7 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
     try:
         building = time.perf_counter()
         outcomes = execute_all([nb for nb in books if nb.stem in todo], ws, {**offered, "processed": str(processed)},
-                               source, jobs) if todo else []
+                               source, jobs, options.get("twin")) if todo else []
         if isinstance(outcomes, int):
             say(f"nothing published: {ws.run_dir} is as it was")
             return outcomes
@@ -387,7 +431,7 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
         before = manifest.get("document", {})
         manifest = {"source": {**source, "rows": rows_of(str(processed))}, "lang": offered["lang"],
                     "finished": dt.datetime.now().isoformat(timespec="seconds"), "processed_sha256": processed_sha,
-                    "reports": dict(sorted({**manifest["reports"], **built}.items()))}
+                    "reports": dict(sorted({**manifest["reports"], **built}.items())), "twin": options.get("twin")}
         manifest["document"] = before
         if document_stale(ws, {**manifest, "document": before}, shared, pdf):
             manifest["document"] = write_document(ws, manifest, shared, pdf)
@@ -467,16 +511,18 @@ class Progress:
             say(f"  ✗ not run ({because}): {', '.join(stems)}")
 
 
-def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, jobs: int | None) -> list[Outcome] | int:
+def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, jobs: int | None,
+                twin: str | None = None) -> list[Outcome] | int:
     """Every notebook in a worker process: cleaning first (the other workers warm up meanwhile), then the
-    analysis notebooks in parallel. Ctrl-C stops every worker and kernel at once."""
+    analysis notebooks in parallel, their pages linking the run `twin` of the other language. Ctrl-C stops every
+    worker and kernel at once."""
     cleaning = [nb for nb in books if nb.stem == cache.CLEANING]   # first: the others read what it writes
     books = [nb for nb in books if nb.stem != cache.CLEANING]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
     progress = Progress(len(cleaning) + len(books))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_started,
                                initargs=(os.getpid(), str(ws.home / "runtime"), max(1, (os.cpu_count() or 1) // workers)))
-    task = (ws.staging / "reports", ws.home, offered, source, offered["lang"])
+    task = (ws.staging / "reports", ws.home, offered, source, offered["lang"], twin, shown_as(ws, offered))
     try:
         outcomes = []
         for nb in cleaning:
@@ -533,9 +579,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mapping", type=Path, help="column-mapping file (data/README.md)")
     parser.add_argument("--out", type=Path, default=REPORTS_DIR, help="folder of all runs (default: reports)")
     parser.add_argument("--name", help="the run's folder name: letters, digits, '-' and '_' (default: the export's "
-                                       "file name without extension, other characters made '_', plus _en for English)")
+                                       "file name without extension, other characters made '_'); _en is added for "
+                                       "English when both languages are built, or when no name is given")
     parser.add_argument("--compare-with", help="name of an earlier run to compare this one with (notebook 08)")
-    parser.add_argument("--lang", choices=["nl", "en"], default="nl")
+    parser.add_argument("--lang", nargs="+", choices=["nl", "en"], default=["nl"],
+                        help="report language(s); with both (--lang nl en) each page links its twin in the other")
     parser.add_argument("--min-cell", type=int, default=5, help="smallest cell shown (default 5)")
     parser.add_argument("--weighting", help="post-stratify notebook 09 by this margin of data/population.yaml "
                                             "(default: gov_type), or 'none' for unweighted figures")
@@ -558,8 +606,9 @@ def main(argv: list[str] | None = None) -> int:
         return propose_mapping(args.raw, args.previous)
     signal.signal(signal.SIGTERM, signal.default_int_handler)   # `kill` stops a run as Ctrl-C does
     try:
-        return run(args.raw, args.mapping, args.out, args.lang, args.min_cell, args.only, args.compare_with, args.jobs,
-                   args.name, args.force, args.pdf, args.weighting)
+        return run_languages(args.raw, list(dict.fromkeys(args.lang)), args.name, mapping=args.mapping, out=args.out,
+                             min_cell=args.min_cell, only=args.only, compare_with=args.compare_with, jobs=args.jobs,
+                             force=args.force, pdf=args.pdf, weighting=args.weighting)
     except UnsafeName as err:
         say(f"error: {err}")
         return 2

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.ingest.provenance import sha256_file, write_atomic
-from helpers.paths import SAFE_NAME, slug, within
+from helpers.paths import NOTEBOOKS_DIR, ROOT, SAFE_NAME, slug, within
 
 
 class UnsafeName(ValueError):
@@ -36,9 +36,17 @@ def checked_name(name: str, option: str) -> str:
     return name
 
 
-def default_name(raw: Path, lang: str) -> str:
-    """The export's file name without extension, as a slug; each language its own folder."""
-    return slug(raw.stem) if lang == "nl" else f"{slug(raw.stem)}_{lang}"
+def run_names(raw: Path, name: str | None, languages: list[str]) -> dict[str, str]:
+    """Each language's run folder: the export's file name without extension as a slug (or `name`, once checked),
+    with `_<lang>` added for a language other than Dutch; a `name` given for one language is that run's name.
+
+    >>> run_names(Path("my export.csv"), None, ["nl", "en"]), run_names(Path("x.csv"), "wave2", ["en"])
+    ({'nl': 'my_export', 'en': 'my_export_en'}, {'en': 'wave2'})
+    """
+    if name is not None and len(languages) == 1:
+        return {languages[0]: checked_name(name, "--name")}
+    base = checked_name(name, "--name") if name is not None else slug(raw.stem)
+    return {lang: base if lang == "nl" else f"{base}_{lang}" for lang in languages}
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,20 @@ class Workspace:
     @property
     def manifest(self) -> Path:
         return self.run_dir / "manifest.json"
+
+
+def shown_as(ws: Workspace, offered: dict) -> dict[str, str]:
+    """What a page says of the paths a run hands its notebooks (papermill's parameters): where each file will be once
+    published, inside the project relative to the notebooks folder (as a notebook run by hand takes them), outside
+    it by its name alone; never the staging folder that is gone by then, nor a machine's absolute path."""
+    def shown(path: Path) -> str:
+        path = Path(path).resolve()
+        return os.path.relpath(path, NOTEBOOKS_DIR) if path.is_relative_to(ROOT) else path.name
+
+    places = {ws.staging / "reports": ws.run_dir, ws.staging / "data" / ws.processed.name: ws.published / ws.processed.name,
+              ws.processed: ws.published / ws.processed.name, ws.staging: ws.home}
+    places |= {Path(offered[key]): Path(offered[key]) for key in ("raw", "mapping", "compare_with") if offered.get(key)}
+    return {str(path): shown(place) for path, place in places.items()}
 
 
 @contextmanager
