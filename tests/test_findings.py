@@ -207,7 +207,7 @@ def test_multinomial_shares_against_a_hand_computation():
     (-5.0, -9.0, -1.0, 1e-5, "lower"),
 ])
 def test_when_two_shares_are_about_equal(difference, low, high, p, expected):
-    assert findings.shares_direction(difference, low, high, p, findings.ALPHA) == expected
+    assert findings.shares_direction(difference, low, high, p, 0.001) == expected
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -256,10 +256,10 @@ def test_an_age_gradient_is_found_where_there_is_one(lang):
     """240 respondents aged 20-65: use falls by age band (planted), then the same uses shuffled (none)."""
     age = np.tile(np.arange(20, 66), 6)[:240]
     use = np.select([age < 31, age < 41, age < 51], [5, 4, 3], 2)
-    gradient = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5, findings.ALPHA)
+    gradient = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5)
     assert phrase(lang, "**daalt met de leeftijd**", "**falls with age**") in gradient and "100.0%" in gradient
     shuffled = np.random.default_rng(1).permutation(use)
-    flat = findings.age_gradient(pd.DataFrame({"age": age, "use_work": shuffled}), lang, 5, findings.ALPHA)
+    flat = findings.age_gradient(pd.DataFrame({"age": age, "use_work": shuffled}), lang, 5)
     assert phrase(lang, "niet significant met de leeftijd", "not change significantly with age") in flat
 
 
@@ -410,9 +410,9 @@ def test_the_top_choice_is_not_stated_where_its_table_hides_it(cb):
     """Learning place 300 / 100 / 3: the table hides the 3 and, to protect it, the 100; stating 100 of 403
     would give the 3 away."""
     df = pd.DataFrame({"learn_location": [1] * 300 + [2] * 100 + [3] * 3})
-    assert findings.top_choice(df, "learn_location", "en", 5, findings.ALPHA) == findings.hidden(cb.text("learn_location", "en"), "en", 5)
+    assert findings.top_choice(df, "learn_location", "en", 5) == findings.hidden(cb.text("learn_location", "en"), "en", 5)
     shown = pd.DataFrame({"learn_location": [1] * 300 + [2] * 100 + [3] * 30})
-    assert "69.8%" in findings.top_choice(shown, "learn_location", "en", 5, findings.ALPHA)
+    assert "69.8%" in findings.top_choice(shown, "learn_location", "en", 5)
 
 
 def test_the_top_task_share_is_hidden_when_its_complement_is_a_small_cell(cb):
@@ -437,7 +437,7 @@ def test_the_age_gradient_states_no_share_of_a_small_cell(lang):
     age, and the sentence compares the youngest with the oldest group that is shown (51-64)."""
     age = np.r_[np.repeat([25, 35, 45, 55], 40), np.repeat(70, 8)]
     use = np.r_[np.tile([5, 1], 80), [5] + [1] * 7]
-    said = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5, findings.ALPHA)
+    said = findings.age_gradient(pd.DataFrame({"age": age, "use_work": use}), lang, 5)
     assert "12.5" not in said and "65-75" not in said and "16-30" in said and "51-64" in said
 
 

@@ -209,3 +209,31 @@ def test_the_summaries_restate_body_claims():
         assert not set(table.loc[list(sources.values()), "section"]) & {"key", "conclusion"}
     assert restate("key", {"usage.work.daily": 23.0})["key.usage.daily"] == 23.0
     assert math.isnan(restate("key", {})["key.pros.agree"])
+
+
+def test_each_claim_of_significance_names_its_family_and_the_report_prints_that_familys_threshold():
+    """One standard per claim: a test, a star pattern or an 'only' claim names its family (reproduction.STANDARDS,
+    which says which p and which thresholds), and the threshold the report prints for it is the family's."""
+    from helpers.analysis.reproduction import STANDARDS
+
+    table = load_published()
+    judged = table[table["kind"].isin(["test", "stars", "only"])]
+    assert judged["family"].isin(list(STANDARDS)).all(), judged.loc[~judged["family"].isin(list(STANDARDS)), "family"]
+    for fid, row in judged.iterrows():
+        standard = STANDARDS[row["family"]]
+        thresholds = {row[c] for c in ("p_below", "p_not_below") if pd.notna(row[c])}
+        assert thresholds <= {standard.alpha}, fid
+        if row["kind"] == "stars":
+            assert row["value"] in {mark for _, mark in standard.levels} | {"ns"}, fid
+
+
+def test_stars_and_adjusted_p_follow_the_familys_standard(monkeypatch):
+    """The report's '*' (2.1) is judged on the p its family declares: as tested by default (p = .029 is '*'); declared
+    Holm-adjusted, the verdict reads the adjusted p the figure then carries, and says so."""
+    from helpers.analysis.reproduction import STANDARDS, Standard
+
+    assert status({"role.role_netw.lit_tech.stars": 0.029}) == ["agrees"]
+    assert status({"role.role_netw.lit_tech.stars": 0.258}) == ["differs"]
+    monkeypatch.setitem(STANDARDS, "role_literacy", Standard("p_holm", ((0.001, "**"), (0.05, "*"))))
+    shown = compare({"role.role_netw.lit_tech.stars": 0.258, "lit.ttest.tech_vs_crit": Effect(0.8, 2e-4)}, "en", regime="real")
+    assert shown["Reproduced"].tolist() == ["p = .258, Holm (ns)", "+0.80, p < .001, Holm"]

@@ -12,6 +12,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from helpers.analysis.stats import (
+    ALPHA,
+    ALPHA_REPORT,
     frequency_table,
     chi2_homogeneity,
     likert_summary,
@@ -31,6 +33,58 @@ from helpers.disclosure import (
 )
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
+
+
+class Standard(NamedTuple):
+    """Which p value a family of the report's claims is judged on, and at which thresholds: declared once, here
+    (STANDARDS), and read by every place that says whether such a claim is significant: the figures computed
+    for the verdicts (Effect.p), the stars of a table, the finding sentences, the verdicts and the tables' column
+    headers. `p`: 'p' (as tested) or 'p_holm' (Holm-adjusted within the family, stats.paired_ttests);
+    `levels`: the report's notation, strictest first ('**' p < .001, '*' p < .05); significant means below the
+    loosest level (`alpha`).
+
+    >>> STANDARDS["role_literacy"].stars(0.03), STANDARDS["pros"].significant(0.002)
+    ('*', False)
+    """
+    p: str
+    levels: tuple[tuple[float, str], ...]
+
+    @property
+    def alpha(self) -> float:
+        return self.levels[-1][0]
+
+    @property
+    def adjusted(self) -> bool:
+        return self.p != "p"
+
+    def significant(self, p: float) -> bool:
+        """Below the family's threshold (NaN, a test that could not be run, never is)."""
+        return bool(p < self.alpha)
+
+    def stars(self, p: float) -> str:
+        """The report's notation for p: the mark of the strictest level it is below, else 'ns'."""
+        return next((mark for level, mark in self.levels if p < level), "ns")
+
+
+# The report's threshold: "we hanteren steeds een drempelwaarde van p < .001" (footnotes 7, 8, 10, 11); its table in
+# 2.1 also marks p < .05 ("*", footnote 13), and its text calls those correlations a relation ("lichte samenhang").
+REPORT_LEVEL = ((ALPHA_REPORT, "**"),)
+STANDARDS = {
+    "usage": Standard("p", REPORT_LEVEL),            # 1.1, footnotes 7-8: chi-square and Spearman, one test each
+    "systems": Standard("p", REPORT_LEVEL),          # 1.1: one system at work against free time (McNemar), one test each
+    "pros": Standard("p_holm", REPORT_LEVEL),        # 1.2, footnote 9: four paired t-tests, one family (Holm)
+    "cons": Standard("p_holm", REPORT_LEVEL),        # 1.2, footnote 10: four paired t-tests, one family (Holm)
+    "literacy": Standard("p_holm", REPORT_LEVEL),    # 2, footnote 11: four paired t-tests, one family (Holm)
+    "role_literacy": Standard("p", ((ALPHA_REPORT, "**"), (ALPHA, "*"))),   # 2.1: the report's stars, on r as tested
+    "midpoint": Standard("p", REPORT_LEVEL),         # 3: a scale's mean against the middle of its answers (one-sample t)
+    "sem": Standard("p", REPORT_LEVEL),              # 3, footnote 14: each path of the structural model (z test)
+    # This project's own comparisons, read at the report's threshold:
+    "agree": Standard("p", REPORT_LEVEL),            # advantages against disadvantages agreed (McNemar)
+    "support": Standard("p", REPORT_LEVEL),          # the most against the least useful support (paired t)
+    "choice": Standard("p", REPORT_LEVEL),           # the most against the second most chosen option (z test)
+    "age": Standard("p", REPORT_LEVEL),              # use at work by age (Spearman)
+    "waves": Standard("p_adj", REPORT_LEVEL),        # two waves' headline indicators, one exploratory family (Benjamini-Hochberg)
+}
 
 
 class Effect(NamedTuple):
@@ -231,7 +285,7 @@ def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
             higher, lower = test.a.removeprefix(prefix), test.b.removeprefix(prefix)
             gap = test.mean_a - test.mean_b   # pros claimed 'higher > lower', cons 'lower < higher'
             pair, effect = (f"{higher}_vs_{lower}", gap) if key == "pros" else (f"{lower}_vs_{higher}", -gap)
-            figures[f"{key}.ttest.{pair}"] = Effect(effect, test.p_holm)
+            figures[f"{key}.ttest.{pair}"] = Effect(effect, getattr(test, STANDARDS[key].p))
     for prefix, key in (("pro_", "pros"), ("con_", "cons")):   # the rankings by mean ('highest: ...')
         figures[f"{key}.first"] = {i.removeprefix(prefix): figures[f"{key}.{i.removeprefix(prefix)}.mean"] for i in cb.blocks[prefix.rstrip("_")]}
     return figures
@@ -289,7 +343,7 @@ def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
     literacy), and the technical-literacy tests."""
     figures = scale_figures(df, LITERACY, "lit", without_alpha=("lit_crit",))
     for test in paired_ttests(df, REPORT_TTESTS["literacy"]).itertuples():   # claimed 'tech < other': technical minus the other
-        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = Effect(test.mean_b - test.mean_a, test.p_holm)
+        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = Effect(test.mean_b - test.mean_a, getattr(test, STANDARDS['literacy'].p))
     figures["lit.first"] = figures["lit.last"] = {s: figures[f"lit.{s}.mean"] for s in LITERACY}
     return figures
 
@@ -301,7 +355,7 @@ def role_figures(df: pd.DataFrame) -> dict[str, float]:
     for row in pearson(df, list(ROLES), list(LITERACY)).itertuples():
         if row.y in published.get(row.x, ()):
             figures[f"role.{row.x}.{row.y}.r"] = row.r
-        figures[f"role.{row.x}.{row.y}.stars"] = row.p
+        figures[f"role.{row.x}.{row.y}.stars"] = getattr(row, STANDARDS["role_literacy"].p)
     return figures
 
 
@@ -313,8 +367,9 @@ def utaut_figures(df: pd.DataFrame) -> dict[str, float]:
 def sem_figures(paths: pd.DataFrame) -> dict:
     """Section 3, footnote 14: each path to intention (standardized beta and p), and which are significant."""
     paths = paths[paths["outcome"] == "bi"]
-    figures = {f"sem.path.{row.predictor}": Effect(row.std, row.p) for row in paths.itertuples()}
-    figures["sem.only"] = dict(zip(paths["predictor"], paths["p"]))
+    p = STANDARDS["sem"].p
+    figures = {f"sem.path.{row.predictor}": Effect(row.std, getattr(row, p)) for row in paths.itertuples()}
+    figures["sem.only"] = dict(zip(paths["predictor"], paths[p]))
     return figures
 
 

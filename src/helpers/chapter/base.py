@@ -29,7 +29,7 @@ from helpers.paths import PROCESSED_DEFAULT, slug
 from helpers.prepare.analysis import analysis_data, data_dictionary
 from helpers.present import findings, plots, published, report, tables
 from helpers.present.result import DASH, Result, tidy
-from helpers.present.text import alpha_text, is_key, localise, number, t
+from helpers.present.text import is_key, localise, number, t
 
 
 class Table:
@@ -143,23 +143,25 @@ def subset(data: pd.DataFrame, among) -> pd.DataFrame:
 class Chapter:
     """One chapter of the report. Subclasses set `number` (the report's numbering of tables and figures),
     `respondents` (whom its blocks describe: 'all', or 'users' of generative AI at work), `finding_sentences`
-    (what the chapter found, from helpers.present.findings) and their own blocks. `alpha` is the significance
-    threshold of every claim: the report's own (p < .001). `among` restricts the whole chapter to a subset
-    of respondents (a query or a mask, see `subset`): its verdicts against the report are then not given.
+    (what the chapter found, from helpers.present.findings), `families` (the families of claims its sentences
+    judge for significance: each its p and threshold, reproduction.STANDARDS) and their own blocks. `among`
+    restricts the whole chapter to a subset of respondents (a query or a mask, see `subset`): its verdicts
+    against the report are then not given.
 
     Every block returns what it shows (a Table, a Chart, a Block of them) with its numbers (`.frame`); all
     of a chapter's numbers so far are in `results`, by name (the name of their CSV download)."""
 
     number = 0
     respondents = "all"
+    families: tuple[str, ...] = ()
 
     def __init__(self, processed: str | Path | None = None, *, lang: str = "nl", min_cell: int = 5,
-                 artifacts: str | Path | None = None, among=None, alpha: float = findings.ALPHA):
+                 artifacts: str | Path | None = None, among=None):
         check_lang(lang)
         if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
             raise ValueError(f"min_cell must be a whole number of respondents, at least 1, not {min_cell!r}")
         report.setup_notebook()
-        self.lang, self.min_cell, self.artifacts, self.alpha = lang, int(min_cell), artifacts, alpha
+        self.lang, self.min_cell, self.artifacts = lang, int(min_cell), artifacts
         self.cb = load_codebook()
         self.among = among
         self.data = self.load(processed)
@@ -341,7 +343,8 @@ class Chapter:
         """The report's paired t-tests of one family (reproduction.REPORT_TTESTS), Holm-corrected within the
         family, with Cohen's d_z."""
         res = stats.paired_ttests(self.base(among), reproduction.REPORT_TTESTS[family])
-        return self.table(tables.ttest_result(res, self.cb, self.lang), f"ttest_{family}_title", f"{family}_ttests", among=among)
+        return self.table(tables.ttest_result(res, family, self.cb, self.lang),
+                          self.t(f"ttest_{family}_title", criterion=tables.criterion(family, self.lang)), f"{family}_ttests", among=among)
 
     @guarded
     def paired_comparison(self, a: str, b: str, title: str, among=None) -> Block:
@@ -388,11 +391,14 @@ class Chapter:
     @guarded
     def correlations(self, rows: str, columns: str, among=None) -> Block:
         """Pearson correlations between two groups of scales: the report's layout (stars) and every r with
-        its exact p and its Holm-adjusted p."""
+        its exact p and its Holm-adjusted p; the family's standard (reproduction.STANDARDS['<rows>_<columns>'])
+        says which p the stars and the verdicts read, in the caption and the headers."""
+        family = f"{rows}_{columns}"
         tidy = stats.pearson(self.base(among), list(reproduction.SCALE_GROUPS[rows]), list(reproduction.SCALE_GROUPS[columns]))
-        result = tables.correlation_result(tidy, self.cb, self.lang, self.min_cell)
+        result = tables.correlation_result(tidy, family, self.cb, self.lang, self.min_cell)
         layout = Result(result.frame, tables.correlation_layout_view, result.base)
-        return Block(self.table(layout, f"{rows}_corr_title", f"{rows}_{columns}_correlations", among=among),
+        return Block(self.table(layout, self.t(f"{rows}_corr_title", criterion=tables.criterion(family, self.lang)),
+                                f"{rows}_{columns}_correlations", among=among),
                      self.table(result, f"{rows}_corr_detail_title", f"{rows}_{columns}_correlations_exact", among=among))
 
     # --- Ends of every chapter ---------------------------------------------------------------
@@ -448,12 +454,12 @@ class Chapter:
 
     @guarded
     def findings(self) -> Markdown:
-        """What this run's data show, sentence by sentence, computed (never typed), after how to read them (the
-        threshold in use; on synthetic data, that they show the analysis works); the first sentence, the
-        chapter's headline, is also kept for the run's landing page."""
+        """What this run's data show, sentence by sentence, computed (never typed), after how to read them (what
+        significant means for each family of claims the sentences judge; on synthetic data, that they show the
+        analysis works); the first sentence, the chapter's headline, is also kept for the run's landing page."""
         sentences = [localise(sentence, self.lang) for sentence in self.finding_sentences()]
         report.keep_key_figure(sentences[0], self.artifacts)
-        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)),
+        reading = " ".join([findings.reading(self.families, self.lang),
                             *([self.t("findings_synthetic")] if published.regime_of(self.data) == "synthetic" else [])])
         return Markdown(localise(reading, self.lang) + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences))
 

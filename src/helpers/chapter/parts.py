@@ -125,6 +125,7 @@ class Usage(Chapter):
     `show_free_text`: the open answers themselves are shown (personal data: off by default)."""
 
     number = 2
+    families = ("usage",)
 
     def __init__(self, processed=None, show_free_text: bool = False, **options):
         super().__init__(processed, **options)
@@ -164,15 +165,15 @@ class Usage(Chapter):
         return reproduction.usage_hidden(self.data, self.min_cell)
 
     def finding_sentences(self) -> list[str]:
-        return findings.usage(self.data, self.lang, self.min_cell, self.alpha)
+        return findings.usage(self.data, self.lang, self.min_cell)
 
 
 class ProsCons(Chapter):
     """03: advantages, disadvantages and specific use, among those who use generative AI at work (1.2, 1.3)."""
 
     number = 3
-
     respondents = "users"
+    families = ("agree", "pros", "cons")
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.pros_cons_figures(self.users) | reproduction.task_figures(self.users)
@@ -181,19 +182,20 @@ class ProsCons(Chapter):
         return reproduction.pros_cons_hidden(self.users, self.min_cell)
 
     def finding_sentences(self) -> list[str]:
-        return findings.pros_cons(self.users, self.lang, self.min_cell, self.alpha)
+        return findings.pros_cons(self.users, self.lang, self.min_cell)
 
 
 class Literacy(Chapter):
     """04: generative-AI literacy (five subscales, Appendix 1) and role perception (sections 2, 2.1)."""
 
     number = 4
+    families = ("literacy", "role_literacy")
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.literacy_figures(self.data) | reproduction.role_figures(self.data)
 
     def finding_sentences(self) -> list[str]:
-        return findings.literacy(self.data, self.lang, self.min_cell, self.alpha)
+        return findings.literacy(self.data, self.lang, self.min_cell)
 
 
 class Modelled:
@@ -253,7 +255,7 @@ class Modelled:
             model = self.model
         except MODEL_ERRORS as err:
             return [self.t("model_failed", reason=str(err).splitlines()[0])]
-        return findings.intention(sem.paths(model), self.lang, model.n_obs, self.alpha)
+        return findings.intention(sem.paths(model), self.lang, model.n_obs)
 
 
 class Intention(Modelled, Chapter):
@@ -261,6 +263,7 @@ class Intention(Modelled, Chapter):
     `structural`: the structural part of the model in lavaan syntax (Modelled)."""
 
     number = 5
+    families = ("sem",)
 
     def __init__(self, processed=None, structural: str | None = None, **options):
         super().__init__(processed, **options)
@@ -359,6 +362,7 @@ class Needs(Chapter):
     """06: how and where staff prefer to learn, which support they would find useful (section 4)."""
 
     number = 6
+    families = ("choice", "support")
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.needs_figures(self.data)
@@ -367,7 +371,7 @@ class Needs(Chapter):
         return reproduction.needs_hidden(self.data, self.min_cell)
 
     def finding_sentences(self) -> list[str]:
-        return findings.needs(self.data, self.lang, self.min_cell, self.alpha)
+        return findings.needs(self.data, self.lang, self.min_cell)
 
 
 class Places(Chapter):
@@ -421,6 +425,7 @@ class Waves(Chapter):
     """08: this export beside an earlier run (a previous wave, another organisation)."""
 
     number = 8
+    families = ("waves",)
 
     def __init__(self, processed=None, compare_with: str | Path | None = None, **options):
         if compare_with is None or not Path(compare_with).is_file():
@@ -445,13 +450,14 @@ class Waves(Chapter):
         return Block(self.table(result, "waves_title", "waves"), *charts)
 
     def finding_sentences(self) -> list[str]:
-        return findings.waves(self.comparison, self.lang, self.alpha)
+        return findings.waves(self.comparison, self.lang)
 
 
 class Context(Chapter):
     """09: headline indicators weighted and unweighted, related studies, use by age and education."""
 
     number = 9
+    families = ("age",)
 
     def __init__(self, processed=None, weight_by: str | None = "gov_type", **options):
         super().__init__(processed, **options)
@@ -507,8 +513,8 @@ class Context(Chapter):
     def finding_sentences(self) -> list[str]:
         """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""
         if self.is_weighted:
-            return findings.context(self.data, self.weights, self.lang, self.min_cell, self.alpha)
-        return [self.weighting_note().data, findings.age_gradient(self.data, self.lang, self.min_cell, self.alpha)]
+            return findings.context(self.data, self.weights, self.lang, self.min_cell)
+        return [self.weighting_note().data, findings.age_gradient(self.data, self.lang, self.min_cell)]
 
 
 class Summary(Modelled, Chapter):
@@ -541,9 +547,10 @@ class KeyFindings(Summary):
 
     number = 0
     section = "key"
+    families = ("agree", "sem", "midpoint")
 
     def finding_sentences(self) -> list[str]:
-        return findings.key_findings(self.data, self.intention_sentences(), self.lang, self.min_cell, self.alpha)
+        return findings.key_findings(self.data, self.intention_sentences(), self.lang, self.min_cell)
 
 
 class Conclusion(Summary):
@@ -551,6 +558,7 @@ class Conclusion(Summary):
 
     number = 10
     section = "conclusion"
+    families = ("usage", "sem", "choice")
 
     def finding_sentences(self) -> list[str]:
-        return findings.conclusion(self.data, self.intention_sentences(), self.lang, self.min_cell, self.alpha)
+        return findings.conclusion(self.data, self.intention_sentences(), self.lang, self.min_cell)

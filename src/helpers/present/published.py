@@ -35,7 +35,7 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
-from helpers.analysis.reproduction import Effect
+from helpers.analysis.reproduction import STANDARDS, Effect
 from helpers.disclosure import is_small
 from helpers.paths import DATA_DIR
 from helpers.present.text import alpha_text, check_lang, localise, number, p_text, t
@@ -83,7 +83,7 @@ def load_published() -> pd.DataFrame:
     table = pd.DataFrame(source["figures"]).set_index("id")
     if table.index.duplicated().any():
         raise ValueError(f"data/published.yaml repeats ids {table.index[table.index.duplicated()].tolist()}")
-    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source"):
+    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source", "family"):
         if column not in table:
             table[column] = None
     table["decimals"] = table["decimals"].fillna(table["kind"].map(DECIMALS))
@@ -184,11 +184,6 @@ def claim(row: pd.Series, lang: str) -> str:
     return ", ".join(parts)
 
 
-def stars(p: float) -> str:
-    """The report's notation: ** p < .001, * p < .05, ns otherwise."""
-    return "**" if p < 0.001 else "*" if p < 0.05 else "ns"
-
-
 def ranked(row: pd.Series, values: dict) -> list[str]:
     """The names of a ranking claim's options, from the claimed end (highest first, or lowest first; a
     claim with `order: top` names the highest ones in any order)."""
@@ -220,7 +215,7 @@ def judge(row: pd.Series, value, tol: float) -> list[str]:
     if kind == "more_than":
         return [] if value > float(published) else ["outside"]
     if kind == "stars":
-        return [] if stars(value) == published else ["stars"]
+        return [] if STANDARDS[row["family"]].stars(value) == published else ["stars"]
     if kind == "ranking":
         first = ranked(row, value)[: len(published)]
         return [] if (sorted(first) == sorted(published) if row["order"] == "top" else first == list(published)) else ["order"]
@@ -280,7 +275,9 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
     """Each claim's verdict, tidy, one row per claim (index: its id): report section, the figure, its kind and
     decimals as published; for a claim of a number its `published` and `reproduced` values and their
     `difference`, for any other claim (a test, a ranking, stars) how the report states it and what was found,
-    as text (`published_claim`, `reproduced_claim`); the tolerance, `status` (one of STATUSES) and a note.
+    as text (`published_claim`, `reproduced_claim`), and for a claim of significance its `family` (whose standard,
+    reproduction.STANDARDS, says which p is judged: as tested or adjusted); the tolerance, `status` (one of
+    STATUSES) and a note.
 
     Figures computed but not published are refused (a typo would otherwise pass unseen). `hidden` ids rest on
     small cells: neither their value nor their difference is shown, and their status is 'not_shown'.
@@ -306,6 +303,7 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
                      "reproduced": float(value) if numeric and visible else value.estimate if kind == "test" and visible else math.nan,
                      "p": value.p if kind == "test" and visible else float(value) if kind == "stars" and visible else math.nan,
                      "difference": value - float(row["value"]) if numeric and visible else math.nan,
+                     "family": row["family"] if isinstance(row["family"], str) else math.nan,
                      "published_claim": claim(row, lang) if kind not in VALUE_KINDS else math.nan,
                      "reproduced_claim": shown(row, value, lang) if visible and kind in ("ranking", "only") else math.nan,
                      "tolerance": tol, "status": status, "note": note})
@@ -323,14 +321,18 @@ def claims_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     def published(row) -> str:
         return row.published_claim if isinstance(row.published_claim, str) else f"{row.published:.{int(row.decimals)}f}"
 
+    def judged(row) -> str:   # the p the claim's family is judged on, named when adjusted
+        standard = STANDARDS[row.family]
+        return f"{p_text(row.p)}, {t(f'adjusted_{standard.p}', lang)}" if standard.adjusted else p_text(row.p)
+
     def reproduced(row) -> str:
         if isinstance(row.reproduced_claim, str):
             return row.reproduced_claim
         if row.kind == "stars":
-            return "·" if pd.isna(row.p) else f"{p_text(row.p)} ({stars(row.p)})"
+            return "·" if pd.isna(row.p) else f"{judged(row)} ({STANDARDS[row.family].stars(row.p)})"
         if pd.isna(row.reproduced):
             return "·"
-        return f"{row.reproduced:+.2f}, {p_text(row.p)}" if row.kind == "test" else f"{row.reproduced:.{int(row.decimals)}f}"
+        return f"{row.reproduced:+.2f}, {judged(row)}" if row.kind == "test" else f"{row.reproduced:.{int(row.decimals)}f}"
 
     return pd.DataFrame({t("col_figure", lang): table["figure"], t("col_published", lang): [published(r) for r in table.itertuples()],
                          t("col_reproduced", lang): [reproduced(r) for r in table.itertuples()],
