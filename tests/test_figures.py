@@ -20,7 +20,7 @@ def data(export_csv, cb):
 @pytest.fixture(scope="module")
 def computed(data, cb):
     users = figures.users(data.data)
-    sample, _ = figures.sample_figures(data)
+    sample = figures.sample_figures(data)
     paths = sem.paths(sem.fit(sem.model_text(figures.intention_model(cb), "bi", list(figures.UTAUT)), data.data))
     body = figures.body_figures(data.data, paths, 5)
     return {"method": sample, "1.1": figures.usage_figures(data.data),

@@ -14,7 +14,6 @@ import pandas as pd
 from helpers.analysis.stats import (
     ALPHA,
     ALPHA_REPORT,
-    frequency_table,
     chi2_homogeneity,
     likert_summary,
     multi_response,
@@ -23,13 +22,6 @@ from helpers.analysis.stats import (
     scale_summary,
     share,
     spearman,
-)
-from helpers.disclosure import (
-    is_small,
-    share_hidden,
-    share_parts_hidden,
-    suppress,
-    use_frequency_hidden,
 )
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
@@ -164,32 +156,6 @@ def shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]]) -> di
     return {fid: share(df[name], codes) for fid, (name, codes) in spec.items()}
 
 
-def small_shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]], min_cell: int) -> set[str]:
-    """Ids of `spec`'s shares that are not shown: the count or its complement (of those answering) is a small
-    cell, or one of its answers is hidden in the question's table (secondary suppression, ordered or not; a
-    use frequency among users too), so that with the table it would give a hidden cell away
-    (disclosure.share_parts_hidden)."""
-    cb, hidden = load_codebook(), set()
-    for fid, (name, codes) in spec.items():
-        counts = df[name].dropna().astype(int).value_counts().reindex(list(cb.labels(name, "en")), fill_value=0)
-        masked = suppress(counts, min_cell) | suppress(counts, min_cell, ordered=True)
-        if name.startswith("use_"):
-            masked |= use_frequency_hidden(counts, min_cell)
-        if share_parts_hidden(counts, codes, masked, min_cell):
-            hidden.add(fid)
-    return hidden
-
-
-def small_selections(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Ids of published multiple-response shares (SELECTIONS) whose count or complement is a small cell."""
-    hidden = set()
-    for block, (prefix, options) in SELECTIONS.items():
-        res = multi_response(df, load_codebook().blocks[block]).assign(option=lambda r: r["item"].str.removeprefix(f"{block}_"))
-        small = res[share_hidden(res["n"], res["base"], min_cell) & res["option"].isin(options)]
-        hidden |= {prefix + option for option in small["option"]}
-    return hidden
-
-
 def users(df: pd.DataFrame, context: str = "work") -> pd.DataFrame:
     """Respondents who use generative AI in a context (any answer but 'never'): the report's N = 415 at work."""
     return df[df[f"use_{context}"] >= 2]
@@ -208,51 +174,18 @@ def published_cells(name: str) -> pd.Series | None:
     return pd.Series(cells, dtype=float) if cells else None
 
 
-def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
-    """Method section: counts and shares of the sample, and the ids whose cell the small-cell policy hides
-    in Tables 1-3 (the same suppression over the same counts: answers per category, missing answers included)."""
-    data, cb = result.data, load_codebook()
+def sample_figures(result: Cleaned, after_year: int = 2019) -> dict[str, float]:
+    """Method section: counts and shares of the sample."""
+    data = result.data
     figures = {"sample.responses": len(result.account), "sample.respondents": len(data)}
-    hidden = {name: suppress(frequency_table(data, name, cb, drop_empty=True)["n"], min_cell, published=published_cells(name))
-              for name in {name for name, _, _ in SAMPLE_CATEGORIES.values()}}
-    small = set()
     for fid, (name, code, percent_published) in SAMPLE_CATEGORIES.items():
         n = int(data[name].eq(code).sum())
         if percent_published:
             figures[fid] = 100 * n / data[name].notna().sum()
         figures[f"{fid}_n"] = n
-        if hidden[name].get(code, False):
-            small |= {fid, f"{fid}_n"}
     figures["sample.age.mean"] = float(data["age"].mean())
     figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())
-    return figures, small
-
-
-def usage_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Section 1.1 ids resting on a small cell: every figure whose base is one (the never-users, the users
-    or the payers of a context), and each share whose count or complement is one: compare shows them as
-    'not shown' instead of judging, or giving away, a handful of people."""
-    bases = {"reasons.work.": df["use_work"].eq(1), "reasons.free.": df["use_free"].eq(1),
-             "systems.work.": df["use_work"].ge(2), "systems.free.": df["use_free"].ge(2),
-             "paid.copilot": df["paid_work"].eq(1), "paid.chatgpt": df["paid_work"].eq(1), "paid.first": df["paid_work"].eq(1)}
-    small = tuple(prefix for prefix, members in bases.items() if is_small(int(members.sum()), min_cell))
-    on_small_bases = {fid for fid in usage_figures(df) if fid.startswith(small)} if small else set()
-    return on_small_bases | small_shares(df, USAGE_SHARES, min_cell) | small_selections(df, min_cell)
-
-
-def pros_cons_hidden(users: pd.DataFrame, min_cell: int) -> set[str]:
-    """Sections 1.2 and 1.3 shares (of users at work) whose count or complement is a small cell."""
-    return small_shares(users, agree_shares() | TASK_SHARES, min_cell)
-
-
-def needs_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Section 4 shares whose count or complement is a small cell."""
-    return small_shares(df, NEEDS_SHARES, min_cell)
-
-
-def body_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Every body figure of body_figures that rests on a small cell (for the summaries that restate them)."""
-    return usage_hidden(df, min_cell) | pros_cons_hidden(users(df), min_cell) | needs_hidden(df, min_cell)
+    return figures
 
 
 def usage_figures(df: pd.DataFrame) -> dict[str, float]:

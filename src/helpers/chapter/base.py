@@ -407,9 +407,23 @@ class Chapter:
         """The report's published figures of this chapter, computed from the rows (none by default)."""
         return {}
 
-    def hidden_figures(self) -> set[str]:
-        """Published figures resting on a small cell: their values are not shown."""
-        return set()
+    def printed(self, name: str) -> pd.DataFrame:
+        """The numbers of the table `name` as this page printed it (`results`, hidden values flagged), or, for a
+        table this page does not print (the report's summaries print none of the body's), as the chapter that
+        prints it makes it (PRINTED, the same builders as its blocks)."""
+        if name in self.results:
+            return self.results[name]
+        if name not in PRINTED:
+            raise KeyError(f"no table {name!r} on this page and no builder for it in chapter.base.PRINTED")
+        return tidy(PRINTED[name](self).frame)
+
+    def verdicts(self) -> pd.DataFrame:
+        """Each published claim of this chapter judged (published.verdicts), a figure hidden exactly where the
+        page's tables hide the cell that prints it (published.hidden_cells): the verdicts the page's table and
+        its quotes show."""
+        computed = self.published_figures()
+        hidden = published.hidden_cells(computed, self.printed, self.min_cell)
+        return published.verdicts(computed, self.lang, hidden=hidden, regime=published.regime_of(self.data))
 
     @guarded
     def published(self) -> Block | Markdown:
@@ -419,9 +433,7 @@ class Chapter:
         tolerance regime (synthetic or real data). Not for a subset of respondents: it is not the report's base."""
         if self.among is not None:
             return self.note("published_subset", subset=self.subset_name(self.among))
-        regime, computed = published.regime_of(self.data), self.published_figures()
-        verdicts = published.verdicts(computed, self.lang, hidden=self.hidden_figures() | published.small_counts(computed, self.min_cell),
-                                      regime=regime)
+        regime, verdicts = published.regime_of(self.data), self.verdicts()
         counts = verdicts["status"].value_counts().reindex(published.STATUSES, fill_value=0)
         counted = "; ".join(f"{self.t(f'published_status_{status}')}: {n}" for status, n in counts.items())
         notable = verdicts[verdicts["status"].isin(["differs", "inconsistent"])]
@@ -465,3 +477,31 @@ class Chapter:
 
     def versions(self) -> Styler:
         return report.versions(self.lang)
+
+
+# The tables the report's figures are printed in, by name, as their chapters' blocks build them: for a page that
+# judges a claim whose table it does not print (the key findings and the conclusion restate the body), or verdicts
+# asked before the tables are shown.
+PRINTED = {
+    **{name: (lambda ch, name=name: tables.choice_result(ch.data, name, ch.cb, ch.lang, ch.min_cell))
+       for name in ("gender", "education_level", "gov_type", "learn_form", "learn_location")},
+    "exclusion_flow": lambda ch: tables.flow_result(ch.result, ch.lang, ch.min_cell),
+    "age": lambda ch: tables.describe_result(ch.data, "age", ch.min_cell),
+    "chart_1_start_year": lambda ch: tables.start_year_result(ch.data, ch.start_year_after, ch.min_cell),
+    "usage_frequency": lambda ch: tables.usage_frequency_result(ch.data, ch.cb, ch.lang, ch.min_cell),
+    "usage_groups": lambda ch: tables.usage_groups_result(ch.data, reproduction.USE_GROUPS, ch.cb, ch.lang, ch.min_cell),
+    **{block: (lambda ch, block=block: tables.multi_response_result(
+        ch.data, {c: f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in ch.cb.blocks} or {"work": block}, ch.cb, ch.lang,
+        ch.min_cell)) for block in ("never_reason", "system", "paid")},
+    "paid_work": lambda ch: tables.choice_result(ch.users, "paid_work", ch.cb, ch.lang, ch.min_cell),
+    "pros_agree_cons_agree": lambda ch: tables.likert_result(ch.users, ["pros_agree", "cons_agree"], ch.cb, ch.lang, ch.min_cell),
+    **{block: (lambda ch, block=block: tables.likert_result(ch.users, ch.cb.blocks[block], ch.cb, ch.lang, ch.min_cell))
+       for block in ("pro", "con", "task")},
+    "support": lambda ch: tables.likert_result(ch.data, ch.cb.blocks["support"], ch.cb, ch.lang, ch.min_cell),
+    **{f"{group}_scales": (lambda ch, group=group: tables.scale_result(ch.data, list(reproduction.SCALE_GROUPS[group]), ch.cb, ch.lang,
+                                                                     ch.min_cell)) for group in ("literacy", "utaut")},
+    **{f"appendix_{number}": (lambda ch, group=group: tables.appendix_result(ch.data, list(reproduction.SCALE_GROUPS[group]), ch.cb,
+                                                                           ch.lang, ch.min_cell)) for number, group in ((1, "literacy"), (2, "utaut"))},
+    "role_literacy_correlations_exact": lambda ch: tables.correlation_result(
+        stats.pearson(ch.data, list(reproduction.ROLES), list(reproduction.LITERACY)), "role_literacy", ch.cb, ch.lang, ch.min_cell),
+}

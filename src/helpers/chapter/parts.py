@@ -106,15 +106,8 @@ class Cleaning(Chapter):
                                            axis_labels=(self.t("chart_1_axis"), self.t("col_n"))),
                            "chart_1_start_year", frame=years)
 
-    @cached_property
-    def _sample_figures(self) -> tuple[dict, set]:
-        return reproduction.sample_figures(self.result, self.start_year_after, self.min_cell)
-
     def published_figures(self) -> dict[str, float]:
-        return self._sample_figures[0]
-
-    def hidden_figures(self) -> set[str]:
-        return self._sample_figures[1]
+        return reproduction.sample_figures(self.result, self.start_year_after)
 
     def finding_sentences(self) -> list[str]:
         return findings.cleaning(self.result, self.lang, self.min_cell)
@@ -161,9 +154,6 @@ class Usage(Chapter):
     def published_figures(self) -> dict[str, float]:
         return reproduction.usage_figures(self.data)
 
-    def hidden_figures(self) -> set[str]:
-        return reproduction.usage_hidden(self.data, self.min_cell)
-
     def finding_sentences(self) -> list[str]:
         return findings.usage(self.data, self.lang, self.min_cell)
 
@@ -177,9 +167,6 @@ class ProsCons(Chapter):
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.pros_cons_figures(self.users) | reproduction.task_figures(self.users)
-
-    def hidden_figures(self) -> set[str]:
-        return reproduction.pros_cons_hidden(self.users, self.min_cell)
 
     def finding_sentences(self) -> list[str]:
         return findings.pros_cons(self.users, self.lang, self.min_cell)
@@ -367,9 +354,6 @@ class Needs(Chapter):
     def published_figures(self) -> dict[str, float]:
         return reproduction.needs_figures(self.data)
 
-    def hidden_figures(self) -> set[str]:
-        return reproduction.needs_hidden(self.data, self.min_cell)
-
     def finding_sentences(self) -> list[str]:
         return findings.needs(self.data, self.lang, self.min_cell)
 
@@ -536,10 +520,6 @@ class Summary(Modelled, Chapter):
 
     def published_figures(self) -> dict:
         return published.restate(self.section, self.body_figures)
-
-    def hidden_figures(self) -> set[str]:
-        hidden = reproduction.body_hidden(self.data, self.min_cell)
-        return {fid for fid, source in published.restated(self.section).items() if source in hidden}
 
 
 class KeyFindings(Summary):

@@ -31,13 +31,29 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import yaml
 
-from helpers.analysis.reproduction import STANDARDS, Effect
-from helpers.disclosure import is_small
+from helpers.analysis.reproduction import (
+    LITERACY,
+    NEEDS_OPTIONS,
+    NEEDS_SHARES,
+    SAMPLE_CATEGORIES,
+    SELECTIONS,
+    STANDARDS,
+    TASK_SHARES,
+    USAGE_SHARES,
+    USE_GROUPS,
+    UTAUT,
+    Effect,
+    agree_shares,
+)
+from helpers.disclosure import share_hidden
 from helpers.paths import DATA_DIR
+from helpers.present.result import hidden_mask
 from helpers.present.text import alpha_text, check_lang, localise, number, p_text, t
 
 VALUE_KINDS = ("count", "percent", "mean", "sd", "alpha", "r")
@@ -265,10 +281,145 @@ def restate(section: str, body: dict) -> dict:
 
 # --- The table ----------------------------------------------------------------------------------
 
-def small_counts(computed: dict, min_cell: int) -> set[str]:
-    """Published counts that this run computes as a small cell (1 to min_cell - 1): not shown."""
-    kinds = load_published()["kind"]
-    return {fid for fid, value in computed.items() if kinds.get(fid) == "count" and is_small(value, min_cell)}
+# --- Where a page prints what a claim is judged on -----------------------------------------------------------
+
+class Cell(NamedTuple):
+    """A figure as a page prints it: in the result named `table` (its CSV download, ch.results), the rows whose
+    columns have the values in `rows` (a tuple: any of them), in `column`, whose hidden_<column> flags say what
+    the page hides. `summed`: a share summed over those rows' answers, printed nowhere as one cell: hidden where
+    one of its answers is hidden (with the shown ones it would give a hidden one away) or it or its complement
+    is small (disclosure.share_hidden)."""
+    table: str
+    rows: dict
+    column: str
+    summed: bool = False
+
+
+TASK_COLUMNS = {(4,): "share_often", (4, 5): "share_often_always", (1, 2): "share_rarely_never"}   # tables.LIKERT_SHARES
+OPTION_CELLS = {   # a ranking's option as its table prints it: (table, column of the option, figure's column)
+    "reasons.work.first": ("never_reason", "option", "percent"), "reasons.free.first": ("never_reason", "option", "percent"),
+    "systems.work.first": ("system", "option", "percent"), "systems.free.first": ("system", "option", "percent"),
+    "paid.first": ("paid", "option", "percent"), "pros.first": ("pro", "variable", "mean"), "cons.first": ("con", "variable", "mean"),
+    "needs.form.first": ("learn_form", "code", "percent"), "needs.location.first": ("learn_location", "code", "percent"),
+    "needs.support.first": ("support", "variable", "mean"), "needs.support.last": ("support", "variable", "mean"),
+    "lit.first": ("literacy_scales", "variable", "mean"), "lit.last": ("literacy_scales", "variable", "mean"),
+}
+
+
+def option_row(fid: str, option: str) -> dict:
+    """The row of a ranking's option in its table: its context and option, its item, or its answer code."""
+    table, key, _ = OPTION_CELLS[fid]
+    if key == "option":
+        return {"option": option} | ({"context": fid.split(".")[1]} if fid.split(".")[1] in ("work", "free") else {})
+    if key == "code":
+        return {"code": float(next(code for code, o in NEEDS_OPTIONS[table].items() if o == option))}
+    return {"variable": option if table == "literacy_scales" else f"{table}_{option}"}
+
+
+def printed_cells(fid: str, value) -> list[Cell]:
+    """The cells of the pages' tables that print the figure claim `fid` is judged on (a summary's claim: its
+    source's): one for a value, as many as a ranking claims (the options first in this run's order: a ranking
+    states no value, but its first options say something of their respondents), none for a claim of
+    significance (a test runs on every answer; a p is no cell)."""
+    table = load_published()
+    source = table.loc[fid, "source"] if fid in table.index else None
+    fid = source if isinstance(source, str) else fid
+    row = table.loc[fid]
+    if row["kind"] in ("test", "only"):
+        return []
+    if row["kind"] == "ranking":
+        name, _, column = OPTION_CELLS[fid]
+        return [Cell(name, option_row(fid, option), column) for option in ranked(row, value)[: len(row["value"])]]
+    for spec, cell in ((SAMPLE_CATEGORIES, sample_cell), (USAGE_SHARES, usage_cell), (agree_shares(), agree_cell),
+                       (TASK_SHARES, task_cell), (NEEDS_SHARES, needs_cell)):
+        key = fid.removesuffix("_n") if spec is SAMPLE_CATEGORIES else fid
+        if key in spec:
+            return [cell(fid, spec[key])]
+    return [cell for cell in (other_cell(fid),) if cell is not None]
+
+
+def sample_cell(fid: str, spec: tuple) -> Cell:
+    variable, code, _ = spec
+    return Cell(variable, {"code": float(code)}, "n" if fid.endswith("_n") else "percent")
+
+
+def usage_cell(fid: str, spec: tuple) -> Cell:
+    variable, codes = spec
+    if variable == "paid_work":
+        return Cell("paid_work", {"code": float(codes[0])}, "percent")
+    group = fid.split(".")[-1]
+    if group in USE_GROUPS:
+        return Cell("usage_groups", {"variable": variable, "group": group}, "percent")
+    return Cell("usage_frequency", {"variable": variable, "code": tuple(float(c) for c in codes)}, "n", summed=True)
+
+
+def agree_cell(fid: str, spec: tuple) -> Cell:
+    variable, _ = spec
+    table = "pros_agree_cons_agree" if variable in ("pros_agree", "cons_agree") else variable.split("_")[0]
+    return Cell(table, {"variable": variable}, "share_agree")
+
+
+def task_cell(fid: str, spec: tuple) -> Cell:
+    variable, codes = spec
+    return Cell("task", {"variable": variable}, TASK_COLUMNS[tuple(codes)])
+
+
+def needs_cell(fid: str, spec: tuple) -> Cell:
+    variable, codes = spec
+    if len(codes) == 1:
+        return Cell(variable, {"code": float(codes[0])}, "percent")
+    return Cell(variable, {"code": tuple(float(c) for c in codes)}, "n", summed=True)
+
+
+def other_cell(fid: str) -> Cell | None:
+    """The cells of the other published values: the sample's counts, age and start years; the multiple-response
+    shares; the items and scales of 1.2, 2, 3 and 4; the correlations of 2.1. None for what no table prints."""
+    parts = fid.split(".")
+    prefixes = {prefix: block for block, (prefix, _) in SELECTIONS.items()}
+    block = next((b for prefix, b in prefixes.items() if fid.startswith(prefix)), None)
+    if block is not None:
+        return Cell(block.rsplit("_", 1)[0] if block.endswith(("_work", "_free")) else block,
+                    {"variable": f"{block}_{parts[-1]}"}, "percent")
+    if fid in ("sample.responses", "sample.respondents"):
+        return Cell("exclusion_flow", {"step": "input" if fid == "sample.responses" else "kept"}, "remaining")
+    if fid == "sample.age.mean":
+        return Cell("age", {"variable": "age"}, "mean")
+    if fid.startswith("sample.start_after_"):
+        after = int(parts[-1].removeprefix("start_after_"))
+        return Cell("chart_1_start_year", {"year": tuple(str(y) for y in range(after + 1, after + 100))}, "n", summed=True)
+    if fid.startswith("usage.") and fid.endswith(("never_n", "users_n")):
+        variable = f"use_{parts[1]}"
+        return Cell("usage_frequency", {"variable": variable, "code": 1.0 if fid.endswith("never_n") else 2.0},
+                    "n" if fid.endswith("never_n") else "base_users")
+    if parts[0] in ("pros", "cons") and parts[-1] in ("mean", "sd"):
+        return Cell(parts[0].removesuffix("s"), {"variable": f"{parts[0].removesuffix('s')}_{parts[1]}"}, parts[-1])
+    if fid.startswith("needs.support.") and parts[-1] in ("mean", "sd"):
+        return Cell("support", {"variable": f"support_{parts[2]}"}, parts[-1])
+    if parts[0] in ("lit", "utaut") and parts[-1] in ("mean", "sd", "alpha"):
+        scales = {"lit": ("literacy_scales", "appendix_1", LITERACY), "utaut": ("utaut_scales", "appendix_2", UTAUT)}[parts[0]]
+        return Cell(scales[0] if parts[1] in scales[2] else scales[1], {"variable": parts[1]}, parts[-1])
+    if parts[0] == "role":
+        return Cell("role_literacy_correlations_exact", {"x": parts[1], "y": parts[2]}, "r" if parts[-1] == "r" else "p")
+    return None
+
+
+def hidden_cells(computed: dict, printed, min_cell: int) -> set[str]:
+    """The claims of `computed` whose figure the page's tables hide (printed_cells): `printed(name)` is the
+    result frame of the table `name` as the page prints it (hidden values NaN, flagged hidden_<column>), so a
+    verdict hides exactly what its page hides, never a value the page prints."""
+    hidden = set()
+    for fid, value in computed.items():
+        for cell in printed_cells(fid, value):
+            frame = printed(cell.table)
+            rows = np.logical_and.reduce([frame[c].isin(v if isinstance(v, tuple) else (v,)).to_numpy() for c, v in cell.rows.items()]
+                                         + [np.ones(len(frame), dtype=bool)])
+            if not rows.any():
+                raise KeyError(f"{fid}: no row {cell.rows} in the table {cell.table!r}")
+            flagged = hidden_mask(frame, cell.column)[rows].any()
+            small = cell.summed and bool(share_hidden(frame.loc[rows, "n"].sum(), frame.loc[rows, "base"].iloc[0], min_cell))
+            if flagged or small:
+                hidden.add(fid)
+    return hidden
 
 
 def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), regime: str = "real") -> pd.DataFrame:
