@@ -272,13 +272,21 @@ CONCLUSION_WORDS = re.compile(r"significant|over-represent|oververtegenwoordig|s
                               r"laagste|\blead\b|the only|de enige|planted|geplant", re.I)
 
 
+def stated_in_markdown(cells: list[dict]) -> list[str]:
+    """Markdown lines that state a finding (it would stay the same on any export) or quote the report (a quote is
+    written by ch.quote, with the claims it rests on and their verdicts: tests/test_quotes.py)."""
+    lines = [line for c in cells if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()]
+    return [line for line in lines if CONCLUSION_WORDS.search(line) or line.lstrip().startswith(">")]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_narrative_states_findings_only_as_the_reports_quoted_claims(path):
-    """A finding in markdown would stay the same on any export: it must be a quoted claim of the report."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    lines = [line for c in nb["cells"] if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()]
-    stated = [line for line in lines if CONCLUSION_WORDS.search(line) and not line.startswith(">")]
-    assert not stated, stated
+def test_narrative_states_no_finding_and_quotes_the_report_only_through_the_chapter(path):
+    assert not stated_in_markdown(json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def test_a_quote_in_markdown_is_caught():
+    planted = [{"cell_type": "markdown", "source": ["> *Het rapport:* de verdeling is \"ongeveer in verhouding\"."]}]
+    assert stated_in_markdown(planted) and not stated_in_markdown([{"cell_type": "markdown", "source": ["## De kaart"]}])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -260,8 +260,8 @@ def test_figures_of_too_few_respondents_are_not_shown(default, tmp_path):
     df.loc[never[3:], [c for c in df if c.startswith("never_reason_work")]] = np.nan   # asked of never-users only
     table = chapter_on(Usage, df, tmp_path).verdicts()
     hidden = set(table.index[table["status"] == "not_shown"])
-    assert hidden == {"usage.work.never", "usage.work.never_n", "usage.work.users_n", "usage.work.rarely_never", "reasons.work.skills",
-                      "reasons.work.privacy", "reasons.work.first"}
+    assert hidden == {"usage.work.never", "usage.work.never_n", "usage.work.users_n", "usage.work.users", "usage.work.rarely_never",
+                      "reasons.work.skills", "reasons.work.privacy", "reasons.work.first"}
     assert table.loc["reasons.free.privacy", "status"] == "agrees"
 
 

@@ -11,18 +11,21 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from helpers.analysis.contrasts import paired_shares
 from helpers.analysis.stats import (
     ALPHA,
     ALPHA_REPORT,
     chi2_homogeneity,
     likert_summary,
     multi_response,
+    one_sample_t,
     paired_ttests,
     pearson,
     scale_summary,
     share,
     spearman,
 )
+from helpers.analysis.weighting import load_population
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
 
@@ -128,7 +131,10 @@ SAMPLE_CATEGORIES = {
 # Published shares of one answer: id -> (variable, codes counted), of those answering (ASSUMPTIONS.md).
 USAGE_SHARES = {**{f"usage.{c}.{g}": (f"use_{c}", USE_GROUPS[g]) for c in ("work", "free") for g in ("weekly_plus", "rarely_never")},
                 "usage.work.daily": ("use_work", USE_GROUPS["daily"]), "usage.work.never": ("use_work", USE_GROUPS["never"]),
+                **{f"usage.{c}.users": (f"use_{c}", (2, 3, 4, 5)) for c in ("work", "free")},   # any use: 'een belangrijke rol'
                 "paid.share": ("paid_work", (1,)), "paid.free_only": ("paid_work", (2,))}
+# A share the report states only in a summary, judged under the summary claim's own id ('vertalen', conclusion).
+SUMMARY_SHARES = {"conclusion.tasks.translate": ("task_translate", (4,))}
 TASK_SHARES = {"tasks.summarise.often": ("task_summarise", (4,)), "tasks.check.often": ("task_check", (4,)),
                "tasks.analyse.rarely_never": ("task_analyse", (1, 2)), "tasks.concept.often_always": ("task_concept", (4, 5)),
                "tasks.generate.often_always": ("task_generate", (4, 5))}
@@ -185,6 +191,8 @@ def sample_figures(result: Cleaned, after_year: int = 2019) -> dict[str, float]:
         figures[f"{fid}_n"] = n
     figures["sample.age.mean"] = float(data["age"].mean())
     figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())
+    shares = data["gov_type"].dropna().astype(int).value_counts(normalize=True).mul(100).to_dict()
+    figures["sample.gov.in_proportion"] = population_gap(shares, load_population()["gov_type"]["counts"])
     return figures
 
 
@@ -202,6 +210,9 @@ def usage_figures(df: pd.DataFrame) -> dict[str, float]:
     figures["usage.chi2.p"] = Effect(weekly_gap, chi2_homogeneity(df, "use_work", "use_free")["p"].iloc[0])
     rho = spearman(df, "use_work", "use_free").iloc[0]
     figures["usage.spearman.p"] = Effect(rho["rho"], rho["p"])
+    for system in ("copilot", "dalle"):   # 'aanzienlijk hoger', 'quasi even vaak': the same users in both contexts (McNemar)
+        pair = paired_shares(df, f"system_work_{system}", f"system_free_{system}", (1,))
+        figures[f"systems.{system}.work_vs_free"] = Effect(pair["difference"], pair["p"])
     return figures
 
 
@@ -292,9 +303,19 @@ def role_figures(df: pd.DataFrame) -> dict[str, float]:
     return figures
 
 
-def utaut_figures(df: pd.DataFrame) -> dict[str, float]:
-    """Section 3 and Appendix 2: UTAUT item and scale means, SDs and alphas."""
-    return scale_figures(df, UTAUT, "utaut")
+MIDDLE = 3.0   # the middle of the 1-5 answers: 'eerder beperkt', 'als onvoldoende ervaren' read as below it
+
+
+def utaut_figures(df: pd.DataFrame) -> dict:
+    """Section 3 and Appendix 2: UTAUT item and scale means, SDs and alphas; social influence and facilitating
+    conditions against the middle of their scale (one-sample t: the mean minus the middle, and p); the factor rated
+    lowest."""
+    figures = scale_figures(df, UTAUT, "utaut")
+    for scale in ("si", "fc"):
+        test = one_sample_t(df, scale, MIDDLE).iloc[0]
+        figures[f"utaut.{scale}.low"] = Effect(test["mean"] - MIDDLE, test["p"])
+    figures["utaut.last"] = {scale: figures[f"utaut.{scale}.mean"] for scale in UTAUT}
+    return figures
 
 
 def sem_figures(paths: pd.DataFrame) -> dict:
@@ -303,7 +324,20 @@ def sem_figures(paths: pd.DataFrame) -> dict:
     p = STANDARDS["sem"].p
     figures = {f"sem.path.{row.predictor}": Effect(row.std, getattr(row, p)) for row in paths.itertuples()}
     figures["sem.only"] = dict(zip(paths["predictor"], paths[p]))
-    return figures
+    return figures | {f"sem.contributes.{row.predictor}": row.std for row in paths.itertuples()}   # 'alle factoren dragen bij'
+
+
+def population_gap(shares: dict, counts: dict) -> float:
+    """The largest difference, in points, between a category's share of the sample (`shares`: code -> %) and its
+    share of the population (`counts`: code -> staff): 'ongeveer in verhouding' read as a small one."""
+    total = sum(counts.values())
+    return max(abs(shares.get(code, 0.0) - 100 * n / total) for code, n in counts.items())
+
+
+def place_figures(bubbles: pd.DataFrame) -> dict:
+    """Method section, the map: respondents per place shown on its own (a municipality, not a pooled area)."""
+    places = bubbles[bubbles["level"] == "municipality"]
+    return {"places.top": dict(zip(places["name"], places["n"].astype(float)))}
 
 
 def body_figures(df: pd.DataFrame, paths: pd.DataFrame | None, min_cell: int) -> dict:
@@ -311,7 +345,7 @@ def body_figures(df: pd.DataFrame, paths: pd.DataFrame | None, min_cell: int) ->
     restate them: those about users at work only when they number at least min_cell, the structural
     model's only when it was fitted (`paths`, sem.paths; None when it could not be)."""
     at_work = users(df)
-    figures = usage_figures(df) | literacy_figures(df) | needs_figures(df)
+    figures = usage_figures(df) | literacy_figures(df) | needs_figures(df) | utaut_figures(df)
     if len(at_work) >= max(min_cell, 1):
-        figures |= pros_cons_figures(at_work) | task_figures(at_work)
+        figures |= pros_cons_figures(at_work) | task_figures(at_work) | shares(at_work, SUMMARY_SHARES)
     return figures | (sem_figures(paths) if paths is not None else {})

@@ -21,7 +21,7 @@ from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from helpers.analysis import reproduction, stats
+from helpers.analysis import reproduction, stats, weighting
 from helpers.disclosure import HIDDEN, is_small, use_frequency_hidden
 from helpers.ingest import io
 from helpers.ingest.codebook import check_lang, load_codebook
@@ -436,29 +436,40 @@ class Chapter:
         regime, verdicts = published.regime_of(self.data), self.verdicts()
         counts = verdicts["status"].value_counts().reindex(published.STATUSES, fill_value=0)
         counted = "; ".join(f"{self.t(f'published_status_{status}')}: {n}" for status, n in counts.items())
-        notable = verdicts[verdicts["status"].isin(["differs", "inconsistent"])]
+        notable = verdicts[verdicts["status"].isin(["differs", "inconsistent", "not_judged"])]
         by_section = verdicts.iloc[verdicts["section"].map(published.section_rank).argsort(kind="stable")]
+        none_notable = (Markdown(self.t("published_none_shown_differs", n=counts["not_shown"])) if counts["not_shown"]
+                        else Markdown(self.t("published_none_notable")))   # only when every claim is judged
         return Block(Markdown(self.t("published_counts", counts=counted, total=len(verdicts))),
-                     self.claims(notable, "published_notable_title", "published_notable") if len(notable)
-                     else Markdown(self.t("published_none_notable")),
+                     self.claims(notable, "published_notable_title", "published_notable") if len(notable) else none_notable,
                      Folded(self.t("published_all_title"), self.claims(by_section, "published_title", "published_vs_reproduced")),
                      Markdown(published.legend(self.lang, regime)))
 
     def claims(self, verdicts: pd.DataFrame, title: str, name: str) -> Table:
-        """Claims beside their reproduction (published.verdicts): the published and reproduced values are numbers
-        in the page's language even where words outnumber them in the column ('first: ChatGPT'); the report
-        section is a name, not a number ('1.1' stays '1.1')."""
+        """Claims beside their reproduction (published.verdicts), as printed_claims prints them, with the report
+        section as a name, not a number ('1.1' stays '1.1')."""
         def view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-            printed = published.claims_view(frame.set_index("id"), lang).reset_index(drop=True)
-            for column in (self.t("col_published"), self.t("col_reproduced")):
-                printed[column] = printed[column].map(lambda text: localise(text, lang))
-            for column in printed.columns[3:5]:   # the difference and the tolerance
-                printed[column] = [DASH if pd.isna(v) else number(v, 2, lang) for v in printed[column]]
-            return printed.assign(**{self.t("col_section"): frame["section"]})
+            return printed_claims(frame.set_index("id"), lang).reset_index(drop=True).assign(**{t("col_section", lang): frame["section"]})
 
         frame = verdicts.reset_index().assign(section=[published.section_name(code, self.lang) for code in verdicts["section"]])
         frame.attrs = dict(verdicts.attrs)
         return self.table(Result(frame, view), title, name)
+
+    def quote(self, quote_id: str) -> Quote:
+        """A sentence of the report this page quotes (published.yaml `quotes`), verbatim in Dutch and marked so
+        (lang="nl"), with the ids of the claims it rests on (data-claim); on an English page its translation beside
+        it; its place in the report; and right under it the verdict of each of those claims, from this page's
+        verdicts (the same rows as its published-versus-reproduced table). A claim the page does not judge is refused."""
+        quoted = published.quote(quote_id)
+        if self.among is not None or len(self.base()) < max(self.min_cell, 1):
+            reason = (self.t("published_subset", subset=self.subset_name(self.among)) if self.among is not None
+                      else self.t("too_few_respondents", min_cell=self.min_cell))
+            return Quote(quoted, self.lang, None, reason)
+        verdicts = self.verdicts()
+        unjudged = [fid for fid in quoted["claims"] if fid not in verdicts.index]
+        if unjudged:
+            raise ValueError(f"quote {quote_id!r} rests on claims this page does not judge: {unjudged}")
+        return Quote(quoted, self.lang, printed_claims(verdicts.loc[quoted["claims"]], self.lang), "")
 
     def finding_sentences(self) -> list[str]:
         """What this chapter found, in the page's language (helpers.present.findings)."""
@@ -479,6 +490,48 @@ class Chapter:
         return report.versions(self.lang)
 
 
+def printed_claims(verdicts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Verdicts (published.verdicts, indexed by claim id) as a page prints them (published.claims_view): the published
+    and reproduced values are numbers in the page's language even where words outnumber them in the column
+    ('first: ChatGPT'), the difference and tolerance to two decimals."""
+    printed = published.claims_view(verdicts, lang)
+    for column in (t("col_published", lang), t("col_reproduced", lang)):
+        printed[column] = printed[column].map(lambda text: localise(text, lang))
+    for column in printed.columns[3:5]:   # the difference and the tolerance
+        printed[column] = [DASH if pd.isna(v) else number(v, 2, lang) for v in printed[column]]
+    note = t("published_col_note", lang)
+    return printed.assign(**{note: printed[note].astype(object).fillna("")})   # no note: an empty text (a read-back CSV's NaN)
+
+
+class Quote:
+    """A quoted sentence of the report as a page shows it (Chapter.quote): a <blockquote> whose <q lang="nl"
+    data-claim="ID ID2"> holds the report's words, the translation beside it on an English page, where it stands
+    in the report, then one line per claim it rests on: its status, published and reproduced value and note
+    (`verdicts`: printed_claims rows; None with `reason` when no verdict is given). Every text from outside the
+    code is escaped where it enters the HTML."""
+
+    def __init__(self, quoted: dict, lang: str, verdicts: pd.DataFrame | None, reason: str):
+        self.quoted, self.lang, self.verdicts, self.reason = quoted, lang, verdicts, reason
+
+    def _repr_html_(self) -> str:
+        q, lang, esc = self.quoted, self.lang, html.escape
+        claims = " ".join(q["claims"])
+        words = f'<q lang="nl" data-claim="{esc(claims)}">{esc(q["nl"])}</q>'
+        translation = f' <span class="translation" lang="en">({esc(q["en"])})</span>' if lang == "en" else ""
+        where = t("quote_place", lang, section=published.section_name(q["section"], lang))
+        head = f'<blockquote class="quote" id="quote-{esc(q["id"])}"><p>{words}{translation}</p><footer>{esc(where)}</footer></blockquote>'
+        if self.verdicts is None:
+            return f'{head}<p class="verdicts">{esc(self.reason)}</p>'
+        columns = [t(c, lang) for c in ("col_figure", "col_published", "col_reproduced", "col_status", "published_col_note")]
+        lines = []
+        for fid, row in self.verdicts.iterrows():
+            figure, shown, reproduced, status, note = (str(row[c]) for c in columns)
+            values = t("quote_verdict_values", lang, published=shown, reproduced=reproduced)
+            explained = f" {esc(t('published_col_note', lang))}: {esc(note)}." if note else ""
+            lines.append(f'<li data-claim="{esc(fid)}"><strong>{esc(status)}</strong>: {esc(figure)} ({esc(values)}).{explained}</li>')
+        return f'{head}<ul class="verdicts" aria-label="{esc(t("quote_verdicts", lang))}">{"".join(lines)}</ul>'
+
+
 # The tables the report's figures are printed in, by name, as their chapters' blocks build them: for a page that
 # judges a claim whose table it does not print (the key findings and the conclusion restate the body), or verdicts
 # asked before the tables are shown.
@@ -486,6 +539,9 @@ PRINTED = {
     **{name: (lambda ch, name=name: tables.choice_result(ch.data, name, ch.cb, ch.lang, ch.min_cell))
        for name in ("gender", "education_level", "gov_type", "learn_form", "learn_location")},
     "exclusion_flow": lambda ch: tables.flow_result(ch.result, ch.lang, ch.min_cell),
+    "gov_type_vs_population": lambda ch: tables.population_result(ch.data, "gov_type", weighting.load_population()["gov_type"], ch.cb,
+                                                                  ch.lang, ch.min_cell),
+    "places": lambda ch: tables.places_result(ch.bubbles, ch.lang),
     "age": lambda ch: tables.describe_result(ch.data, "age", ch.min_cell),
     "chart_1_start_year": lambda ch: tables.start_year_result(ch.data, ch.start_year_after, ch.min_cell),
     "usage_frequency": lambda ch: tables.usage_frequency_result(ch.data, ch.cb, ch.lang, ch.min_cell),

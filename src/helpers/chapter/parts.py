@@ -401,6 +401,9 @@ class Places(Chapter):
         chart = plots.grouped_bars(result.frame, "label", ["n"], self.title(title), "n", decimals=0)
         return Block(shown, self.figure(chart, name, n=len(self.data)))
 
+    def published_figures(self) -> dict:
+        return reproduction.place_figures(self.bubbles)
+
     def finding_sentences(self) -> list[str]:
         return findings.places(self.bubbles, self.places, self.lang, self.min_cell)
 

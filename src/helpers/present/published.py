@@ -8,12 +8,17 @@ and the verdict checks all of it. Statuses (``legend`` explains them on each pag
   a significance at the claimed threshold; the claimed ranking);
 - *differs*: some part does not: a reversed direction or a lost significance differs whatever the
   value, and the note says which parts;
-- *not shown*: the reproduced figure rests on a small cell (``hidden``) or could not be computed (too
-  few respondents): it is never counted as agreeing;
+- *not shown*: the cell of the page's table that prints the reproduced figure is hidden (``hidden_cells``:
+  the page's own hidden_<column> flags, so a verdict hides exactly what its page hides), or the figure
+  could not be computed (too few respondents): it is never counted as agreeing;
 - *report inconsistent*: the report contradicts itself on this figure, found here from the published
   figures alone, and the note names both places: a percentage or mean that no whole count of its
-  published base gives at its printed rounding (GRIM, Brown & Heathers, 2017), or a scale mean that is
-  not the average of its own item means.
+  published base gives at its printed rounding (GRIM, Brown & Heathers, 2017), a scale mean that is
+  not the average of its own item means, or words whose reading its own printed figures do not bear out
+  (``words_against_figures``);
+- *not judged*: wording no figure of the data can bear out or refute (kind ``unjudged``), with its reason.
+
+The sentences a page quotes (``quotes``) name the claims they rest on; Chapter.quote shows their verdicts.
 
 Tolerances (``tolerance``), by regime (``regime_of``): on a **real** export the study's own data are
 re-analysed, so a value must match the printed one up to half a unit of its last printed digit plus
@@ -36,6 +41,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 import yaml
+from scipy import stats
 
 from helpers.analysis.reproduction import (
     LITERACY,
@@ -44,13 +50,16 @@ from helpers.analysis.reproduction import (
     SAMPLE_CATEGORIES,
     SELECTIONS,
     STANDARDS,
+    SUMMARY_SHARES,
     TASK_SHARES,
     USAGE_SHARES,
     USE_GROUPS,
     UTAUT,
     Effect,
     agree_shares,
+    population_gap,
 )
+from helpers.analysis.weighting import load_population, population_source
 from helpers.disclosure import share_hidden
 from helpers.paths import DATA_DIR
 from helpers.present.result import hidden_mask
@@ -61,7 +70,7 @@ DECIMALS = {"count": 0, "percent": 1, "more_than": 1, "mean": 2, "sd": 2, "alpha
 MARGIN = {"count": 0, "percent": 100, "mean": 4, "sd": 4, "alpha": 2, "r": 2}
 SYNTHETIC = {"count": 0, "percent": 0.25, "mean": 0.02, "sd": 0.03, "alpha": 0.01, "r": 0.015}
 SCALE_MARGIN = 0.03   # scale mean vs the average of its item means, beyond rounding (missing answers)
-STATUSES = ("agrees", "differs", "not_shown", "inconsistent")
+STATUSES = ("agrees", "differs", "not_shown", "inconsistent", "not_judged")
 
 
 @lru_cache(maxsize=1)
@@ -99,12 +108,33 @@ def load_published() -> pd.DataFrame:
     table = pd.DataFrame(source["figures"]).set_index("id")
     if table.index.duplicated().any():
         raise ValueError(f"data/published.yaml repeats ids {table.index[table.index.duplicated()].tolist()}")
-    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source", "family"):
+    for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source", "family", "reason",
+                   "printed_from"):
         if column not in table:
             table[column] = None
     table["decimals"] = table["decimals"].fillna(table["kind"].map(DECIMALS))
     table["base_n"] = table["base"].map(lambda b: source["bases"][b]["n"] if isinstance(b, str) else math.nan)
     return table
+
+
+@lru_cache(maxsize=1)
+def quotes() -> dict[str, dict]:
+    """The report's sentences the pages quote, by id (published.yaml `quotes`: nl, en, page, section, claims)."""
+    listed = load_source()["quotes"]
+    ids = [q["id"] for q in listed]
+    if len(set(ids)) < len(ids):
+        raise ValueError(f"data/published.yaml repeats quote ids {sorted({i for i in ids if ids.count(i) > 1})}")
+    unknown = sorted({fid for q in listed for fid in q["claims"]} - set(load_published().index))
+    if unknown:
+        raise KeyError(f"data/published.yaml: quotes rest on claims not among the figures: {unknown}")
+    return {q["id"]: q for q in listed}
+
+
+def quote(quote_id: str) -> dict:
+    """One quoted sentence of the report (`quotes`); a clear KeyError naming the known ids otherwise."""
+    if quote_id not in quotes():
+        raise KeyError(f"no quote {quote_id!r} in data/published.yaml; known: {', '.join(quotes())}")
+    return quotes()[quote_id]
 
 
 def place(name: str, lang: str) -> str | None:
@@ -147,9 +177,10 @@ def grim_possible(value: float, decimals: int, base: int, unit: float) -> bool:
     return low <= high
 
 
-def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
-    """Figures the report contradicts itself on: a note that names both places, and the values the
-    other place implies (the nearest whole counts of the base; the average of the item means)."""
+def contradictions(lang: str) -> dict[str, tuple[str, list[float], str]]:
+    """Figures the report contradicts itself on: a note that names both places, the values the other place
+    implies (the nearest whole counts of the base; the average of the item means; what its own printed figures
+    give for a reading of its words) and the claim whose tolerance says how near a reproduction is to them."""
     table = load_published()
     notes = {}
     for fid, row in table[table["kind"].isin(["percent", "mean"]) & table["base_n"].notna() & table["tolerance"].isna()].iterrows():
@@ -162,7 +193,7 @@ def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
                      label=row[lang], n=base, place=load_source()["bases"][row["base"]][lang], below=below, above=above,
                      below_value=number(below * unit / base, decimals, lang) + sign,
                      above_value=number(above * unit / base, decimals, lang) + sign)
-            notes[fid] = (note, [below * unit / base, above * unit / base])
+            notes[fid] = (note, [below * unit / base, above * unit / base], fid)
     for fid, row in table[table["kind"] == "mean"].iterrows():
         prefix = fid.removesuffix(".mean")
         items = table[table.index.str.fullmatch(re.escape(prefix) + r"_\d+\.mean")]
@@ -172,7 +203,45 @@ def contradictions(lang: str) -> dict[str, tuple[str, list[float]]]:
         if abs(float(row["value"]) - average) > 0.005 + 0.005 + SCALE_MARGIN:
             notes[fid] = (t("published_note_scale", lang, label=row[lang], value=number(row["value"], 2, lang), section=row["section"],
                             appendix=place(load_source()["appendices"][prefix.split(".")[0]], lang),
-                            items="; ".join(number(v, 2, lang) for v in items["value"]), average=number(average, 2, lang)), [average])
+                            items="; ".join(number(v, 2, lang) for v in items["value"]), average=number(average, 2, lang)), [average], fid)
+    return notes | words_against_figures(table, lang)
+
+
+def words_against_figures(table: pd.DataFrame, lang: str) -> dict[str, tuple[str, list[float], str]]:
+    """The report's words, read as a claim (data/ASSUMPTIONS.md, readings), judged on its own printed figures: a
+    scale 'below the middle' on the printed mean, SD and base (a one-sample t from them), 'in proportion' on the
+    printed shares of Table 3 and the staff counts of its footnotes (`printed_from`). Where the printed figures do
+    not bear the reading out, the report contradicts itself: the note names both places."""
+    notes = {}
+    for fid, row in table[table["kind"] == "test"].iterrows():
+        middle = re.fullmatch(r"(\w+) [<>] ([\d.]+)", str(row["direction"]))
+        means = table.index[table.index.str.fullmatch(rf"(?!key|conclusion)\w+\.{middle.group(1)}\.mean")] if middle else []
+        if len(means) != 1:
+            continue
+        mean_id = means[0]
+        mean, sd = float(table.loc[mean_id, "value"]), float(table.loc[mean_id.replace(".mean", ".sd"), "value"])
+        n = int(table.loc[mean_id, "base_n"]) if pd.notna(table.loc[mean_id, "base_n"]) else int(load_source()["bases"]["sample"]["n"])
+        t_value = (mean - float(middle.group(2))) / (sd / math.sqrt(n))
+        p = float(2 * stats.t.sf(abs(t_value), n - 1))
+        failed = judge(row, Effect(mean - float(middle.group(2)), p), math.nan)
+        if failed:
+            note = t("published_note_midpoint", lang, section=section_name(row["section"], lang),
+                     where=section_name(table.loc[mean_id, "section"], lang), mean=number(mean, 2, lang), sd=number(sd, 2, lang),
+                     n=number(n, 0, lang), t=number(t_value, 2, lang), p=localise(p_text(p), lang),
+                     failed="; ".join(t(f"published_note_{part}", lang) for part in failed))
+            notes[fid] = (note, [mean - float(middle.group(2))], mean_id)
+    for fid, row in table[table["printed_from"].map(lambda v: isinstance(v, list))].iterrows():
+        shares = {SAMPLE_CATEGORIES[other][1]: float(table.loc[other, "value"]) for other in row["printed_from"]}
+        variable = SAMPLE_CATEGORIES[row["printed_from"][0]][0]
+        population = load_population()[variable]
+        gap = population_gap(shares, population["counts"])
+        if judge(row, gap, tolerance(row, "real")):
+            total = sum(population["counts"].values())
+            note = t("published_note_population", lang, section=section_name(row["section"], lang),
+                     shares="; ".join(f"{table.loc[other, lang]} = {number(table.loc[other, 'value'], 1, lang)}" for other in row["printed_from"]),
+                     population="; ".join(f"{number(100 * n / total, 1, lang)}%" for n in population["counts"].values()),
+                     source=population_source(variable, lang), gap=number(gap, 1, lang))
+            notes[fid] = (note, [gap], fid)
     return notes
 
 
@@ -192,6 +261,8 @@ def claim(row: pd.Series, lang: str) -> str:
         return t(f"published_{row['order'] if isinstance(row['order'], str) else 'first'}", lang, names=names, k=len(value))
     if kind == "only":
         return t("published_only", lang, names=", ".join(named(code, lang) for code in value), alpha=alpha_text(row["p_below"]))
+    if kind == "unjudged":
+        return t("published_in_words", lang)
     parts = [names_in(row["direction"], lang)] if isinstance(row["direction"], str) else []
     if pd.notna(row["p_below"]):
         parts.append(f"p < {alpha_text(row['p_below'])}")
@@ -244,9 +315,12 @@ def judge(row: pd.Series, value, tol: float) -> list[str]:
 
 
 def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contradicted: dict, lang: str) -> tuple[str, str]:
-    """Status and note of one claim: hidden or missing first; a figure the report contradicts itself on
-    is 'report inconsistent' when the reproduced value is within tolerance of either place (it does not
-    blame the reproduction), and 'differs' when it is far from both."""
+    """Status and note of one claim: wording no figure can judge first ('not judged', with its reason), then
+    hidden or missing; a claim the report contradicts itself on is 'report inconsistent' when the reproduced
+    value is within tolerance of either place (it does not blame the reproduction), and 'differs' when it is
+    far from both (`contradicted`: note, the values the other place implies, their tolerance)."""
+    if row["kind"] == "unjudged":
+        return "not_judged", row["reason"][lang]
     if fid in hidden:
         return "not_shown", t("published_note_hidden", lang)
     if missing(value):
@@ -254,8 +328,9 @@ def verdict(fid: str, row: pd.Series, value, hidden: set[str], tol: float, contr
     failed = judge(row, value, tol)
     parts = "; ".join(t(f"published_note_{part}", lang) for part in failed)
     if fid in contradicted:
-        note, implied = contradicted[fid]
-        if not failed or any(abs(value - other) <= tol + 1e-9 for other in implied):
+        note, implied, near = contradicted[fid]
+        reproduced = value.estimate if isinstance(value, Effect) else value
+        if not failed or any(abs(reproduced - other) <= near + 1e-9 for other in implied):
             return "inconsistent", note
         return "differs", f"{parts}; {note}"
     return ("differs", parts) if failed else ("agrees", "")
@@ -275,8 +350,11 @@ def restated(section: str) -> dict[str, str]:
 
 def restate(section: str, body: dict) -> dict:
     """A summary section's claims with the figures they are judged on: each its source's figure in `body`
-    (the body chapters' figures), NaN ('not shown') where that figure could not be computed."""
-    return {fid: body.get(source, math.nan) for fid, source in restated(section).items()}
+    (the body chapters' figures; a claim without a source, its own id's), NaN ('not shown') where that figure
+    could not be computed; None for a claim no figure judges (kind unjudged)."""
+    table, sources = load_published(), restated(section)
+    return {fid: None if row["kind"] == "unjudged" else body.get(sources.get(fid, fid), math.nan)
+            for fid, row in table[table["section"] == section].iterrows()}
 
 
 # --- The table ----------------------------------------------------------------------------------
@@ -303,6 +381,7 @@ OPTION_CELLS = {   # a ranking's option as its table prints it: (table, column o
     "needs.form.first": ("learn_form", "code", "percent"), "needs.location.first": ("learn_location", "code", "percent"),
     "needs.support.first": ("support", "variable", "mean"), "needs.support.last": ("support", "variable", "mean"),
     "lit.first": ("literacy_scales", "variable", "mean"), "lit.last": ("literacy_scales", "variable", "mean"),
+    "utaut.last": ("utaut_scales", "variable", "mean"), "places.top": ("places", "label", "n"),
 }
 
 
@@ -313,7 +392,9 @@ def option_row(fid: str, option: str) -> dict:
         return {"option": option} | ({"context": fid.split(".")[1]} if fid.split(".")[1] in ("work", "free") else {})
     if key == "code":
         return {"code": float(next(code for code, o in NEEDS_OPTIONS[table].items() if o == option))}
-    return {"variable": option if table == "literacy_scales" else f"{table}_{option}"}
+    if key == "label":
+        return {"label": option}
+    return {"variable": option if table.endswith("_scales") else f"{table}_{option}"}
 
 
 def printed_cells(fid: str, value) -> list[Cell]:
@@ -325,13 +406,13 @@ def printed_cells(fid: str, value) -> list[Cell]:
     source = table.loc[fid, "source"] if fid in table.index else None
     fid = source if isinstance(source, str) else fid
     row = table.loc[fid]
-    if row["kind"] in ("test", "only"):
+    if row["kind"] in ("test", "only", "unjudged"):
         return []
     if row["kind"] == "ranking":
         name, _, column = OPTION_CELLS[fid]
         return [Cell(name, option_row(fid, option), column) for option in ranked(row, value)[: len(row["value"])]]
     for spec, cell in ((SAMPLE_CATEGORIES, sample_cell), (USAGE_SHARES, usage_cell), (agree_shares(), agree_cell),
-                       (TASK_SHARES, task_cell), (NEEDS_SHARES, needs_cell)):
+                       (TASK_SHARES | SUMMARY_SHARES, task_cell), (NEEDS_SHARES, needs_cell)):
         key = fid.removesuffix("_n") if spec is SAMPLE_CATEGORIES else fid
         if key in spec:
             return [cell(fid, spec[key])]
@@ -372,14 +453,17 @@ def needs_cell(fid: str, spec: tuple) -> Cell:
 
 
 def other_cell(fid: str) -> Cell | None:
-    """The cells of the other published values: the sample's counts, age and start years; the multiple-response
-    shares; the items and scales of 1.2, 2, 3 and 4; the correlations of 2.1. None for what no table prints."""
+    """The cells of the other published values: the sample's counts, age, start years and proportion to the
+    population; the multiple-response shares; the items and scales of 1.2, 2, 3 and 4; the correlations of 2.1.
+    None for what no table prints (the structural model's betas: a model, no count)."""
     parts = fid.split(".")
     prefixes = {prefix: block for block, (prefix, _) in SELECTIONS.items()}
     block = next((b for prefix, b in prefixes.items() if fid.startswith(prefix)), None)
     if block is not None:
         return Cell(block.rsplit("_", 1)[0] if block.endswith(("_work", "_free")) else block,
                     {"variable": f"{block}_{parts[-1]}"}, "percent")
+    if fid == "sample.gov.in_proportion":
+        return Cell("gov_type_vs_population", {"variable": "gov_type"}, "difference")
     if fid in ("sample.responses", "sample.respondents"):
         return Cell("exclusion_flow", {"step": "input" if fid == "sample.responses" else "kept"}, "remaining")
     if fid == "sample.age.mean":
@@ -441,7 +525,7 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
     unknown = sorted(set(computed) - set(published.index))
     if unknown:
         raise KeyError(f"not in data/published.yaml: {unknown}")
-    contradicted = contradictions(lang)
+    contradicted = {fid: (note, implied, tolerance(published.loc[near], regime)) for fid, (note, implied, near) in contradictions(lang).items()}
     rows = []
     for fid, value in computed.items():
         row = published.loc[fid]
