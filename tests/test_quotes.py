@@ -92,16 +92,15 @@ def test_the_quoted_words_are_escaped_where_they_enter_the_html(processed, monke
     assert "<script>" not in html and "&lt;script&gt;" in html and "<b>" not in html and "&amp; co" in html
 
 
-def test_every_quote_rests_on_claims_its_pages_chapter_judges(processed, export_csv, tmp_path):
+def test_every_quote_rests_on_claims_its_pages_chapter_judges(chapters):
     """For each page that quotes the report, its chapter's verdicts hold a row for every claim its quotes name."""
     by_page: dict[str, set[str]] = {}
     for q in published.quotes().values():
         by_page.setdefault(q["page"], set()).update(q["claims"])
-    assert set(by_page) <= set(PAGES)
+    assert set(by_page) <= set(chapters)
     for page, claims in by_page.items():
-        made = PAGES[page]
-        ch = made(export_csv, processed=tmp_path / "p.parquet", lang="en") if made is Cleaning else made(processed, lang="en")
-        assert claims <= set(ch.verdicts().index), (page, claims - set(ch.verdicts().index))
+        judged = set(chapters[page].verdicts().index)
+        assert claims <= judged, (page, claims - judged)
 
 
 @pytest.mark.parametrize("statuses, shown", [
@@ -191,3 +190,36 @@ def test_item_1s_claims_are_judged_and_follow_the_planted_contrary_export(pages)
             verdicts = pd.concat([page_quotes(pages[name, lang], page)[1] for page in PAGES if page_quotes(pages[name, lang], page)[1] is not None])
             found = {fid: verdicts.loc[fid, "status"] for fid in ITEM_1}
             assert found == {fid: expected[column] for fid, expected in ITEM_1.items()}, (name, lang, found)
+
+
+def unprinted(chapters: dict) -> list[str]:
+    """Claims judged on a page whose figure no cell of a table prints (published.printed_cells), or whose cell names
+    no row, or several for a single figure, of the table the page prints it in."""
+    kinds = published.load_published()["kind"]
+    faults = []
+    for page, ch in chapters.items():
+        for fid, value in ch.published_figures().items():
+            cells = published.printed_cells(fid, value)
+            if not cells and kinds[fid] not in ("test", "only", "unjudged"):
+                faults.append(f"{page}: {fid} printed nowhere")
+            for cell in cells:
+                frame = ch.printed(cell.table)
+                rows = pd.concat([frame[c].isin(v if isinstance(v, tuple) else (v,)) for c, v in cell.rows.items()], axis=1).all(axis=1)
+                if rows.sum() == 0 or (rows.sum() > 1 and not cell.summed):
+                    faults.append(f"{page}: {fid} in {cell.table}: {int(rows.sum())} rows")
+    return faults
+
+
+@pytest.fixture(scope="module")
+def chapters(processed, export_csv, tmp_path_factory):
+    """Every page with published claims, made on the synthetic default."""
+    made = {page: made(processed, lang="en") for page, made in PAGES.items() if made is not Cleaning}
+    return {"01_cleaning": Cleaning(export_csv, processed=tmp_path_factory.mktemp("p") / "p.parquet", lang="en"), **made}
+
+
+def test_every_claim_of_a_value_or_an_order_names_the_cell_its_page_prints(chapters, monkeypatch):
+    """A verdict's 'not shown' comes from that cell's flag: every value and ranking claim names one cell (a
+    ranking: its options) that its table prints; a claim mapped to none is caught (planted)."""
+    assert unprinted(chapters) == []
+    monkeypatch.setattr(published, "other_cell", lambda fid: None)
+    assert "04_literacy: lit.lit_tech_1.mean printed nowhere" in unprinted({"04_literacy": chapters["04_literacy"]})

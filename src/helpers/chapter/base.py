@@ -21,7 +21,7 @@ from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from helpers.analysis import reproduction, stats, weighting
+from helpers.analysis import reproduction, sem, stats, weighting
 from helpers.disclosure import HIDDEN, is_small, use_frequency_hidden
 from helpers.ingest import io
 from helpers.ingest.codebook import check_lang, load_codebook
@@ -532,6 +532,11 @@ class Quote:
         return f'{head}<ul class="verdicts" aria-label="{esc(t("quote_verdicts", lang))}">{"".join(lines)}</ul>'
 
 
+def report_paths(fitted, ch: Chapter) -> Result:
+    """The paths of a fitted structural model as its table prints them (tables.paths_result)."""
+    return tables.paths_result(sem.paths(fitted), sem.r_squared(fitted), ch.cb, ch.lang)
+
+
 # The tables the report's figures are printed in, by name, as their chapters' blocks build them: for a page that
 # judges a claim whose table it does not print (the key findings and the conclusion restate the body), or verdicts
 # asked before the tables are shown.
@@ -558,6 +563,7 @@ PRINTED = {
                                                                      ch.min_cell)) for group in ("literacy", "utaut")},
     **{f"appendix_{number}": (lambda ch, group=group: tables.appendix_result(ch.data, list(reproduction.SCALE_GROUPS[group]), ch.cb,
                                                                            ch.lang, ch.min_cell)) for number, group in ((1, "literacy"), (2, "utaut"))},
+    "sem_paths": lambda ch: report_paths(ch.fitted(ch.complete(type(ch).structural)), ch),   # the report's model, not a researcher's
     "role_literacy_correlations_exact": lambda ch: tables.correlation_result(
         stats.pearson(ch.data, list(reproduction.ROLES), list(reproduction.LITERACY)), "role_literacy", ch.cb, ch.lang, ch.min_cell),
 }

@@ -411,6 +411,9 @@ def printed_cells(fid: str, value) -> list[Cell]:
     if row["kind"] == "ranking":
         name, _, column = OPTION_CELLS[fid]
         return [Cell(name, option_row(fid, option), column) for option in ranked(row, value)[: len(row["value"])]]
+    if isinstance(row["printed_from"], list):   # the largest difference of the sample's shares from the population's
+        variable = SAMPLE_CATEGORIES[row["printed_from"][0]][0]
+        return [Cell(f"{variable}_vs_population", {"code": float(code)}, "difference") for code in load_population()[variable]["counts"]]
     for spec, cell in ((SAMPLE_CATEGORIES, sample_cell), (USAGE_SHARES, usage_cell), (agree_shares(), agree_cell),
                        (TASK_SHARES | SUMMARY_SHARES, task_cell), (NEEDS_SHARES, needs_cell)):
         key = fid.removesuffix("_n") if spec is SAMPLE_CATEGORIES else fid
@@ -454,16 +457,14 @@ def needs_cell(fid: str, spec: tuple) -> Cell:
 
 def other_cell(fid: str) -> Cell | None:
     """The cells of the other published values: the sample's counts, age, start years and proportion to the
-    population; the multiple-response shares; the items and scales of 1.2, 2, 3 and 4; the correlations of 2.1.
-    None for what no table prints (the structural model's betas: a model, no count)."""
+    population; the multiple-response shares; the items and scales of 1.2, 2, 3 and 4; the correlations of 2.1;
+    the structural model's betas. None for an id no table prints."""
     parts = fid.split(".")
     prefixes = {prefix: block for block, (prefix, _) in SELECTIONS.items()}
     block = next((b for prefix, b in prefixes.items() if fid.startswith(prefix)), None)
     if block is not None:
         return Cell(block.rsplit("_", 1)[0] if block.endswith(("_work", "_free")) else block,
                     {"variable": f"{block}_{parts[-1]}"}, "percent")
-    if fid == "sample.gov.in_proportion":
-        return Cell("gov_type_vs_population", {"variable": "gov_type"}, "difference")
     if fid in ("sample.responses", "sample.respondents"):
         return Cell("exclusion_flow", {"step": "input" if fid == "sample.responses" else "kept"}, "remaining")
     if fid == "sample.age.mean":
@@ -484,6 +485,8 @@ def other_cell(fid: str) -> Cell | None:
         return Cell(scales[0] if parts[1] in scales[2] else scales[1], {"variable": parts[1]}, parts[-1])
     if parts[0] == "role":
         return Cell("role_literacy_correlations_exact", {"x": parts[1], "y": parts[2]}, "r" if parts[-1] == "r" else "p")
+    if fid.startswith("sem.contributes."):
+        return Cell("sem_paths", {"outcome": "bi", "predictor": parts[-1]}, "std")
     return None
 
 
@@ -497,8 +500,8 @@ def hidden_cells(computed: dict, printed, min_cell: int) -> set[str]:
             frame = printed(cell.table)
             rows = np.logical_and.reduce([frame[c].isin(v if isinstance(v, tuple) else (v,)).to_numpy() for c, v in cell.rows.items()]
                                          + [np.ones(len(frame), dtype=bool)])
-            if not rows.any():
-                raise KeyError(f"{fid}: no row {cell.rows} in the table {cell.table!r}")
+            if not rows.any():   # an answer nobody gave: the table prints no row for it, and hides nothing
+                continue
             flagged = hidden_mask(frame, cell.column)[rows].any()
             small = cell.summed and bool(share_hidden(frame.loc[rows, "n"].sum(), frame.loc[rows, "base"].iloc[0], min_cell))
             if flagged or small:
