@@ -14,19 +14,22 @@ CODE_NAME = re.compile(r"(?<![\w.])[a-z]{2,}_[a-z0-9_]+(?![\w]*\.(?:csv|png|svg|
 
 
 class Visible(HTMLParser):
-    """A page's visible text, the cells of its tables and the alt texts of its images."""
+    """A page's visible text, the cells of its tables and the alt texts of its images; the report's own words a
+    page quotes (<q>, Chapter.quote) are cited as written, in the report's language and number style: left out."""
+
+    SKIPPED = ("style", "script", "q")
 
     def __init__(self):
         super().__init__()
         self.text, self.cells, self.alts, self._skip, self._cell = [], [], [], 0, None
 
     def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("style", "script")
+        self._skip += tag in self.SKIPPED
         self._cell = [] if tag == "td" else self._cell
         self.alts += [value for name, value in attrs if name == "alt"]
 
     def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script")
+        self._skip -= tag in self.SKIPPED
         if tag == "td" and self._cell is not None:
             self.cells.append("".join(self._cell))
             self._cell = None

@@ -223,3 +223,13 @@ def test_every_claim_of_a_value_or_an_order_names_the_cell_its_page_prints(chapt
     assert unprinted(chapters) == []
     monkeypatch.setattr(published, "other_cell", lambda fid: None)
     assert "04_literacy: lit.lit_tech_1.mean printed nowhere" in unprinted({"04_literacy": chapters["04_literacy"]})
+
+
+def test_the_page_language_check_leaves_the_reports_quoted_words_as_written():
+    """A page quotes the report as written (its Dutch words, its '65.9%'); the same words outside a quote are caught."""
+    from tests.page_language import foreign
+
+    quoted = '<html><body><p><q lang="nl" data-claim="x">De meerderheid van de respondenten (65.9%)</q> (the majority)</p></body></html>'
+    assert foreign(quoted.replace("(the majority)", ""), "en") == [] and foreign(quoted.replace(" (the majority)", ""), "nl") == []
+    loose = '<html><body><p>De meerderheid van de respondenten (65.9%)</p></body></html>'
+    assert foreign(loose, "en") == ["van de", "respondenten"] and foreign(loose, "nl") == ["65.9"]

@@ -318,8 +318,13 @@ def utaut_figures(df: pd.DataFrame) -> dict:
     return figures
 
 
-def sem_figures(paths: pd.DataFrame) -> dict:
-    """Section 3, footnote 14: each path to intention (standardized beta and p), and which are significant."""
+def sem_figures(paths: pd.DataFrame | None) -> dict:
+    """Section 3, footnote 14: each path to intention (standardized beta and p), and which are significant; every
+    one not computed (NaN, none significant) when the model could not be estimated (`paths` None)."""
+    if paths is None:
+        missing = Effect(float("nan"), float("nan"))
+        return ({f"sem.path.{p}": missing for p in UTAUT} | {"sem.only": {}}
+                | {f"sem.contributes.{p}": float("nan") for p in UTAUT})
     paths = paths[paths["outcome"] == "bi"]
     p = STANDARDS["sem"].p
     figures = {f"sem.path.{row.predictor}": Effect(row.std, getattr(row, p)) for row in paths.itertuples()}
@@ -348,4 +353,4 @@ def body_figures(df: pd.DataFrame, paths: pd.DataFrame | None, min_cell: int) ->
     figures = usage_figures(df) | literacy_figures(df) | needs_figures(df) | utaut_figures(df)
     if len(at_work) >= max(min_cell, 1):
         figures |= pros_cons_figures(at_work) | task_figures(at_work) | shares(at_work, SUMMARY_SHARES)
-    return figures | (sem_figures(paths) if paths is not None else {})
+    return figures | sem_figures(paths)

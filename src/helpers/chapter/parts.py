@@ -338,7 +338,7 @@ class Intention(Modelled, Chapter):
         try:
             paths = sem.paths(self.fitted(self.complete(Modelled.structural)))
         except MODEL_ERRORS:
-            return reproduction.utaut_figures(self.data)   # the model's claims cannot be judged: not shown
+            paths = None   # the model's claims cannot be judged: not shown
         return reproduction.utaut_figures(self.data) | reproduction.sem_figures(paths)
 
     def finding_sentences(self) -> list[str]:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
-from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES, STANDARDS, Standard
+from helpers.analysis.reproduction import LITERACY, MIDDLE, REPORT_TTESTS, ROLES, STANDARDS, Standard
 from helpers.analysis.reproduction import users as users_of
 from helpers.disclosure import (
     HIDDEN,
@@ -283,7 +283,7 @@ def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) ->
     return t(f"finding_top_{block}", lang, items=items, n=int(top["n"].min()))
 
 
-def midpoint(df: pd.DataFrame, scale: str, lang: str, min_cell: int, mu: float = 3.0) -> str:
+def midpoint(df: pd.DataFrame, scale: str, lang: str, min_cell: int, mu: float = MIDDLE) -> str:
     """A scale's mean against the middle of its 1-5 answers (one-sample t): below, above or about equal
     (by means_direction: under EQUAL_MEANS or not significant at its family's threshold is about equal)."""
     res = stats.one_sample_t(df, scale, mu).iloc[0]

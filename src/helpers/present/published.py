@@ -496,6 +496,8 @@ def hidden_cells(computed: dict, printed, min_cell: int) -> set[str]:
     verdict hides exactly what its page hides, never a value the page prints."""
     hidden = set()
     for fid, value in computed.items():
+        if missing(value):   # not computed: nothing printed to hide ('not shown' by verdict)
+            continue
         for cell in printed_cells(fid, value):
             frame = printed(cell.table)
             rows = np.logical_and.reduce([frame[c].isin(v if isinstance(v, tuple) else (v,)).to_numpy() for c, v in cell.rows.items()]
