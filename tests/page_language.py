@@ -18,7 +18,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 class Visible(HTMLParser):
     """A page's visible text, the cells of its tables and the alt texts of its images; with `lang`, what an element
-    marked as another language holds (a quote of the report, the study's title, a place name) is left out."""
+    marked as another language holds (the study's title, a place name) is left out, and so are the report's own
+    words a page quotes (<q>, Chapter.quote): cited as written, in the report's language and number style."""
 
     def __init__(self, lang: str | None = None):
         super().__init__()
@@ -29,7 +30,7 @@ class Visible(HTMLParser):
         attributes = dict(attrs)
         other = (self.lang is not None and attributes.get("lang", self.lang).split("-")[0] != self.lang and tag != "html"
                  or "variable-name" in (attributes.get("class") or "").split())   # a name in the data, not a word
-        other = other or tag in ("code", "pre")   # code (a model's lavaan syntax, a file name) is no word of the page
+        other = other or tag in ("code", "pre", "q")   # code (a model's lavaan syntax, a file name) is no word of the page
         if tag not in VOID:
             self._open.append((tag, other))
         self._skip += tag in ("style", "script") or other

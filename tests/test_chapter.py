@@ -285,13 +285,21 @@ CONCLUSION_WORDS = re.compile(r"significant|over-represent|oververtegenwoordig|s
                               r"laagste|\blead\b|the only|de enige|planted|geplant", re.I)
 
 
+def stated_in_markdown(cells: list[dict]) -> list[str]:
+    """Markdown lines that state a finding (it would stay the same on any export) or quote the report (a quote is
+    written by ch.quote, with the claims it rests on and their verdicts: tests/test_quotes.py)."""
+    lines = [line for c in cells if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()]
+    return [line for line in lines if CONCLUSION_WORDS.search(line) or line.lstrip().startswith(">")]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_narrative_states_findings_only_as_the_reports_quoted_claims(path):
-    """A finding in markdown would stay the same on any export: it must be a quoted claim of the report."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    lines = [line for c in nb["cells"] if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()]
-    stated = [line for line in lines if CONCLUSION_WORDS.search(line) and not line.startswith(">")]
-    assert not stated, stated
+def test_narrative_states_no_finding_and_quotes_the_report_only_through_the_chapter(path):
+    assert not stated_in_markdown(json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def test_a_quote_in_markdown_is_caught():
+    planted = [{"cell_type": "markdown", "source": ["> *Het rapport:* de verdeling is \"ongeveer in verhouding\"."]}]
+    assert stated_in_markdown(planted) and not stated_in_markdown([{"cell_type": "markdown", "source": ["## De kaart"]}])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -312,11 +320,17 @@ def test_claims_are_numbers_in_the_pages_language_and_sections_stay_sections(pro
 
 
 @pytest.mark.parametrize("lang, reading, synthetic", [
-    ("en", "significant means p < .05, the report's threshold.", "On synthetic data they show that the analysis works"),
-    ("nl", "significant betekent p < ,05, de drempel van het rapport.", "Op synthetische gegevens tonen ze dat de analyse werkt")])
-def test_the_findings_say_how_to_read_them_from_the_threshold_and_the_data_in_use(processed, lang, reading, synthetic):
-    """The threshold comes from the chapter's alpha, not typed in markdown; the synthetic caveat only on synthetic data."""
-    ch = Usage(processed, lang=lang, alpha=0.05)
+    ("en", "use at work and in free time (chi-square, Spearman, McNemar): criterion: p as tested, p < .05.",
+     "On synthetic data they show that the analysis works"),
+    ("nl", "gebruik op het werk en in de vrije tijd (chikwadraat, Spearman, McNemar): criterium: p zoals getoetst, p < ,05.",
+     "Op synthetische gegevens tonen ze dat de analyse werkt")])
+def test_the_findings_say_how_to_read_them_from_the_threshold_and_the_data_in_use(processed, lang, reading, synthetic, monkeypatch):
+    """What significant means comes from the chapter's families' standards (reproduction.STANDARDS), not typed in
+    markdown; the synthetic caveat only on synthetic data."""
+    from helpers.analysis.reproduction import STANDARDS, Standard
+
+    monkeypatch.setitem(STANDARDS, "usage", Standard("p", ((0.05, "*"),)))
+    ch = Usage(processed, lang=lang)
     for generated in (True, False):
         ch.data.attrs["provenance"] = {**ch.data.attrs.get("provenance", {}), "synthetic": generated}
         reading_part, sentences = ch.findings().data.split("\n\n")
@@ -339,3 +353,36 @@ def test_what_rests_on_this_projects_choices_is_marked_and_explained_once(proces
     systems = usage.shares("system", "systems_title", top=6).parts[0].printed.iloc[:, 0].tolist()
     assert [s for s in systems if s.endswith("†")] == ["Midjourney †", "Perplexity †", "Other †"]
     assert "†" not in Usage(processed, lang="en").versions().parts[0]._repr_html_()   # nothing shown: no note
+
+
+@pytest.mark.parametrize("holm", [False, True])
+def test_one_standard_per_claim_the_stars_headers_sentences_and_verdicts_agree(processed, monkeypatch, holm):
+    """Issue 22, item 3, on chapter 04: the role x literacy family is judged on one p at the report's stars, and the
+    report-layout table's stars, the exact table's headers, the finding sentence and the verdict all say the same
+    for every pair; declared Holm-adjusted instead (planted), all of them follow, so none reads a second standard."""
+    from helpers.analysis.reproduction import STANDARDS, Standard
+    from helpers.chapter import Literacy
+
+    if holm:
+        monkeypatch.setitem(STANDARDS, "role_literacy", Standard("p_holm", STANDARDS["role_literacy"].levels))
+    standard = STANDARDS["role_literacy"]
+    ch = Literacy(processed, lang="en")
+    layout, detail = (part.printed for part in ch.correlations("role", "literacy").parts)
+    criterion = [c for c in detail.columns if "criterion" in c]
+    assert len(criterion) == 1 and ("Holm" in criterion[0]) is holm and "** p < .001, * p < .05" in criterion[0]
+    assert [c for c in detail.columns if "robustness check" in c] == [c for c in detail.columns if c.startswith("p (") and c not in criterion]
+    ch.published()
+    verdicts = ch.results["published_vs_reproduced"].set_index("id")
+    frame, sentences = ch.results["role_literacy_correlations_exact"], ch.finding_sentences()
+    for row in frame.itertuples():
+        mark = standard.stars(getattr(row, standard.p))
+        cell = layout.set_index(layout.columns[0]).loc[row.label_y, row.label_x]
+        assert cell == "ns" if mark == "ns" else cell.endswith(mark) and not cell.endswith("*" + mark), (row.x, row.y, cell)
+        said = next(s for s in sentences if s.startswith(f"Role perception {row.label_x} "))
+        assert (row.label_y in said.split(" (")[0]) == (mark != "ns"), (row.x, row.y, said)   # named as related iff starred
+        fid = f"role.{row.x}.{row.y}.stars"
+        if fid in verdicts.index:
+            published = verdicts.loc[fid, "published_claim"]
+            assert (verdicts.loc[fid, "status"] == "agrees") == (mark == published), (fid, mark, published)
+    netw = verdicts.loc["role.role_netw.lit_tech.stars"]
+    assert netw["status"] == ("differs" if holm else "agrees")   # the report's '*' (r = .098) holds unadjusted only

@@ -7,6 +7,7 @@ import pytest
 
 from helpers.analysis import reproduction as figures
 from helpers.analysis import sem
+from helpers.prepare import geo
 from helpers.ingest.io import read_export
 from helpers.prepare.cleaning import clean
 from helpers.present.published import compare, load_published, regime_of, restate
@@ -20,7 +21,7 @@ def data(export_csv, cb):
 @pytest.fixture(scope="module")
 def computed(data, cb):
     users = figures.users(data.data)
-    sample, _ = figures.sample_figures(data)
+    sample = figures.sample_figures(data) | figures.place_figures(geo.bubbles(geo.lookup(data.data["postcode"]), 5))
     paths = sem.paths(sem.fit(sem.model_text(figures.intention_model(cb), "bi", list(figures.UTAUT)), data.data))
     body = figures.body_figures(data.data, paths, 5)
     return {"method": sample, "1.1": figures.usage_figures(data.data),
@@ -39,11 +40,19 @@ def test_every_published_figure_of_the_section_is_computed(section, computed):
     assert set(computed[section]) == published
 
 
+# Claims the synthetic default does not honour, by construction: the generator plants no path to intention but
+# performance expectancy's (data/synthetic/default.yaml, intention_paths), so 'alle factoren dragen bij' (each beta
+# above .10) holds for performance expectancy only; and wording no figure judges.
+BY_CONSTRUCTION = {"sem.contributes.ee": "differs", "sem.contributes.si": "differs", "sem.contributes.fc": "differs",
+                   "key.tasks.supporting_tool": "not judged", "conclusion.systems.openai": "not judged"}
+
+
 @pytest.mark.parametrize("section", SECTIONS)
 def test_synthetic_default_reproduces_the_section(section, computed, data):
     assert regime_of(data.data) == "synthetic"
     table = compare(computed[section], lang="en", regime="synthetic")
-    off = table[~table["Status"].isin(["agrees", "report inconsistent"])]
+    expected = table.index.map(lambda fid: BY_CONSTRUCTION.get(fid, "agrees"))
+    off = table[(table["Status"] != expected) & ~((expected == "agrees") & (table["Status"] == "report inconsistent"))]
     assert off.empty, off.to_string()
 
 

@@ -31,9 +31,11 @@ def status(computed, regime="synthetic", **kw):
 def test_every_claim_has_both_languages_a_known_kind_and_what_it_claims():
     table = load_published()
     assert table[["nl", "en"]].notna().all().all()
-    assert set(table["kind"]) <= {"count", "percent", "mean", "sd", "alpha", "r", "more_than", "test", "stars", "ranking", "only"}
+    assert set(table["kind"]) <= {"count", "percent", "mean", "sd", "alpha", "r", "more_than", "test", "stars", "ranking", "only", "unjudged"}
     tests = table[table["kind"] == "test"]
     assert (tests["direction"].notna() | tests["p_below"].notna() | tests["p_not_below"].notna()).all()
+    unjudged = table[table["kind"] == "unjudged"]   # wording no figure judges says why, in both languages
+    assert len(unjudged) and unjudged["reason"].map(lambda r: isinstance(r, dict) and set(r) == {"nl", "en"} and all(r.values())).all()
     assert table.loc[table["kind"] == "percent", "decimals"].eq(1).sum() > 30
 
 
@@ -120,10 +122,13 @@ def test_every_report_inconsistent_row_names_both_places(lang):
     values = {fid: float(v) for fid, v in table.loc[table["kind"].isin(["percent", "mean"]), "value"].items()}
     verdicts = compare(values, lang, regime="real")
     flagged = verdicts[verdicts.iloc[:, -2] == {"nl": "rapport inconsistent", "en": "report inconsistent"}[lang]]
-    assert len(flagged) == 7
+    assert len(flagged) == 8
     section = {"nl": "sectie", "en": "section"}[lang]
     for fid, note in flagged.iloc[:, -1].items():
         row = table.loc[fid]
+        if fid == "sample.gov.in_proportion":   # its words against Table 3 and the staff counts of its footnotes
+            assert all(place in note for place in ({"nl": "Tabel 3", "en": "Table 3"}[lang], "65", "85", "19")), note
+            continue
         other = load_source()["bases"][row["base"]][lang] if row["kind"] == "percent" else "Appendix 2"
         assert f"{section} {row['section']}" in note and other in note, (fid, note)
 
@@ -135,12 +140,12 @@ def test_only_the_reports_real_contradictions_are_flagged():
     values = {fid: float(v) for fid, v in table.loc[table["kind"].isin(["percent", "mean"]), "value"].items()}
     flagged = set(compare(values, "en", regime="real").query("Status == 'report inconsistent'").index)
     assert flagged == {"reasons.work.skills", "reasons.free.no_benefit", "pros.agree", "tasks.concept.often_always",
-                       "tasks.generate.often_always", "needs.form.course", "utaut.ee.mean"}
+                       "tasks.generate.often_always", "needs.form.course", "utaut.ee.mean", "sample.gov.in_proportion"}
 
 
 def test_counts_and_legend():
     table = compare({"sample.respondents": 478, "sample.responses": 570, "pros.agree": 87.4}, "en", regime="real")
-    assert status_counts(table, "en").to_dict() == {"agrees": 1, "differs": 1, "not shown": 0, "report inconsistent": 1}
+    assert status_counts(table, "en").to_dict() == {"agrees": 1, "differs": 1, "not shown": 0, "report inconsistent": 1, "not judged": 0}
     assert table.attrs["regime"] == "real"
     for lang, words in (("en", ("agrees", "differs", "not shown", "report inconsistent", "real data")),
                         ("nl", ("klopt", "wijkt af", "niet getoond", "rapport inconsistent", "echte data"))):
@@ -205,7 +210,39 @@ def test_the_summaries_restate_body_claims():
     table = load_published()
     for section in ("key", "conclusion"):
         sources = restated(section)
-        assert set(sources) == set(table.index[table["section"] == section])
+        own = table[(table["section"] == section) & table["source"].isna()]   # judged on their own figure, or by no figure
+        assert set(sources) | set(own.index) == set(table.index[table["section"] == section])
+        assert set(own.index) - set(table.index[table["kind"] == "unjudged"]) <= {"conclusion.tasks.translate"}
         assert not set(table.loc[list(sources.values()), "section"]) & {"key", "conclusion"}
     assert restate("key", {"usage.work.daily": 23.0})["key.usage.daily"] == 23.0
     assert math.isnan(restate("key", {})["key.pros.agree"])
+    assert restate("key", {})["key.tasks.supporting_tool"] is None
+    assert restate("conclusion", {"conclusion.tasks.translate": 40.0})["conclusion.tasks.translate"] == 40.0
+
+
+def test_each_claim_of_significance_names_its_family_and_the_report_prints_that_familys_threshold():
+    """One standard per claim: a test, a star pattern or an 'only' claim names its family (reproduction.STANDARDS,
+    which says which p and which thresholds), and the threshold the report prints for it is the family's."""
+    from helpers.analysis.reproduction import STANDARDS
+
+    table = load_published()
+    judged = table[table["kind"].isin(["test", "stars", "only"])]
+    assert judged["family"].isin(list(STANDARDS)).all(), judged.loc[~judged["family"].isin(list(STANDARDS)), "family"]
+    for fid, row in judged.iterrows():
+        standard = STANDARDS[row["family"]]
+        thresholds = {row[c] for c in ("p_below", "p_not_below") if pd.notna(row[c])}
+        assert thresholds <= {standard.alpha}, fid
+        if row["kind"] == "stars":
+            assert row["value"] in {mark for _, mark in standard.levels} | {"ns"}, fid
+
+
+def test_stars_and_adjusted_p_follow_the_familys_standard(monkeypatch):
+    """The report's '*' (2.1) is judged on the p its family declares: as tested by default (p = .029 is '*'); declared
+    Holm-adjusted, the verdict reads the adjusted p the figure then carries, and says so."""
+    from helpers.analysis.reproduction import STANDARDS, Standard
+
+    assert status({"role.role_netw.lit_tech.stars": 0.029}) == ["agrees"]
+    assert status({"role.role_netw.lit_tech.stars": 0.258}) == ["differs"]
+    monkeypatch.setitem(STANDARDS, "role_literacy", Standard("p_holm", ((0.001, "**"), (0.05, "*"))))
+    shown = compare({"role.role_netw.lit_tech.stars": 0.258, "lit.ttest.tech_vs_crit": Effect(0.8, 2e-4)}, "en", regime="real")
+    assert shown["Reproduced"].tolist() == ["p = .258, Holm (ns)", "+0.80, p < .001, Holm"]

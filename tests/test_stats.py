@@ -132,6 +132,8 @@ def test_pearson_equals_scipy():
     for x in ("a", "b"):
         r, p = sps.pearsonr(df[x], df["c"])
         assert (res.loc[x, "r"], res.loc[x, "p"]) == pytest.approx((r, p))
+    smaller, larger = sorted(res["p"])   # Holm over the two pairs: 2 x the smaller, then the larger (at least that)
+    assert sorted(res["p_holm"]) == pytest.approx([min(2 * smaller, 1), max(min(2 * smaller, 1), larger)])
 
 
 def test_robust_regression_betas_equal_standardized_ols_and_hc3_errors():

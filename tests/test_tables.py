@@ -94,9 +94,10 @@ def test_htmt_table_marks_values_above_the_threshold(cb):
 def test_ttest_table_shows_raw_and_holm_p_with_the_family_named(cb):
     res = pd.DataFrame({"a": ["pro_time_saving"], "b": ["pro_data"], "n": [415], "mean_a": [4.3], "mean_b": [3.7],
                         "t": [12.1], "dof": [414], "p": [0.02], "p_holm": [0.04], "d_z": [0.594]})
-    result = ttest_result(res, cb, "en")
+    result = ttest_result(res, "pros", cb, "en")
     table = result.printed("en")
-    assert table["p"].tolist() == [".020"] and table["p (Holm, family of 1 tests)"].tolist() == [".040"]
+    assert table["p (unadjusted; a robustness check)"].tolist() == [".020"]
+    assert table["p (Holm, family of 1 tests; criterion: p < .001)"].tolist() == [".040"]   # the family's standard: Holm
     assert result.frame[["p", "p_holm", "d_z"]].iloc[0].tolist() == [0.02, 0.04, 0.594]   # numbers, not their print
 
 

@@ -11,26 +11,75 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from helpers.analysis.contrasts import paired_shares
 from helpers.analysis.stats import (
-    frequency_table,
+    ALPHA,
+    ALPHA_REPORT,
     chi2_homogeneity,
     likert_summary,
     multi_response,
+    one_sample_t,
     paired_ttests,
     pearson,
     scale_summary,
     share,
     spearman,
 )
-from helpers.disclosure import (
-    is_small,
-    share_hidden,
-    share_parts_hidden,
-    suppress,
-    use_frequency_hidden,
-)
+from helpers.analysis.weighting import load_population
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import Cleaned
+
+
+class Standard(NamedTuple):
+    """Which p value a family of the report's claims is judged on, and at which thresholds: declared once, here
+    (STANDARDS), and read by every place that says whether such a claim is significant: the figures computed
+    for the verdicts (Effect.p), the stars of a table, the finding sentences, the verdicts and the tables' column
+    headers. `p`: 'p' (as tested) or 'p_holm' (Holm-adjusted within the family, stats.paired_ttests);
+    `levels`: the report's notation, strictest first ('**' p < .001, '*' p < .05); significant means below the
+    loosest level (`alpha`).
+
+    >>> STANDARDS["role_literacy"].stars(0.03), STANDARDS["pros"].significant(0.002)
+    ('*', False)
+    """
+    p: str
+    levels: tuple[tuple[float, str], ...]
+
+    @property
+    def alpha(self) -> float:
+        return self.levels[-1][0]
+
+    @property
+    def adjusted(self) -> bool:
+        return self.p != "p"
+
+    def significant(self, p: float) -> bool:
+        """Below the family's threshold (NaN, a test that could not be run, never is)."""
+        return bool(p < self.alpha)
+
+    def stars(self, p: float) -> str:
+        """The report's notation for p: the mark of the strictest level it is below, else 'ns'."""
+        return next((mark for level, mark in self.levels if p < level), "ns")
+
+
+# The report's threshold: "we hanteren steeds een drempelwaarde van p < .001" (footnotes 7, 8, 10, 11); its table in
+# 2.1 also marks p < .05 ("*", footnote 13), and its text calls those correlations a relation ("lichte samenhang").
+REPORT_LEVEL = ((ALPHA_REPORT, "**"),)
+STANDARDS = {
+    "usage": Standard("p", REPORT_LEVEL),            # 1.1, footnotes 7-8: chi-square and Spearman, one test each
+    "systems": Standard("p", REPORT_LEVEL),          # 1.1: one system at work against free time (McNemar), one test each
+    "pros": Standard("p_holm", REPORT_LEVEL),        # 1.2, footnote 9: four paired t-tests, one family (Holm)
+    "cons": Standard("p_holm", REPORT_LEVEL),        # 1.2, footnote 10: four paired t-tests, one family (Holm)
+    "literacy": Standard("p_holm", REPORT_LEVEL),    # 2, footnote 11: four paired t-tests, one family (Holm)
+    "role_literacy": Standard("p", ((ALPHA_REPORT, "**"), (ALPHA, "*"))),   # 2.1: the report's stars, on r as tested
+    "midpoint": Standard("p", REPORT_LEVEL),         # 3: a scale's mean against the middle of its answers (one-sample t)
+    "sem": Standard("p", REPORT_LEVEL),              # 3, footnote 14: each path of the structural model (z test)
+    # This project's own comparisons, read at the report's threshold:
+    "agree": Standard("p", REPORT_LEVEL),            # advantages against disadvantages agreed (McNemar)
+    "support": Standard("p", REPORT_LEVEL),          # the most against the least useful support (paired t)
+    "choice": Standard("p", REPORT_LEVEL),           # the most against the second most chosen option (z test)
+    "age": Standard("p", REPORT_LEVEL),              # use at work by age (Spearman)
+    "waves": Standard("p_adj", REPORT_LEVEL),        # two waves' headline indicators, one exploratory family (Benjamini-Hochberg)
+}
 
 
 class Effect(NamedTuple):
@@ -82,7 +131,10 @@ SAMPLE_CATEGORIES = {
 # Published shares of one answer: id -> (variable, codes counted), of those answering (ASSUMPTIONS.md).
 USAGE_SHARES = {**{f"usage.{c}.{g}": (f"use_{c}", USE_GROUPS[g]) for c in ("work", "free") for g in ("weekly_plus", "rarely_never")},
                 "usage.work.daily": ("use_work", USE_GROUPS["daily"]), "usage.work.never": ("use_work", USE_GROUPS["never"]),
+                **{f"usage.{c}.users": (f"use_{c}", (2, 3, 4, 5)) for c in ("work", "free")},   # any use: 'een belangrijke rol'
                 "paid.share": ("paid_work", (1,)), "paid.free_only": ("paid_work", (2,))}
+# A share the report states only in a summary, judged under the summary claim's own id ('vertalen', conclusion).
+SUMMARY_SHARES = {"conclusion.tasks.translate": ("task_translate", (4,))}
 TASK_SHARES = {"tasks.summarise.often": ("task_summarise", (4,)), "tasks.check.often": ("task_check", (4,)),
                "tasks.analyse.rarely_never": ("task_analyse", (1, 2)), "tasks.concept.often_always": ("task_concept", (4, 5)),
                "tasks.generate.often_always": ("task_generate", (4, 5))}
@@ -110,32 +162,6 @@ def shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]]) -> di
     return {fid: share(df[name], codes) for fid, (name, codes) in spec.items()}
 
 
-def small_shares(df: pd.DataFrame, spec: dict[str, tuple[str, tuple[int, ...]]], min_cell: int) -> set[str]:
-    """Ids of `spec`'s shares that are not shown: the count or its complement (of those answering) is a small
-    cell, or one of its answers is hidden in the question's table (secondary suppression, ordered or not; a
-    use frequency among users too), so that with the table it would give a hidden cell away
-    (disclosure.share_parts_hidden)."""
-    cb, hidden = load_codebook(), set()
-    for fid, (name, codes) in spec.items():
-        counts = df[name].dropna().astype(int).value_counts().reindex(list(cb.labels(name, "en")), fill_value=0)
-        masked = suppress(counts, min_cell) | suppress(counts, min_cell, ordered=True)
-        if name.startswith("use_"):
-            masked |= use_frequency_hidden(counts, min_cell)
-        if share_parts_hidden(counts, codes, masked, min_cell):
-            hidden.add(fid)
-    return hidden
-
-
-def small_selections(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Ids of published multiple-response shares (SELECTIONS) whose count or complement is a small cell."""
-    hidden = set()
-    for block, (prefix, options) in SELECTIONS.items():
-        res = multi_response(df, load_codebook().blocks[block]).assign(option=lambda r: r["item"].str.removeprefix(f"{block}_"))
-        small = res[share_hidden(res["n"], res["base"], min_cell) & res["option"].isin(options)]
-        hidden |= {prefix + option for option in small["option"]}
-    return hidden
-
-
 def users(df: pd.DataFrame, context: str = "work") -> pd.DataFrame:
     """Respondents who use generative AI in a context (any answer but 'never'): the report's N = 415 at work."""
     return df[df[f"use_{context}"] >= 2]
@@ -154,51 +180,20 @@ def published_cells(name: str) -> pd.Series | None:
     return pd.Series(cells, dtype=float) if cells else None
 
 
-def sample_figures(result: Cleaned, after_year: int = 2019, min_cell: int = 5) -> tuple[dict[str, float], set[str]]:
-    """Method section: counts and shares of the sample, and the ids whose cell the small-cell policy hides
-    in Tables 1-3 (the same suppression over the same counts: answers per category, missing answers included)."""
-    data, cb = result.data, load_codebook()
+def sample_figures(result: Cleaned, after_year: int = 2019) -> dict[str, float]:
+    """Method section: counts and shares of the sample."""
+    data = result.data
     figures = {"sample.responses": len(result.account), "sample.respondents": len(data)}
-    hidden = {name: suppress(frequency_table(data, name, cb, drop_empty=True)["n"], min_cell, published=published_cells(name))
-              for name in {name for name, _, _ in SAMPLE_CATEGORIES.values()}}
-    small = set()
     for fid, (name, code, percent_published) in SAMPLE_CATEGORIES.items():
         n = int(data[name].eq(code).sum())
         if percent_published:
             figures[fid] = 100 * n / data[name].notna().sum()
         figures[f"{fid}_n"] = n
-        if hidden[name].get(code, False):
-            small |= {fid, f"{fid}_n"}
     figures["sample.age.mean"] = float(data["age"].mean())
     figures[f"sample.start_after_{after_year}"] = 100 * float(data["start_year"].dropna().gt(after_year).mean())
-    return figures, small
-
-
-def usage_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Section 1.1 ids resting on a small cell: every figure whose base is one (the never-users, the users
-    or the payers of a context), and each share whose count or complement is one: compare shows them as
-    'not shown' instead of judging, or giving away, a handful of people."""
-    bases = {"reasons.work.": df["use_work"].eq(1), "reasons.free.": df["use_free"].eq(1),
-             "systems.work.": df["use_work"].ge(2), "systems.free.": df["use_free"].ge(2),
-             "paid.copilot": df["paid_work"].eq(1), "paid.chatgpt": df["paid_work"].eq(1), "paid.first": df["paid_work"].eq(1)}
-    small = tuple(prefix for prefix, members in bases.items() if is_small(int(members.sum()), min_cell))
-    on_small_bases = {fid for fid in usage_figures(df) if fid.startswith(small)} if small else set()
-    return on_small_bases | small_shares(df, USAGE_SHARES, min_cell) | small_selections(df, min_cell)
-
-
-def pros_cons_hidden(users: pd.DataFrame, min_cell: int) -> set[str]:
-    """Sections 1.2 and 1.3 shares (of users at work) whose count or complement is a small cell."""
-    return small_shares(users, agree_shares() | TASK_SHARES, min_cell)
-
-
-def needs_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Section 4 shares whose count or complement is a small cell."""
-    return small_shares(df, NEEDS_SHARES, min_cell)
-
-
-def body_hidden(df: pd.DataFrame, min_cell: int) -> set[str]:
-    """Every body figure of body_figures that rests on a small cell (for the summaries that restate them)."""
-    return usage_hidden(df, min_cell) | pros_cons_hidden(users(df), min_cell) | needs_hidden(df, min_cell)
+    shares = data["gov_type"].dropna().astype(int).value_counts(normalize=True).mul(100).to_dict()
+    figures["sample.gov.in_proportion"] = population_gap(shares, load_population()["gov_type"]["counts"])
+    return figures
 
 
 def usage_figures(df: pd.DataFrame) -> dict[str, float]:
@@ -215,6 +210,9 @@ def usage_figures(df: pd.DataFrame) -> dict[str, float]:
     figures["usage.chi2.p"] = Effect(weekly_gap, chi2_homogeneity(df, "use_work", "use_free")["p"].iloc[0])
     rho = spearman(df, "use_work", "use_free").iloc[0]
     figures["usage.spearman.p"] = Effect(rho["rho"], rho["p"])
+    for system in ("copilot", "dalle"):   # 'aanzienlijk hoger', 'quasi even vaak': the same users in both contexts (McNemar)
+        pair = paired_shares(df, f"system_work_{system}", f"system_free_{system}", (1,))
+        figures[f"systems.{system}.work_vs_free"] = Effect(pair["difference"], pair["p"])
     return figures
 
 
@@ -231,7 +229,7 @@ def pros_cons_figures(df: pd.DataFrame) -> dict[str, float]:
             higher, lower = test.a.removeprefix(prefix), test.b.removeprefix(prefix)
             gap = test.mean_a - test.mean_b   # pros claimed 'higher > lower', cons 'lower < higher'
             pair, effect = (f"{higher}_vs_{lower}", gap) if key == "pros" else (f"{lower}_vs_{higher}", -gap)
-            figures[f"{key}.ttest.{pair}"] = Effect(effect, test.p_holm)
+            figures[f"{key}.ttest.{pair}"] = Effect(effect, getattr(test, STANDARDS[key].p))
     for prefix, key in (("pro_", "pros"), ("con_", "cons")):   # the rankings by mean ('highest: ...')
         figures[f"{key}.first"] = {i.removeprefix(prefix): figures[f"{key}.{i.removeprefix(prefix)}.mean"] for i in cb.blocks[prefix.rstrip("_")]}
     return figures
@@ -289,7 +287,7 @@ def literacy_figures(df: pd.DataFrame) -> dict[str, float]:
     literacy), and the technical-literacy tests."""
     figures = scale_figures(df, LITERACY, "lit", without_alpha=("lit_crit",))
     for test in paired_ttests(df, REPORT_TTESTS["literacy"]).itertuples():   # claimed 'tech < other': technical minus the other
-        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = Effect(test.mean_b - test.mean_a, test.p_holm)
+        figures[f"lit.ttest.tech_vs_{test.a.removeprefix('lit_')}"] = Effect(test.mean_b - test.mean_a, getattr(test, STANDARDS['literacy'].p))
     figures["lit.first"] = figures["lit.last"] = {s: figures[f"lit.{s}.mean"] for s in LITERACY}
     return figures
 
@@ -301,21 +299,50 @@ def role_figures(df: pd.DataFrame) -> dict[str, float]:
     for row in pearson(df, list(ROLES), list(LITERACY)).itertuples():
         if row.y in published.get(row.x, ()):
             figures[f"role.{row.x}.{row.y}.r"] = row.r
-        figures[f"role.{row.x}.{row.y}.stars"] = row.p
+        figures[f"role.{row.x}.{row.y}.stars"] = getattr(row, STANDARDS["role_literacy"].p)
     return figures
 
 
-def utaut_figures(df: pd.DataFrame) -> dict[str, float]:
-    """Section 3 and Appendix 2: UTAUT item and scale means, SDs and alphas."""
-    return scale_figures(df, UTAUT, "utaut")
+MIDDLE = 3.0   # the middle of the 1-5 answers: 'eerder beperkt', 'als onvoldoende ervaren' read as below it
 
 
-def sem_figures(paths: pd.DataFrame) -> dict:
-    """Section 3, footnote 14: each path to intention (standardized beta and p), and which are significant."""
+def utaut_figures(df: pd.DataFrame) -> dict:
+    """Section 3 and Appendix 2: UTAUT item and scale means, SDs and alphas; social influence and facilitating
+    conditions against the middle of their scale (one-sample t: the mean minus the middle, and p); the factor rated
+    lowest."""
+    figures = scale_figures(df, UTAUT, "utaut")
+    for scale in ("si", "fc"):
+        test = one_sample_t(df, scale, MIDDLE).iloc[0]
+        figures[f"utaut.{scale}.low"] = Effect(test["mean"] - MIDDLE, test["p"])
+    figures["utaut.last"] = {scale: figures[f"utaut.{scale}.mean"] for scale in UTAUT}
+    return figures
+
+
+def sem_figures(paths: pd.DataFrame | None) -> dict:
+    """Section 3, footnote 14: each path to intention (standardized beta and p), and which are significant; every
+    one not computed (NaN, none significant) when the model could not be estimated (`paths` None)."""
+    if paths is None:
+        missing = Effect(float("nan"), float("nan"))
+        return ({f"sem.path.{p}": missing for p in UTAUT} | {"sem.only": {}}
+                | {f"sem.contributes.{p}": float("nan") for p in UTAUT})
     paths = paths[paths["outcome"] == "bi"]
-    figures = {f"sem.path.{row.predictor}": Effect(row.std, row.p) for row in paths.itertuples()}
-    figures["sem.only"] = dict(zip(paths["predictor"], paths["p"]))
-    return figures
+    p = STANDARDS["sem"].p
+    figures = {f"sem.path.{row.predictor}": Effect(row.std, getattr(row, p)) for row in paths.itertuples()}
+    figures["sem.only"] = dict(zip(paths["predictor"], paths[p]))
+    return figures | {f"sem.contributes.{row.predictor}": row.std for row in paths.itertuples()}   # 'alle factoren dragen bij'
+
+
+def population_gap(shares: dict, counts: dict) -> float:
+    """The largest difference, in points, between a category's share of the sample (`shares`: code -> %) and its
+    share of the population (`counts`: code -> staff): 'ongeveer in verhouding' read as a small one."""
+    total = sum(counts.values())
+    return max(abs(shares.get(code, 0.0) - 100 * n / total) for code, n in counts.items())
+
+
+def place_figures(bubbles: pd.DataFrame) -> dict:
+    """Method section, the map: respondents per place shown on its own (a municipality, not a pooled area)."""
+    places = bubbles[bubbles["level"] == "municipality"]
+    return {"places.top": dict(zip(places["name"], places["n"].astype(float)))}
 
 
 def body_figures(df: pd.DataFrame, paths: pd.DataFrame | None, min_cell: int) -> dict:
@@ -323,7 +350,7 @@ def body_figures(df: pd.DataFrame, paths: pd.DataFrame | None, min_cell: int) ->
     restate them: those about users at work only when they number at least min_cell, the structural
     model's only when it was fitted (`paths`, sem.paths; None when it could not be)."""
     at_work = users(df)
-    figures = usage_figures(df) | literacy_figures(df) | needs_figures(df)
+    figures = usage_figures(df) | literacy_figures(df) | needs_figures(df) | utaut_figures(df)
     if len(at_work) >= max(min_cell, 1):
-        figures |= pros_cons_figures(at_work) | task_figures(at_work)
-    return figures | (sem_figures(paths) if paths is not None else {})
+        figures |= pros_cons_figures(at_work) | task_figures(at_work) | shares(at_work, SUMMARY_SHARES)
+    return figures | sem_figures(paths)

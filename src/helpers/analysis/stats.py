@@ -254,7 +254,8 @@ def one_sample_t(df: pd.DataFrame, column: str, mu: float) -> pd.DataFrame:
 
 
 def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFrame:
-    """Pearson r, p and n for every row x column pair (pingouin.corr, pairwise complete)."""
+    """Pearson r, p and n for every row x column pair (pingouin.corr, pairwise complete), and each p
+    Holm-adjusted within the family of all the pairs given (`adjust_p`; the report reads them as one pattern)."""
     import pingouin as pg
 
     out = []
@@ -263,7 +264,9 @@ def pearson(df: pd.DataFrame, rows: list[str], columns: list[str]) -> pd.DataFra
             pair = df[[a, b]].dropna().astype(float)
             r, p = (NAN, NAN) if undefined(pair) else pg.corr(pair[a], pair[b], method="pearson")[["r", "p_val"]].iloc[0]
             out.append({"x": a, "y": b, "n": len(pair), "r": r, "p": p})
-    return pd.DataFrame(out)
+    table = pd.DataFrame(out)
+    table["p_holm"] = adjust_p(table["p"], CONFIRMATORY)
+    return table
 
 
 def robust_regression(df: pd.DataFrame, outcome: str, predictors: list[str]) -> pd.DataFrame:

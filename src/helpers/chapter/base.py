@@ -21,7 +21,7 @@ from IPython.display import Markdown, display
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from helpers.analysis import reproduction, stats
+from helpers.analysis import reproduction, sem, stats, weighting
 from helpers.disclosure import HIDDEN, is_small, use_frequency_hidden
 from helpers.ingest import io
 from helpers.ingest.codebook import check_lang, load_codebook
@@ -29,7 +29,7 @@ from helpers.paths import PROCESSED_DEFAULT, slug
 from helpers.prepare.analysis import analysis_data, data_dictionary
 from helpers.present import findings, plots, published, report, tables
 from helpers.present.result import DASH, Result, tidy
-from helpers.present.text import alpha_text, is_key, localise, number, t
+from helpers.present.text import is_key, localise, number, t
 
 
 class Table:
@@ -148,23 +148,25 @@ def subset(data: pd.DataFrame, among) -> pd.DataFrame:
 class Chapter:
     """One chapter of the report. Subclasses set `number` (the report's numbering of tables and figures),
     `respondents` (whom its blocks describe: 'all', or 'users' of generative AI at work), `finding_sentences`
-    (what the chapter found, from helpers.present.findings) and their own blocks. `alpha` is the significance
-    threshold of every claim: the report's own (p < .001). `among` restricts the whole chapter to a subset
-    of respondents (a query or a mask, see `subset`): its verdicts against the report are then not given.
+    (what the chapter found, from helpers.present.findings), `families` (the families of claims its sentences
+    judge for significance: each its p and threshold, reproduction.STANDARDS) and their own blocks. `among`
+    restricts the whole chapter to a subset of respondents (a query or a mask, see `subset`): its verdicts
+    against the report are then not given.
 
     Every block returns what it shows (a Table, a Chart, a Block of them) with its numbers (`.frame`); all
     of a chapter's numbers so far are in `results`, by name (the name of their CSV download)."""
 
     number = 0
     respondents = "all"
+    families: tuple[str, ...] = ()
 
     def __init__(self, processed: str | Path | None = None, *, lang: str = "nl", min_cell: int = 5,
-                 artifacts: str | Path | None = None, among=None, alpha: float = findings.ALPHA):
+                 artifacts: str | Path | None = None, among=None):
         check_lang(lang)
         if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
             raise ValueError(f"min_cell must be a whole number of respondents, at least 1, not {min_cell!r}")
         report.setup_notebook()
-        self.lang, self.min_cell, self.artifacts, self.alpha = lang, int(min_cell), artifacts, alpha
+        self.lang, self.min_cell, self.artifacts = lang, int(min_cell), artifacts
         self.cb = load_codebook()
         self.among = among
         self.data = self.load(processed)
@@ -396,7 +398,8 @@ class Chapter:
         """The report's paired t-tests of one family (reproduction.REPORT_TTESTS), Holm-corrected within the
         family, with Cohen's d_z."""
         res = stats.paired_ttests(self.base(among), reproduction.REPORT_TTESTS[family])
-        return self.table(tables.ttest_result(res, self.cb, self.lang), f"ttest_{family}_title", f"{family}_ttests", among=among)
+        return self.table(tables.ttest_result(res, family, self.cb, self.lang),
+                          self.t(f"ttest_{family}_title", criterion=tables.criterion(family, self.lang)), f"{family}_ttests", among=among)
 
     @guarded
     def paired_comparison(self, a: str, b: str, title: str, among=None) -> Block:
@@ -443,11 +446,14 @@ class Chapter:
     @guarded
     def correlations(self, rows: str, columns: str, among=None) -> Block:
         """Pearson correlations between two groups of scales: the report's layout (stars) and every r with
-        its exact p and its Holm-adjusted p."""
+        its exact p and its Holm-adjusted p; the family's standard (reproduction.STANDARDS['<rows>_<columns>'])
+        says which p the stars and the verdicts read, in the caption and the headers."""
+        family = f"{rows}_{columns}"
         tidy = stats.pearson(self.base(among), list(reproduction.SCALE_GROUPS[rows]), list(reproduction.SCALE_GROUPS[columns]))
-        result = tables.correlation_result(tidy, self.cb, self.lang, self.min_cell)
+        result = tables.correlation_result(tidy, family, self.cb, self.lang, self.min_cell)
         layout = Result(result.frame, tables.correlation_layout_view, result.base)
-        return Block(self.table(layout, f"{rows}_corr_title", f"{rows}_{columns}_correlations", among=among),
+        return Block(self.table(layout, self.t(f"{rows}_corr_title", criterion=tables.criterion(family, self.lang)),
+                                f"{rows}_{columns}_correlations", among=among),
                      self.table(result, f"{rows}_corr_detail_title", f"{rows}_{columns}_correlations_exact", among=among))
 
     # --- Ends of every chapter ---------------------------------------------------------------
@@ -456,9 +462,23 @@ class Chapter:
         """The report's published figures of this chapter, computed from the rows (none by default)."""
         return {}
 
-    def hidden_figures(self) -> set[str]:
-        """Published figures resting on a small cell: their values are not shown."""
-        return set()
+    def printed(self, name: str) -> pd.DataFrame:
+        """The numbers of the table `name` as this page printed it (`results`, hidden values flagged), or, for a
+        table this page does not print (the report's summaries print none of the body's), as the chapter that
+        prints it makes it (PRINTED, the same builders as its blocks)."""
+        if name in self.results:
+            return self.results[name]
+        if name not in PRINTED:
+            raise KeyError(f"no table {name!r} on this page and no builder for it in chapter.base.PRINTED")
+        return tidy(PRINTED[name](self).frame)
+
+    def verdicts(self) -> pd.DataFrame:
+        """Each published claim of this chapter judged (published.verdicts), a figure hidden exactly where the
+        page's tables hide the cell that prints it (published.hidden_cells): the verdicts the page's table and
+        its quotes show."""
+        computed = self.published_figures()
+        hidden = published.hidden_cells(computed, self.printed, self.min_cell)
+        return published.verdicts(computed, self.lang, hidden=hidden, regime=published.regime_of(self.data))
 
     @guarded
     def published(self) -> Block | Markdown:
@@ -468,36 +488,43 @@ class Chapter:
         tolerance regime (synthetic or real data). Not for a subset of respondents: it is not the report's base."""
         if self.among is not None:
             return self.note("published_subset", subset=self.subset_name(self.among))
-        regime, computed = published.regime_of(self.data), self.published_figures()
-        verdicts = published.verdicts(computed, self.lang, hidden=self.hidden_figures() | published.small_counts(computed, self.min_cell),
-                                      regime=regime)
+        regime, verdicts = published.regime_of(self.data), self.verdicts()
         counts = verdicts["status"].value_counts().reindex(published.STATUSES, fill_value=0)
         counted = "; ".join(f"{self.t(f'published_status_{status}')}: {n}" for status, n in counts.items())
-        notable = verdicts[verdicts["status"].isin(["differs", "inconsistent"])]
+        notable = verdicts[verdicts["status"].isin(["differs", "inconsistent", "not_judged"])]
         by_section = verdicts.iloc[verdicts["section"].map(published.section_rank).argsort(kind="stable")]
+        none_notable = (Markdown(self.t("published_none_shown_differs", n=counts["not_shown"])) if counts["not_shown"]
+                        else Markdown(self.t("published_none_notable")))   # only when every claim is judged
         return Block(Markdown(self.t("published_counts", counts=counted, total=len(verdicts))),
-                     self.claims(notable, "published_notable_title", "published_notable") if len(notable)
-                     else Markdown(self.t("published_none_notable")),
+                     self.claims(notable, "published_notable_title", "published_notable") if len(notable) else none_notable,
                      Folded(self.t("published_all_title"), self.claims(by_section, "published_title", "published_vs_reproduced")),
                      Markdown(published.legend(self.lang, regime)))
 
     def claims(self, verdicts: pd.DataFrame, title: str, name: str) -> Table:
-        """Claims beside their reproduction (published.verdicts): the published and reproduced values are numbers
-        in the page's language even where words outnumber them in the column ('first: ChatGPT'); the report
-        section is a name, not a number ('1.1' stays '1.1')."""
+        """Claims beside their reproduction (published.verdicts), as printed_claims prints them, with the report
+        section as a name, not a number ('1.1' stays '1.1')."""
         def view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-            printed = published.claims_view(frame.set_index("id"), lang).reset_index(drop=True)
-            for column in (self.t("col_published"), self.t("col_reproduced")):
-                printed[column] = printed[column].map(lambda text: localise(text, lang))
-            difference, tolerance = printed.columns[3:5]
-            printed[difference] = [DASH if pd.isna(v) else number(v, int(d) if pd.notna(d) else 2, lang)   # the claim's digits
-                                   for v, d in zip(printed[difference], frame["decimals"])]
-            printed[tolerance] = [DASH if pd.isna(v) else localise(f"{v:.3g}", lang) for v in printed[tolerance]]
-            return printed.assign(**{self.t("col_section"): frame["section"]})
+            return printed_claims(frame.set_index("id"), lang).reset_index(drop=True).assign(**{t("col_section", lang): frame["section"]})
 
         frame = verdicts.reset_index().assign(section=[published.section_name(code, self.lang) for code in verdicts["section"]])
         frame.attrs = dict(verdicts.attrs)
         return self.table(Result(frame, view), title, name)
+
+    def quote(self, quote_id: str) -> Quote:
+        """A sentence of the report this page quotes (published.yaml `quotes`), verbatim in Dutch and marked so
+        (lang="nl"), with the ids of the claims it rests on (data-claim); on an English page its translation beside
+        it; its place in the report; and right under it the verdict of each of those claims, from this page's
+        verdicts (the same rows as its published-versus-reproduced table). A claim the page does not judge is refused."""
+        quoted = published.quote(quote_id)
+        if self.among is not None or len(self.base()) < max(self.min_cell, 1):
+            reason = (self.t("published_subset", subset=self.subset_name(self.among)) if self.among is not None
+                      else self.t("too_few_respondents", min_cell=self.min_cell))
+            return Quote(quoted, self.lang, None, reason)
+        verdicts = self.verdicts()
+        unjudged = [fid for fid in quoted["claims"] if fid not in verdicts.index]
+        if unjudged:
+            raise ValueError(f"quote {quote_id!r} rests on claims this page does not judge: {unjudged}")
+        return Quote(quoted, self.lang, printed_claims(verdicts.loc[quoted["claims"]], self.lang), "")
 
     def finding_sentences(self) -> list[str]:
         """What this chapter found, in the page's language (helpers.present.findings)."""
@@ -505,12 +532,13 @@ class Chapter:
 
     @guarded
     def findings(self) -> Markdown:
-        """What this run's data show, sentence by sentence, computed (never typed), after how to read them (the
-        threshold in use; on synthetic data, that they show the analysis works); the first sentence, the
-        chapter's headline, is also kept for the run's landing page."""
+        """What this run's data show, sentence by sentence, computed (never typed), after how to read them (what
+        significant means for each family of claims the sentences judge; on synthetic data, that they show the
+        analysis works); the first sentence, the chapter's headline, is also kept for the run's landing page."""
         sentences = [localise(sentence, self.lang) for sentence in self.finding_sentences()]
         report.keep_key_figure(sentences[0], self.artifacts)
-        reading = " ".join([self.t("findings_reading", alpha=alpha_text(self.alpha)), self.t("findings_inference"),
+
+        reading = " ".join([findings.reading(self.families, self.lang), self.t("findings_inference"),
                             *([self.t("findings_synthetic")] if published.regime_of(self.data) == "synthetic" else [])])
         return Markdown(localise(reading, self.lang) + "\n\n" + "\n".join(f"- {sentence}" for sentence in sentences))
 
@@ -520,3 +548,84 @@ class Chapter:
         links = [f"[{self.t(f'choice_{choice}')}]({ASSUMPTIONS_PAGE}#{choice})" for choice in self.assumed]
         note = Markdown(self.t("choices_note", mark=CHOICE_MARK, page=ASSUMPTIONS_PAGE, links="; ".join(links))) if links else None
         return Block(note, report.versions(self.lang))
+
+
+def printed_claims(verdicts: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Verdicts (published.verdicts, indexed by claim id) as a page prints them (published.claims_view): the published
+    and reproduced values are numbers in the page's language even where words outnumber them in the column
+    ('first: ChatGPT'), the difference to the claim's decimals, the tolerance to three digits."""
+    printed = published.claims_view(verdicts, lang)
+    for column in (t("col_published", lang), t("col_reproduced", lang)):
+        printed[column] = printed[column].map(lambda text: localise(text, lang))
+    difference, tolerance = printed.columns[3:5]
+    printed[difference] = [DASH if pd.isna(v) else number(v, int(d) if pd.notna(d) else 2, lang)   # the claim's digits
+                           for v, d in zip(printed[difference], verdicts["decimals"])]
+    printed[tolerance] = [DASH if pd.isna(v) else localise(f"{v:.3g}", lang) for v in printed[tolerance]]
+    note = t("published_col_note", lang)
+    return printed.assign(**{note: printed[note].astype(object).fillna("")})   # no note: an empty text (a read-back CSV's NaN)
+
+
+class Quote:
+    """A quoted sentence of the report as a page shows it (Chapter.quote): a <blockquote> whose <q lang="nl"
+    data-claim="ID ID2"> holds the report's words, the translation beside it on an English page, where it stands
+    in the report, then one line per claim it rests on: its status, published and reproduced value and note
+    (`verdicts`: printed_claims rows; None with `reason` when no verdict is given). Every text from outside the
+    code is escaped where it enters the HTML."""
+
+    def __init__(self, quoted: dict, lang: str, verdicts: pd.DataFrame | None, reason: str):
+        self.quoted, self.lang, self.verdicts, self.reason = quoted, lang, verdicts, reason
+
+    def _repr_html_(self) -> str:
+        q, lang, esc = self.quoted, self.lang, html.escape
+        claims = " ".join(q["claims"])
+        words = f'<q lang="nl" data-claim="{esc(claims)}">{esc(q["nl"])}</q>'
+        translation = f' <span class="translation" lang="en">({esc(q["en"])})</span>' if lang == "en" else ""
+        where = t("quote_place", lang, section=published.section_name(q["section"], lang))
+        head = f'<blockquote class="quote" id="quote-{esc(q["id"])}"><p>{words}{translation}</p><footer>{esc(where)}</footer></blockquote>'
+        if self.verdicts is None:
+            return f'{head}<p class="verdicts">{esc(self.reason)}</p>'
+        columns = [t(c, lang) for c in ("col_figure", "col_published", "col_reproduced", "col_status", "published_col_note")]
+        lines = []
+        for fid, row in self.verdicts.iterrows():
+            figure, shown, reproduced, status, note = (str(row[c]) for c in columns)
+            values = t("quote_verdict_values", lang, published=shown, reproduced=reproduced)
+            explained = f" {esc(t('published_col_note', lang))}: {esc(note)}." if note else ""
+            lines.append(f'<li data-claim="{esc(fid)}"><strong>{esc(status)}</strong>: {esc(figure)} ({esc(values)}).{explained}</li>')
+        return f'{head}<ul class="verdicts" aria-label="{esc(t("quote_verdicts", lang))}">{"".join(lines)}</ul>'
+
+
+def report_paths(fitted, ch: Chapter) -> Result:
+    """The paths of a fitted structural model as its table prints them (tables.paths_result)."""
+    return tables.paths_result(sem.paths(fitted), sem.r_squared(fitted), ch.cb, ch.lang)
+
+
+# The tables the report's figures are printed in, by name, as their chapters' blocks build them: for a page that
+# judges a claim whose table it does not print (the key findings and the conclusion restate the body), or verdicts
+# asked before the tables are shown.
+PRINTED = {
+    **{name: (lambda ch, name=name: tables.choice_result(ch.data, name, ch.cb, ch.lang, ch.min_cell))
+       for name in ("gender", "education_level", "gov_type", "learn_form", "learn_location")},
+    "exclusion_flow": lambda ch: tables.flow_result(ch.result, ch.lang, ch.min_cell),
+    "gov_type_vs_population": lambda ch: tables.population_result(ch.data, "gov_type", weighting.load_population()["gov_type"], ch.cb,
+                                                                  ch.lang, ch.min_cell),
+    "places": lambda ch: tables.places_result(ch.bubbles, ch.lang),
+    "age": lambda ch: tables.describe_result(ch.data, "age", ch.min_cell),
+    "chart_1_start_year": lambda ch: tables.start_year_result(ch.data, ch.start_year_after, ch.min_cell),
+    "usage_frequency": lambda ch: tables.usage_frequency_result(ch.data, ch.cb, ch.lang, ch.min_cell),
+    "usage_groups": lambda ch: tables.usage_groups_result(ch.data, reproduction.USE_GROUPS, ch.cb, ch.lang, ch.min_cell),
+    **{block: (lambda ch, block=block: tables.multi_response_result(
+        ch.data, {c: f"{block}_{c}" for c in ("work", "free") if f"{block}_{c}" in ch.cb.blocks} or {"work": block}, ch.cb, ch.lang,
+        ch.min_cell)) for block in ("never_reason", "system", "paid")},
+    "paid_work": lambda ch: tables.choice_result(ch.users, "paid_work", ch.cb, ch.lang, ch.min_cell),
+    "pros_agree_cons_agree": lambda ch: tables.likert_result(ch.users, ["pros_agree", "cons_agree"], ch.cb, ch.lang, ch.min_cell),
+    **{block: (lambda ch, block=block: tables.likert_result(ch.users, ch.cb.blocks[block], ch.cb, ch.lang, ch.min_cell))
+       for block in ("pro", "con", "task")},
+    "support": lambda ch: tables.likert_result(ch.data, ch.cb.blocks["support"], ch.cb, ch.lang, ch.min_cell),
+    **{f"{group}_scales": (lambda ch, group=group: tables.scale_result(ch.data, list(reproduction.SCALE_GROUPS[group]), ch.cb, ch.lang,
+                                                                     ch.min_cell)) for group in ("literacy", "utaut")},
+    **{f"appendix_{number}": (lambda ch, group=group: tables.appendix_result(ch.data, list(reproduction.SCALE_GROUPS[group]), ch.cb,
+                                                                           ch.lang, ch.min_cell)) for number, group in ((1, "literacy"), (2, "utaut"))},
+    "sem_paths": lambda ch: report_paths(ch.fitted(ch.complete(type(ch).structural)), ch),   # the report's model, not a researcher's
+    "role_literacy_correlations_exact": lambda ch: tables.correlation_result(
+        stats.pearson(ch.data, list(reproduction.ROLES), list(reproduction.LITERACY)), "role_literacy", ch.cb, ch.lang, ch.min_cell),
+}

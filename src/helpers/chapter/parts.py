@@ -111,15 +111,8 @@ class Cleaning(Chapter):
                                                    self.t("chart_1_before", year=self.start_year_after))),
                            "chart_1_start_year", frame=years)
 
-    @cached_property
-    def _sample_figures(self) -> tuple[dict, set]:
-        return reproduction.sample_figures(self.result, self.start_year_after, self.min_cell)
-
     def published_figures(self) -> dict[str, float]:
-        return self._sample_figures[0]
-
-    def hidden_figures(self) -> set[str]:
-        return self._sample_figures[1]
+        return reproduction.sample_figures(self.result, self.start_year_after)
 
     def finding_sentences(self) -> list[str]:
         return findings.cleaning(self.result, self.lang, self.min_cell)
@@ -130,6 +123,7 @@ class Usage(Chapter):
     `show_free_text`: the open answers themselves are shown (personal data: off by default)."""
 
     number = 2
+    families = ("usage",)
 
     def __init__(self, processed=None, show_free_text: bool = False, **options):
         super().__init__(processed, **options)
@@ -165,40 +159,35 @@ class Usage(Chapter):
     def published_figures(self) -> dict[str, float]:
         return reproduction.usage_figures(self.data)
 
-    def hidden_figures(self) -> set[str]:
-        return reproduction.usage_hidden(self.data, self.min_cell)
-
     def finding_sentences(self) -> list[str]:
-        return findings.usage(self.data, self.lang, self.min_cell, self.alpha)
+        return findings.usage(self.data, self.lang, self.min_cell)
 
 
 class ProsCons(Chapter):
     """03: advantages, disadvantages and specific use, among those who use generative AI at work (1.2, 1.3)."""
 
     number = 3
-
     respondents = "users"
+    families = ("agree", "pros", "cons")
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.pros_cons_figures(self.users) | reproduction.task_figures(self.users)
 
-    def hidden_figures(self) -> set[str]:
-        return reproduction.pros_cons_hidden(self.users, self.min_cell)
-
     def finding_sentences(self) -> list[str]:
-        return findings.pros_cons(self.users, self.lang, self.min_cell, self.alpha)
+        return findings.pros_cons(self.users, self.lang, self.min_cell)
 
 
 class Literacy(Chapter):
     """04: generative-AI literacy (five subscales, Appendix 1) and role perception (sections 2, 2.1)."""
 
     number = 4
+    families = ("literacy", "role_literacy")
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.literacy_figures(self.data) | reproduction.role_figures(self.data)
 
     def finding_sentences(self) -> list[str]:
-        return findings.literacy(self.data, self.lang, self.min_cell, self.alpha)
+        return findings.literacy(self.data, self.lang, self.min_cell)
 
 
 class Modelled:
@@ -258,7 +247,7 @@ class Modelled:
             model = self.model
         except MODEL_ERRORS as err:
             return [self.t("model_failed", reason=str(err).splitlines()[0])]
-        return findings.intention(sem.paths(model), self.lang, model.n_obs, self.alpha)
+        return findings.intention(sem.paths(model), self.lang, model.n_obs)
 
 
 class Intention(Modelled, Chapter):
@@ -266,6 +255,7 @@ class Intention(Modelled, Chapter):
     `structural`: the structural part of the model in lavaan syntax (Modelled)."""
 
     number = 5
+    families = ("sem",)
 
     def __init__(self, processed=None, structural: str | None = None, **options):
         super().__init__(processed, **options)
@@ -354,7 +344,7 @@ class Intention(Modelled, Chapter):
         try:
             paths = sem.paths(self.fitted(self.complete(Modelled.structural)))
         except MODEL_ERRORS:
-            return reproduction.utaut_figures(self.data)   # the model's claims cannot be judged: not shown
+            paths = None   # the model's claims cannot be judged: not shown
         return reproduction.utaut_figures(self.data) | reproduction.sem_figures(paths)
 
     def finding_sentences(self) -> list[str]:
@@ -365,15 +355,13 @@ class Needs(Chapter):
     """06: how and where staff prefer to learn, which support they would find useful (section 4)."""
 
     number = 6
+    families = ("choice", "support")
 
     def published_figures(self) -> dict[str, float]:
         return reproduction.needs_figures(self.data)
 
-    def hidden_figures(self) -> set[str]:
-        return reproduction.needs_hidden(self.data, self.min_cell)
-
     def finding_sentences(self) -> list[str]:
-        return findings.needs(self.data, self.lang, self.min_cell, self.alpha)
+        return findings.needs(self.data, self.lang, self.min_cell)
 
 
 class Places(Chapter):
@@ -429,6 +417,9 @@ class Places(Chapter):
         chart = plots.grouped_bars(result.frame, "label", ["n"], self.title(title), "n", decimals=0)
         return Block(shown, self.figure(chart, name, n=len(self.data)))
 
+    def published_figures(self) -> dict:
+        return reproduction.place_figures(self.bubbles)
+
     def finding_sentences(self) -> list[str]:
         return findings.places(self.bubbles, self.places, self.lang, self.min_cell)
 
@@ -437,6 +428,7 @@ class Waves(Chapter):
     """08: this export beside an earlier run (a previous wave, another organisation)."""
 
     number = 8
+    families = ("waves",)
 
     def __init__(self, processed=None, compare_with: str | Path | None = None, **options):
         if compare_with is None or not Path(compare_with).is_file():
@@ -461,13 +453,14 @@ class Waves(Chapter):
         return Block(self.table(result, "waves_title", "waves"), *charts)
 
     def finding_sentences(self) -> list[str]:
-        return findings.waves(self.comparison, self.lang, self.alpha)
+        return findings.waves(self.comparison, self.lang)
 
 
 class Context(Chapter):
     """09: headline indicators weighted and unweighted, related studies, use by age and education."""
 
     number = 9
+    families = ("age",)
 
     def __init__(self, processed=None, weight_by: str | None = "gov_type", **options):
         super().__init__(processed, **options)
@@ -528,8 +521,8 @@ class Context(Chapter):
     def finding_sentences(self) -> list[str]:
         """What weighting changes, or (nothing weighted) the weighting note; and use at work by age."""
         if self.is_weighted:
-            return findings.context(self.data, self.weights, self.lang, self.min_cell, self.alpha)
-        return [self.weighting_note().data, findings.age_gradient(self.data, self.lang, self.min_cell, self.alpha)]
+            return findings.context(self.data, self.weights, self.lang, self.min_cell)
+        return [self.weighting_note().data, findings.age_gradient(self.data, self.lang, self.min_cell)]
 
 
 class Summary(Modelled, Chapter):
@@ -552,19 +545,16 @@ class Summary(Modelled, Chapter):
     def published_figures(self) -> dict:
         return published.restate(self.section, self.body_figures)
 
-    def hidden_figures(self) -> set[str]:
-        hidden = reproduction.body_hidden(self.data, self.min_cell)
-        return {fid for fid, source in published.restated(self.section).items() if source in hidden}
-
 
 class KeyFindings(Summary):
     """00: the report's key findings (Kernbevindingen) recomputed, and its introduction."""
 
     number = 0
     section = "key"
+    families = ("agree", "sem", "midpoint")
 
     def finding_sentences(self) -> list[str]:
-        return findings.key_findings(self.data, self.intention_sentences(), self.lang, self.min_cell, self.alpha)
+        return findings.key_findings(self.data, self.intention_sentences(), self.lang, self.min_cell)
 
 
 class Conclusion(Summary):
@@ -572,6 +562,7 @@ class Conclusion(Summary):
 
     number = 10
     section = "conclusion"
+    families = ("usage", "sem", "choice")
 
     def finding_sentences(self) -> list[str]:
-        return findings.conclusion(self.data, self.intention_sentences(), self.lang, self.min_cell, self.alpha)
+        return findings.conclusion(self.data, self.intention_sentences(), self.lang, self.min_cell)

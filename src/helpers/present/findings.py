@@ -6,9 +6,10 @@ chapter returns that chapter's sentences (markdown strings) in the page's langua
 
 The rules every sentence follows:
 
-- **Significant** means p < alpha, the threshold the report uses for its claims: it writes p < .001
-  (footnotes 7-11), so ``ALPHA = 0.001``, declared here once and passed in by the notebooks. Where a
-  family of tests is Holm-adjusted (the paired t-tests), the adjusted p is the one judged.
+- **Significant** means below the threshold of the family of claims the sentence belongs to, on the p that
+  family is judged on: both declared once in ``reproduction.STANDARDS`` (the report's p < .001, Holm-adjusted
+  for the paired t-tests of one footnote; the report's stars ** p < .001, * p < .05 for the correlations of
+  2.1), which the tables' stars and headers and the verdicts read too; the sentence names an adjusted p.
 - **About equal**: two shares whose difference is under ``EQUAL_POINTS`` (2 percentage points) or whose
   95% confidence interval includes 0; two means whose difference is under ``EQUAL_MEANS`` (0.10 on a
   1-5 scale) or not significant. Otherwise the sentence names the direction and the size.
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.analysis import contrasts, stats, weighting
-from helpers.analysis.reproduction import LITERACY, REPORT_TTESTS, ROLES
+from helpers.analysis.reproduction import LITERACY, MIDDLE, REPORT_TTESTS, ROLES, STANDARDS, Standard
 from helpers.analysis.reproduction import users as users_of
 from helpers.disclosure import (
     HIDDEN,
@@ -47,10 +48,9 @@ from helpers.disclosure import (
 from helpers.ingest.codebook import load_codebook
 from helpers.prepare.cleaning import RULE_TEXT, age_groups
 from helpers.present.context import use_by_result
-from helpers.present.tables import headline_label, protected_share, use_share_hidden
-from helpers.present.text import alpha_text, listing, p_text, t
+from helpers.present.tables import criterion, headline_label, levels_text, protected_share, use_share_hidden
+from helpers.present.text import listing, p_text, t
 
-ALPHA = 0.001        # the report's threshold for every claim of significance (footnotes 7-11)
 EQUAL_POINTS = 2.0   # two shares closer than this (percentage points) are about equal
 EQUAL_MEANS = 0.10   # two means (1-5 scale) closer than this are about equal
 STRENGTH = ((0.10, "negligible"), (0.30, "weak"), (0.50, "moderate"), (math.inf, "strong"))
@@ -58,22 +58,29 @@ STRENGTH = ((0.10, "negligible"), (0.30, "weak"), (0.50, "moderate"), (math.inf,
 
 # --- Rules --------------------------------------------------------------------------------------
 
-def significant(p: float, alpha: float) -> bool:
-    """Significant at the report's threshold (NaN is never significant)."""
-    return bool(p < alpha)
+def judged_p(p: float, standard: Standard, lang: str) -> str:
+    """The p a sentence states: the one its family is judged on, named when adjusted ('p = .004, Holm')."""
+    return p_text(p) if not standard.adjusted else f"{p_text(p)}, {t(f'adjusted_{standard.p}', lang)}"
+
+
+def reading(families: tuple[str, ...], lang: str) -> str:
+    """How to read a page's sentences: each computed, with its base; what significant means for each family of
+    claims the page states (reproduction.STANDARDS: which p, which threshold)."""
+    criteria = "; ".join(f"{t(f'family_{family}', lang)}: {criterion(family, lang)}" for family in families)
+    return t("findings_reading", lang) + (f" {t('findings_significant', lang, criteria=criteria)}" if families else "")
 
 
 def shares_direction(difference: float, ci_low: float, ci_high: float, p: float, alpha: float) -> str:
     """'higher', 'lower' or 'equal' for share a minus share b: equal when under EQUAL_POINTS, when the
     95% CI includes 0 or when the test is not significant at alpha."""
-    if abs(difference) < EQUAL_POINTS or ci_low <= 0 <= ci_high or not significant(p, alpha):
+    if abs(difference) < EQUAL_POINTS or ci_low <= 0 <= ci_high or not p < alpha:
         return "equal"
     return "higher" if difference > 0 else "lower"
 
 
 def means_direction(difference: float, p: float, alpha: float) -> str:
     """'higher', 'lower' or 'equal' for mean a minus mean b (equal under EQUAL_MEANS or not significant)."""
-    if abs(difference) < EQUAL_MEANS or not significant(p, alpha):
+    if abs(difference) < EQUAL_MEANS or not p < alpha:
         return "equal"
     return "higher" if difference > 0 else "lower"
 
@@ -105,19 +112,20 @@ def untestable(what: str, lang: str) -> str:
     return t("finding_untestable", lang, what=what)
 
 
-def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], labels: dict[str, str], lang: str,
-                 min_cell: int, alpha: float) -> list[str]:
-    """One sentence per paired t-test (Holm-adjusted within the family): a rated higher, lower or about
-    equal to b, with both means, Cohen's dz, p and N."""
-    sentences = []
+def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], family: str, labels: dict[str, str], lang: str,
+                 min_cell: int) -> list[str]:
+    """One sentence per paired t-test of a family (the pairs, Holm-adjusted together): a rated higher, lower or
+    about equal to b, with both means, Cohen's dz, the p the family is judged on and N."""
+    standard, sentences = STANDARDS[family], []
     for test in stats.paired_ttests(df, pairs).itertuples():
         what = f"{labels[test.a]} / {labels[test.b]}"
-        if test.n < min_cell or pd.isna(test.p_holm):
+        p = getattr(test, standard.p)
+        if test.n < min_cell or pd.isna(p):
             sentences.append(untestable(what, lang))
             continue
-        direction = means_direction(test.mean_a - test.mean_b, test.p_holm, alpha)
+        direction = means_direction(test.mean_a - test.mean_b, p, standard.alpha)
         sentences.append(t(f"finding_means_{direction}", lang, a=capital(labels[test.a]), b=labels[test.b], mean_a=test.mean_a,
-                           mean_b=test.mean_b, d=test.d_z, p=p_text(test.p_holm), n=test.n))
+                           mean_b=test.mean_b, d=test.d_z, p=judged_p(p, standard, lang), n=test.n))
     return sentences
 
 
@@ -135,15 +143,15 @@ def cleaning(result, lang: str, min_cell: int) -> list[str]:
             t("finding_age", lang, mean=age.mean(), sd=age.std(), n=len(age))]
 
 
-def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def usage(df: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     """02: at least weekly use at work against free time (paired), their association, never-users and
     their main reason, the most used system, paid versions."""
-    sentences = [weekly(df, lang, min_cell, alpha)]
+    sentences = [weekly(df, lang, min_cell)]
     rho = stats.spearman(df, "use_work", "use_free").iloc[0]
     if pd.isna(rho["rho"]):   # too few answers, or answers that do not vary
         sentences.append(untestable(t("finding_association_what", lang), lang))
     else:
-        key = "finding_association" if significant(rho["p"], alpha) else "finding_no_association"
+        key = "finding_association" if STANDARDS["usage"].significant(rho["p"]) else "finding_no_association"
         sentences.append(t(key, lang, rho=rho["rho"], strength=strength(rho["rho"], lang), p=p_text(rho["p"]), n=int(rho["n"])))
     sentences.append(never_users(df, lang, min_cell))
     users = users_of(df)
@@ -152,14 +160,14 @@ def usage(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> l
     return [*sentences, top_two(df, "system_work", "finding_top_system", lang, min_cell), paid(users, lang, min_cell)]
 
 
-def weekly(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> str:
+def weekly(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     """At least weekly use at work against free time, the same respondents (McNemar; about equal by the
     rules); hidden when either share rests on a small cell, among the pairs or in the use-frequency table."""
     res = contrasts.paired_shares(df, "use_work", "use_free", (4, 5))
     cb = load_codebook()
     if paired_shares_hidden(res, min_cell) or any(use_share_hidden(df, c, (4, 5), cb, min_cell) for c in ("work", "free")):
         return hidden(t("finding_usage_what", lang), lang, min_cell)
-    direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], alpha)
+    direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], STANDARDS["usage"].alpha)
     return t(f"finding_usage_{direction}", lang, work=res["a"], free=res["b"], diff=abs(res["difference"]),
              low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
 
@@ -215,27 +223,27 @@ def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
              reason=load_codebook().text(top["item"], lang), reason_share=top["pct_cases"])
 
 
-def pros_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def pros_cons(users: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     """03: advantages against disadvantages agreed (paired), the report's paired comparisons of the
     advantages and of the disadvantages, and the most frequent task."""
     if len(users) < min_cell:
         return [untestable(t("finding_users_what", lang), lang)]
     cb = load_codebook()
-    sentences = [pros_against_cons(users, lang, min_cell, alpha)]
+    sentences = [pros_against_cons(users, lang, min_cell)]
     items = [i for pairs in REPORT_TTESTS.values() for pair in pairs for i in pair]
     labels = {i: cb.text(i, lang) for i in items}
     for family in ("pros", "cons"):
-        sentences += paired_means(users, REPORT_TTESTS[family], labels, lang, min_cell, alpha)
+        sentences += paired_means(users, REPORT_TTESTS[family], family, labels, lang, min_cell)
     return [*sentences, top_task(users, lang, min_cell)]
 
 
-def pros_against_cons(users: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> str:
+def pros_against_cons(users: pd.DataFrame, lang: str, min_cell: int) -> str:
     """'I see advantages' against 'I see disadvantages' agreed (4-5), the same users (McNemar); hidden when
     either share rests on a small cell."""
     agree = contrasts.paired_shares(users, "pros_agree", "cons_agree", (4, 5))
     if paired_shares_hidden(agree, min_cell):
         return hidden(t("finding_agree_what", lang), lang, min_cell)
-    direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], alpha)
+    direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], STANDARDS["agree"].alpha)
     return t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=abs(agree["difference"]),
              p=p_text(agree["p"]), n=agree["n"])
 
@@ -268,19 +276,19 @@ def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) ->
     return t(f"finding_top_{block}", lang, items=items, n=int(top["n"].min()))
 
 
-def midpoint(df: pd.DataFrame, scale: str, lang: str, min_cell: int, alpha: float = ALPHA, mu: float = 3.0) -> str:
+def midpoint(df: pd.DataFrame, scale: str, lang: str, min_cell: int, mu: float = MIDDLE) -> str:
     """A scale's mean against the middle of its 1-5 answers (one-sample t): below, above or about equal
-    (by means_direction: under EQUAL_MEANS or not significant at alpha is about equal)."""
+    (by means_direction: under EQUAL_MEANS or not significant at its family's threshold is about equal)."""
     res = stats.one_sample_t(df, scale, mu).iloc[0]
     what = load_codebook().text(scale, lang)
     if res["n"] < min_cell or pd.isna(res["p"]):
         return untestable(what, lang)
-    direction = means_direction(res["mean"] - mu, res["p"], alpha)
+    direction = means_direction(res["mean"] - mu, res["p"], STANDARDS["midpoint"].alpha)
     return t(f"finding_midpoint_{direction}", lang, what=capital(what), mean=res["mean"], sd=res["sd"], mu=mu, p=p_text(res["p"]),
              n=int(res["n"]))
 
 
-def literacy(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def literacy(df: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     """04: the highest and the lowest subscale, the lowest against each other subscale (paired t,
     Holm), and each role perception's correlations with the five subscales."""
     cb = load_codebook()
@@ -291,10 +299,10 @@ def literacy(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -
     others = [s for s in means["variable"] if s != low["variable"]]
     family = set(REPORT_TTESTS["literacy"])   # a pair the table shows is stated as the table orients it (one sign of dz)
     pairs = [(other, low["variable"]) if (other, low["variable"]) in family else (low["variable"], other) for other in others]
-    sentences += paired_means(df, pairs, labels, lang, min_cell, alpha)
+    sentences += paired_means(df, pairs, "literacy", labels, lang, min_cell)
     correlations = stats.pearson(df, list(ROLES), list(LITERACY))
     for role, rows in correlations.groupby("x", sort=False):
-        sentences.append(role_sentence(rows, labels, lang, alpha))
+        sentences.append(role_sentence(rows, labels, lang))
     return sentences
 
 
@@ -318,23 +326,25 @@ def r_range(r: pd.Series) -> str:
     return low if low == high else f"{low}–{high}"
 
 
-def role_sentence(rows: pd.DataFrame, labels: dict[str, str], lang: str, alpha: float) -> str:
-    """A role perception's significant correlations with the literacy subscales, by sign."""
+def role_sentence(rows: pd.DataFrame, labels: dict[str, str], lang: str) -> str:
+    """A role perception's significant correlations with the literacy subscales, by sign, at the family's standard
+    (reproduction.STANDARDS['role_literacy']: the report's stars, as the correlation table marks them)."""
+    standard = STANDARDS["role_literacy"]
     role = labels[rows["x"].iloc[0]]
     n = int(rows["n"].min())
-    found = rows[rows["p"] < alpha]
+    found = rows[rows[standard.p] < standard.alpha]
     if found.empty:
-        return t("finding_role_none", lang, role=role, r_max=rows["r"].abs().max(), alpha=alpha_text(alpha), n=n)
+        return t("finding_role_none", lang, role=role, r_max=rows["r"].abs().max(), alpha=levels_text(standard, lang), n=n)
     parts = []
     for sign, key in ((1, "finding_positive"), (-1, "finding_negative")):
         part = found[found["r"] * sign > 0]
         if len(part):
             parts.append(t(key, lang, names=listing([labels[y] for y in part["y"]], lang), r=r_range(part["r"].abs())))
     return t("finding_role", lang, role=role, found=f" {t('finding_and', lang)} ".join(parts), k=len(found), total=len(rows),
-             alpha=alpha_text(alpha), n=n)
+             alpha=levels_text(standard, lang), n=n)
 
 
-def intention(paths: pd.DataFrame | None, lang: str, n: int, alpha: float = ALPHA) -> list[str]:
+def intention(paths: pd.DataFrame | None, lang: str, n: int) -> list[str]:
     """05: which predictors of intention are significant in the fitted structural model
     (helpers.analysis.sem.paths, fitted on n respondents); `paths` None when the model did not converge."""
     if paths is None or paths.empty or paths["p"].isna().all():
@@ -343,23 +353,25 @@ def intention(paths: pd.DataFrame | None, lang: str, n: int, alpha: float = ALPH
     paths = paths[paths["outcome"] == "bi"]
     label = {p: cb.text(p, lang) for p in paths["predictor"]}
     fmt = lambda rows: listing([f"{label[r.predictor]} (β = {r.std:.3f}, {p_text(r.p)})" for r in rows.itertuples()], lang)  # noqa: E731
-    found, rest = paths[paths["p"] < alpha], paths[~(paths["p"] < alpha)]
+    standard = STANDARDS["sem"]
+    significant = paths[standard.p] < standard.alpha
+    found, rest = paths[significant], paths[~significant]
     key = "finding_predictors_none" if found.empty else "finding_predictors_only" if len(found) == 1 else "finding_predictors"
-    return [t(key, lang, outcome=cb.text("bi", lang), found=fmt(found), rest=fmt(rest), alpha=alpha_text(alpha), n=n)]
+    return [t(key, lang, outcome=cb.text("bi", lang), found=fmt(found), rest=fmt(rest), alpha=levels_text(standard, lang), n=n)]
 
 
-def needs(df: pd.DataFrame, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def needs(df: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     """06: the most preferred way and place to learn against the runner-up, and the most against the
     least useful kind of support (paired t)."""
     cb = load_codebook()
-    sentences = [top_choice(df, name, lang, min_cell, alpha) for name in ("learn_form", "learn_location")]
+    sentences = [top_choice(df, name, lang, min_cell) for name in ("learn_form", "learn_location")]
     support = stats.likert_summary(df, cb.blocks["support"]).sort_values("mean", ascending=False)
     most, least = support["item"].iloc[0], support["item"].iloc[-1]
     labels = {i: cb.text(i, lang) for i in support["item"]}
-    return sentences + paired_means(df, [(most, least)], labels, lang, min_cell, alpha)
+    return sentences + paired_means(df, [(most, least)], "support", labels, lang, min_cell)
 
 
-def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: float) -> str:
+def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int) -> str:
     """The most chosen option of a single-choice question against the second (multinomial difference);
     hidden when either share is: its count or complement small, or its cell hidden in the question's table
     (tables.choice_result)."""
@@ -373,7 +385,7 @@ def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int, alpha: flo
     labels = cb.labels(name, lang)
     first, second = int(counts.index[0]), int(counts.index[1])
     res = contrasts.multinomial_shares(df[name], first, second)
-    direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], alpha)
+    direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], STANDARDS["choice"].alpha)
     key = "finding_choice_equal" if direction == "equal" else "finding_choice"
     return t(key, lang, question=cb.text(name, lang), first=labels[first], first_share=res["a"], second=labels[second],
              second_share=res["b"], diff=res["difference"], low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
@@ -392,28 +404,28 @@ def places(bubbles: pd.DataFrame, looked_up: pd.DataFrame, lang: str, min_cell: 
     return sentences
 
 
-def waves(comparison: pd.DataFrame, lang: str, alpha: float = ALPHA) -> list[str]:
-    """08: which headline indicators rose or fell between the waves (significant at alpha, not about
-    equal), each with both values, the difference, its 95% CI and both bases; the rest about equal.
-    Holm-adjusted p values are used when the comparison carries them (column p_holm)."""
+def waves(comparison: pd.DataFrame, lang: str) -> list[str]:
+    """08: which headline indicators rose or fell between the waves (significant at the family's standard, the
+    Benjamini-Hochberg adjusted p of the comparison's table; not about equal), each with both values, the
+    difference, its 95% CI and both bases; the rest about equal."""
     cb = load_codebook()
-    p = comparison["p_holm"] if "p_holm" in comparison else comparison["p"]
-    rows = comparison.assign(p_used=p)
+    standard = STANDARDS["waves"]
+    rows = comparison.assign(p_used=comparison[standard.p])
     changed = []
     for row in rows.itertuples():
-        direction = (shares_direction(row.difference, row.ci_low, row.ci_high, row.p_used, alpha) if row.kind == "%"
-                     else means_direction(row.difference, row.p_used, alpha))
+        direction = (shares_direction(row.difference, row.ci_low, row.ci_high, row.p_used, standard.alpha) if row.kind == "%"
+                     else means_direction(row.difference, row.p_used, standard.alpha))
         if direction != "equal":
             fmt = ".1f" if row.kind == "%" else ".2f"
             changed.append(t(f"finding_wave_{direction}", lang, what=headline_label(row.id, cb, lang), a=format(row.a, fmt),
                              b=format(row.b, fmt), diff=format(row.difference, "+" + fmt), low=format(row.ci_low, "+" + fmt),
-                             high=format(row.ci_high, "+" + fmt), p=p_text(row.p_used), n_a=row.n_a, n_b=row.n_b))
-    summary = t("finding_waves", lang, changed=len(changed), total=len(rows), alpha=alpha_text(alpha),
+                             high=format(row.ci_high, "+" + fmt), p=judged_p(row.p_used, standard, lang), n_a=row.n_a, n_b=row.n_b))
+    summary = t("finding_waves", lang, changed=len(changed), total=len(rows), alpha=levels_text(standard, lang),
                 n_a=int(rows["n_a"].max()), n_b=int(rows["n_b"].max()))
     return [summary, *changed]
 
 
-def context(df: pd.DataFrame, weights: pd.Series, lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def context(df: pd.DataFrame, weights: pd.Series, lang: str, min_cell: int) -> list[str]:
     """09: at least weekly use at work weighted against unweighted (Kish's effective n), and whether
     use at work changes with age (Spearman's rho between age and use, with the youngest and oldest
     age groups that are not small cells)."""
@@ -422,11 +434,11 @@ def context(df: pd.DataFrame, weights: pd.Series, lang: str, min_cell: int, alph
     key = "finding_weighting_equal" if abs(difference) < EQUAL_POINTS else "finding_weighting"
     sentences = [t(key, lang, weighted=headline["weighted"], unweighted=headline["unweighted"], diff=difference,
                    ess=headline["ess"], n=headline["n"])]
-    return sentences + [age_gradient(df, lang, min_cell, alpha)]
+    return sentences + [age_gradient(df, lang, min_cell)]
 
 
-def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> str:
-    """Does use at work fall (or rise) with age? Spearman's rho of age and use (p < alpha), with the
+def age_gradient(df: pd.DataFrame, lang: str, min_cell: int) -> str:
+    """Does use at work fall (or rise) with age? Spearman's rho of age and use (its family's standard), with the
     share using it at least weekly in the youngest and the oldest age group whose share the table by age
     (context.use_by_result) shows."""
     pair = df[["age", "use_work"]].dropna()
@@ -437,14 +449,14 @@ def age_gradient(df: pd.DataFrame, lang: str, min_cell: int, alpha: float) -> st
     weekly = table.set_index("group")["share_weekly"].dropna().round(1)
     if len(weekly) < 2:
         return hidden(t("finding_age_what", lang), lang, min_cell)
-    direction = ("falls" if rho["rho"] < 0 else "rises") if significant(rho["p"], alpha) else "flat"
+    direction = ("falls" if rho["rho"] < 0 else "rises") if STANDARDS["age"].significant(rho["p"]) else "flat"
     return t(f"finding_age_{direction}", lang, rho=rho["rho"], p=p_text(rho["p"]), n=int(rho["n"]), young=weekly.index[0],
              young_share=weekly.iloc[0], old=weekly.index[-1], old_share=weekly.iloc[-1])
 
 
 # --- The report's summaries: its key findings and its conclusion, from the builders above -------------
 
-def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int) -> list[str]:
     """00: the report's seven key findings, each recomputed from this run's data by the chapters' own
     builders (one string per key finding, its sentences in a row): 1 daily use at work; 2 never-users and
     their main reason; 3 paid versions and the paid systems used most; 4 advantages against disadvantages,
@@ -457,15 +469,15 @@ def key_findings(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: i
     few = untestable(t("finding_users_what", lang), lang) if len(users) < min_cell else None
     on_users = [few] * 3 if few else [
         f"{paid(users, lang, min_cell)} {top_two(users, 'paid', 'finding_top_paid', lang, min_cell)}",
-        " ".join([pros_against_cons(users, lang, min_cell, alpha), top_means(users, "pro", 1, lang, min_cell),
+        " ".join([pros_against_cons(users, lang, min_cell), top_means(users, "pro", 1, lang, min_cell),
                   top_means(users, "con", 1, lang, min_cell)]),
         top_task(users, lang, min_cell)]
     return [daily(df, lang, min_cell), never_users(df, lang, min_cell), *on_users,
             " ".join([literacy_range(df, lang), *predictors]),
-            f"{midpoint(df, 'si', lang, min_cell, alpha)} {top_means(df, 'support', 3, lang, min_cell)}"]
+            f"{midpoint(df, 'si', lang, min_cell)} {top_means(df, 'support', 3, lang, min_cell)}"]
 
 
-def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int, alpha: float = ALPHA) -> list[str]:
+def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int) -> list[str]:
     """10: the claims of the report's conclusion, recomputed by the chapters' own builders: use at work
     against free time; the two systems used most in each context; never-users and their main reason; the
     advantage rated highest, the most frequent task, the two disadvantages rated highest; the highest and
@@ -477,5 +489,5 @@ def conclusion(df: pd.DataFrame, predictors: list[str], lang: str, min_cell: int
     work = users["work"]
     on_users = ([untestable(t("finding_users_what", lang), lang)] if len(work) < min_cell else
                 [top_means(work, "pro", 1, lang, min_cell), top_task(work, lang, min_cell), top_means(work, "con", 2, lang, min_cell)])
-    return [weekly(df, lang, min_cell, alpha), *systems, never_users(df, lang, min_cell), *on_users, literacy_range(df, lang), *predictors,
-            top_means(df, "support", 3, lang, min_cell), top_choice(df, "learn_location", lang, min_cell, alpha)]
+    return [weekly(df, lang, min_cell), *systems, never_users(df, lang, min_cell), *on_users, literacy_range(df, lang), *predictors,
+            top_means(df, "support", 3, lang, min_cell), top_choice(df, "learn_location", lang, min_cell)]

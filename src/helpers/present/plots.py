@@ -12,7 +12,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from helpers.analysis.stats import ALPHA, ALPHA_REPORT
+from helpers.analysis.reproduction import STANDARDS
 from helpers.disclosure import HIDDEN, share_hidden, split_runs, suppress
 from helpers.present.text import localise
 
@@ -265,8 +265,9 @@ def profile_chart(means: pd.DataFrame, labels: list[str], title: str, axis_label
 def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: dict[str, float], title: str) -> Figure:
     """A structural model's paths (outcome, predictor, std, p): variables as ellipses in layers from left to right
     (those predicted by nothing first, each outcome right of all its predictors), each path an arrow labelled
-    with its standardized beta and stars (** p < .001, * p < .05; dashed when not significant), each outcome
-    with its R² (`r2`: variable -> R²)."""
+    with its standardized beta and the stars of the paths' standard (reproduction.STANDARDS['sem']: ** p < .001;
+    dashed and '(ns)' when not significant), each outcome with its R² (`r2`: variable -> R²)."""
+    standard = STANDARDS["sem"]
     layer = {v: 0 for v in paths["predictor"]}
     for _ in range(len(paths)):   # an outcome lies right of every predictor it has (the structural part is recursive)
         for row in paths.itertuples():
@@ -287,11 +288,11 @@ def path_diagram(paths: pd.DataFrame, labels: dict[str, str], r2: dict[str, floa
     box = (min(width * 0.8, 3.4), 0.7)
     for row in paths.itertuples():
         (x0, y0), (x1, y1) = where[row.predictor], where[row.outcome]
-        significant = row.p < ALPHA
+        significant = standard.significant(row.p)
         ax.annotate("", xy=(x1 - box[0] / 2, y1), xytext=(x0 + box[0] / 2, y0),
                     arrowprops={"arrowstyle": "-|>", "color": MAIN if significant else "grey",
                                 "linestyle": "-" if significant else "--", "linewidth": 1.6 if significant else 1})
-        stars = "**" if row.p < ALPHA_REPORT else "*" if significant else " (ns)"
+        stars = " (ns)" if standard.stars(row.p) == "ns" else standard.stars(row.p)
         ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"β = {row.std:.2f}{stars}", ha="center", va="bottom", fontsize=8,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     for v, (x, y) in where.items():

@@ -15,11 +15,8 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from helpers.analysis.reproduction import HEADLINE_SHARES, published_cells
+from helpers.analysis.reproduction import HEADLINE_SHARES, STANDARDS, Standard, published_cells
 from helpers.analysis.stats import (
-    ALPHA,
-    ALPHA_REPORT,
-    adjust_p,
     chi2_homogeneity,
     cronbach_alpha,
     frequency_table,
@@ -46,7 +43,7 @@ from helpers.ingest.codebook import Codebook, load_codebook
 from helpers.prepare.cleaning import CHOICES, NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.result import DASH, Result, cells, hidden_mask, interval_cells, masked, p_cells, with_total
-from helpers.present.text import format_p, number, t
+from helpers.present.text import alpha_text, format_p, localise, number, t
 
 # One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, test statistics (t, chi-square)
 # to 2, coefficients (loadings, betas, correlations, effect sizes, fit indices, reliabilities) to 3, p values
@@ -446,7 +443,9 @@ def paired_tests_result(df: pd.DataFrame, a: str, b: str) -> Result:
         {"test": "wilcoxon", "statistic": wil["W"], "dof": np.nan, "p": wil["p"], "effect": wil["rank_biserial"], "n": wil["n"]},
         {"test": "stuart_maxwell", "statistic": sm["chi2"], "dof": sm["dof"], "p": sm["p"], "effect": np.nan, "n": sm["n"]}])
     frame.insert(0, "variables", f"{a} vs {b}")
-    return Result(frame.astype({"n": float}), paired_tests_view)
+    frame = frame.astype({"n": float})
+    frame.attrs["family"] = "usage"
+    return Result(frame, paired_tests_view)
 
 
 def paired_tests_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -461,7 +460,7 @@ def paired_tests_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         return t("rank_biserial", lang, r=number(row.effect, COEF, lang)) if row.test == "wilcoxon" and pd.notna(row.effect) else ""
 
     return pd.DataFrame({t("col_test", lang): [t(f"test_{x}", lang) for x in frame["test"]],
-                         t("col_statistic", lang): [statistic(r) for r in frame.itertuples()], "p": p_cells(frame, "p", lang),
+                         t("col_statistic", lang): [statistic(r) for r in frame.itertuples()], **p_columns(frame, ("p",), lang),
                          t("col_effect", lang): [effect(r) for r in frame.itertuples()], "N": cells(frame, "n", 0, lang)})
 
 
@@ -509,20 +508,50 @@ def sorted_by_mean(df: pd.DataFrame, items: list[str]) -> list[str]:
     return sorted(items, key=lambda i: -df[i].astype(float).mean())
 
 
-def ttest_result(res: pd.DataFrame, cb: Codebook, lang: str) -> Result:
+def ttest_result(res: pd.DataFrame, family: str, cb: Codebook, lang: str) -> Result:
     """stats.paired_ttests as the report's footnotes state them: raw p beside the Holm-adjusted p (the
-    family: the comparisons in the table, named in its column) and Cohen's d_z."""
+    family: the comparisons in the table, named in its column; which of the two is the criterion, the family's
+    standard says: p_columns) and Cohen's d_z."""
     frame = res.assign(label=[f"{cb.text(a, lang)} vs {cb.text(b, lang)}" for a, b in zip(res["a"], res["b"])])
-    return Result(frame[["a", "b", "label", "n", "mean_a", "mean_b", "t", "dof", "p", "p_holm", "d_z"]].astype({"n": float}), ttest_view)
+    frame = frame[["a", "b", "label", "n", "mean_a", "mean_b", "t", "dof", "p", "p_holm", "d_z"]].astype({"n": float})
+    frame.attrs["family"] = family
+    return Result(frame, ttest_view)
 
 
 def ttest_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_comparison", lang): frame["label"], "N": cells(frame, "n", 0, lang),
                          t("col_pair_mean", lang, k=1): cells(frame, "mean_a", MEAN, lang),
                          t("col_pair_mean", lang, k=2): cells(frame, "mean_b", MEAN, lang),
-                         "t": cells(frame, "t", STAT, lang), "df": cells(frame, "dof", 0, lang), "p": p_cells(frame, "p", lang),
-                         t("col_p_holm", lang, k=len(frame)): p_cells(frame, "p_holm", lang),
-                         t("col_dz", lang): cells(frame, "d_z", COEF, lang)})
+                         "t": cells(frame, "t", STAT, lang), "df": cells(frame, "dof", 0, lang),
+                         **p_columns(frame, ("p", "p_holm"), lang), t("col_dz", lang): cells(frame, "d_z", COEF, lang)})
+
+
+def levels_text(standard: Standard, lang: str) -> str:
+    """A family's thresholds as the page writes them: 'p < ,001', or the report's stars '** p < ,001, * p < ,05'."""
+    if len(standard.levels) == 1:
+        return localise(f"p < {alpha_text(standard.alpha)}", lang)
+    return localise(", ".join(f"{mark} p < {alpha_text(level)}" for level, mark in standard.levels), lang)
+
+
+def criterion(family: str, lang: str) -> str:
+    """Which p a family's claims are judged on and at which thresholds, for a caption: 'criterion: p Holm-adjusted
+    within the family, p < .001' (reproduction.STANDARDS)."""
+    standard = STANDARDS[family]
+    return t(f"criterion_{standard.p}", lang, levels=levels_text(standard, lang))
+
+
+P_HEADERS = {"p": "col_p_raw", "p_holm": "col_p_holm", "p_adj": "col_p_bh"}
+
+
+def p_columns(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> dict[str, list[str]]:
+    """A table's p values (`columns` of the frame: raw 'p', Holm's 'p_holm', Benjamini-Hochberg's 'p_adj') under
+    headers that say which one the family's claims are judged on (its criterion and thresholds, from
+    reproduction.STANDARDS by the frame's attrs['family']) and which one is shown as a robustness check."""
+    standard = STANDARDS[frame.attrs["family"]]
+    if len(columns) == 1 and columns[0] == standard.p:
+        return {f"p ({t('p_criterion', lang, levels=levels_text(standard, lang))})": p_cells(frame, standard.p, lang)}
+    return {t(P_HEADERS[c], lang, k=len(frame), role=t("p_criterion", lang, levels=levels_text(standard, lang)) if c == standard.p
+              else t("p_check", lang)): p_cells(frame, c, lang) for c in columns}
 
 
 def scale_result(df: pd.DataFrame, scales: list[str], cb: Codebook, lang: str, min_cell: int) -> Result:
@@ -581,24 +610,29 @@ def appendix_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                          t("col_alpha_if_deleted", lang): cells(frame, "alpha_if_deleted", COEF, lang)})
 
 
-def correlation_result(tidy: pd.DataFrame, cb: Codebook, lang: str, min_cell: int) -> Result:
-    """stats.pearson with the labels, and each p adjusted by Holm within the family of all the correlations
-    in the table (the report reads them as one pattern); r and p of fewer than min_cell pairs not shown."""
+def correlation_result(tidy: pd.DataFrame, family: str, cb: Codebook, lang: str, min_cell: int) -> Result:
+    """stats.pearson with the labels: each p as tested and Holm-adjusted within the family of all the correlations
+    in the table (which of the two is the criterion, the family's standard says: p_columns); r and p of fewer
+    than min_cell pairs not shown."""
     few = ~mean_shown(tidy["n"].to_numpy(), min_cell)
-    frame = tidy.assign(label_x=labelled(tidy, cb, lang, "x"), label_y=labelled(tidy, cb, lang, "y"), n=tidy["n"].astype(float),
-                        p_holm=adjust_p(tidy["p"].to_numpy()))
-    return Result(masked(frame[["x", "y", "label_x", "label_y", "n", "r", "p", "p_holm"]], dict.fromkeys(("r", "p", "p_holm"), few)),
-                  correlation_detail_view)
+    frame = tidy.assign(label_x=labelled(tidy, cb, lang, "x"), label_y=labelled(tidy, cb, lang, "y"), n=tidy["n"].astype(float))
+    frame = masked(frame[["x", "y", "label_x", "label_y", "n", "r", "p", "p_holm"]], dict.fromkeys(("r", "p", "p_holm"), few))
+    frame.attrs["family"] = family
+    return Result(frame, correlation_detail_view)
 
 
 def correlation_layout_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The report's layout: rows y, columns x, cells 'r**' (p < .001), 'r*' (p < .05) or 'ns'."""
+    """The report's layout: rows y, columns x, cells 'r' with the family's stars on its criterion's p
+    (reproduction.STANDARDS: the report's '**' p < .001, '*' p < .05), or 'ns'."""
+    standard = STANDARDS[frame.attrs["family"]]
+
     def cell(r, p, hidden) -> str:
         if hidden or pd.isna(p):
             return HIDDEN if hidden else DASH
-        return "ns" if p >= ALPHA else number(r, COEF, lang).replace("0", "", 1) + ("**" if p < ALPHA_REPORT else "*")
+        mark = standard.stars(p)
+        return mark if mark == "ns" else number(r, COEF, lang).replace("0", "", 1) + mark
 
-    shown = frame.assign(cell=[cell(r, p, h) for r, p, h in zip(frame["r"], frame["p"], hidden_mask(frame, "r"))])
+    shown = frame.assign(cell=[cell(r, p, h) for r, p, h in zip(frame["r"], frame[standard.p], hidden_mask(frame, "r"))])
     wide = shown.pivot(index="label_y", columns="label_x", values="cell")
     wide = wide.loc[list(dict.fromkeys(frame["label_y"])), list(dict.fromkeys(frame["label_x"]))]
     return wide.rename_axis(t("col_scale", lang)).rename_axis(None, axis=1).reset_index()
@@ -606,8 +640,7 @@ def correlation_layout_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def correlation_detail_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_first_scale", lang): frame["label_x"], t("col_second_scale", lang): frame["label_y"],
-                         "N": cells(frame, "n", 0, lang), "r": cells(frame, "r", COEF, lang), "p": p_cells(frame, "p", lang),
-                         t("col_p_holm", lang, k=len(frame)): p_cells(frame, "p_holm", lang)})
+                         "N": cells(frame, "n", 0, lang), "r": cells(frame, "r", COEF, lang), **p_columns(frame, ("p", "p_holm"), lang)})
 
 
 # --- Structural equation models (05) -----------------------------------------------------------
@@ -718,12 +751,14 @@ def paths_result(paths: pd.DataFrame, r2: pd.DataFrame, cb: Codebook, lang: str)
     frame = paths.assign(label=[f"{cb.text(o, lang)} ← {cb.text(p, lang)}" for o, p in zip(paths["outcome"], paths["predictor"])],
                          r2=[r2.get(o, np.nan) for o in paths["outcome"]])
     columns = ["outcome", "predictor", "label", "std", *(c for c in ("std_ci_low", "std_ci_high") if c in frame), "est", "se", "p", "r2"]
-    return Result(frame[columns], paths_view)
+    frame = frame[columns]
+    frame.attrs["family"] = "sem"
+    return Result(frame, paths_view)
 
 
 def paths_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({t("col_path", lang): frame["label"], "β": cells(frame, "std", COEF, lang), "B": cells(frame, "est", COEF, lang),
-                         "SE": cells(frame, "se", COEF, lang), "p": p_cells(frame, "p", lang), "R²": cells(frame, "r2", COEF, lang)})
+                         "SE": cells(frame, "se", COEF, lang), **p_columns(frame, ("p",), lang), "R²": cells(frame, "r2", COEF, lang)})
 
 
 def robust_result(res: pd.DataFrame, cb: Codebook, lang: str) -> Result:
@@ -839,6 +874,7 @@ def waves_result(comparison: pd.DataFrame, names: tuple[str, str], cb: Codebook,
     frame = comparison.assign(label=[headline_label(i, cb, lang) for i in comparison["id"]])
     frame = frame[["id", "label", "kind", "a", "n_a", "b", "n_b", "difference", "ci_low", "ci_high", "p", "p_adj"]].astype({"n_a": float, "n_b": float})
     frame.attrs["names"] = names
+    frame.attrs["family"] = "waves"
     return Result(frame, waves_view)
 
 
@@ -859,7 +895,7 @@ def waves_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         f"{t('col_difference', lang)} [{t('col_ci95', lang)}]": [
             f"{signed(dv, d)} [{signed(lo, d)}{'; ' if lang == 'nl' else ', '}{signed(hi, d)}]"
             for dv, lo, hi, d in zip(frame["difference"], frame["ci_low"], frame["ci_high"], digits)],
-        "p": p_cells(frame, "p", lang), t("col_p_bh", lang, k=len(frame)): p_cells(frame, "p_adj", lang)})
+        **p_columns(frame, ("p", "p_adj"), lang)})
 
 
 def waves_chart_data(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
