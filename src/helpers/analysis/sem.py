@@ -337,8 +337,8 @@ class Likelihood:
     """-2 log L of a model (Ram) over the data's patterns, FIML (with complete data, one pattern: ML):
     its value, analytic gradient, observed information (the Hessian: the second derivatives in the moments,
     per pattern and batched, plus the curvature of the moments in the parameters, Ram.curvature), expected
-    information and casewise scores. Per pattern, with V the inverse of the answered block, d = mean - mu,
-    T = cov + d d': f = n [log|Sigma| + tr(V T)], df = n tr[(V - V T V) dSigma] - 2 n d'V dmu."""
+    information and the first-order information (casewise gradients). Per pattern, with V the inverse of the
+    answered block, d = mean - mu, T = cov + d d': f = n [log|Sigma| + tr(V T)], df = n tr[(V - V T V) dSigma] - 2 n d'V dmu."""
 
     def __init__(self, ram: Ram, patterns: Patterns, chunk: int = 256):
         self.ram, self.data, self.chunk = ram, patterns, chunk
@@ -400,18 +400,21 @@ class Likelihood:
             out += self.ram.curvature(theta, w_mu, w_sigma)
         return (out + out.T) / 2
 
-    def scores(self, theta: np.ndarray) -> np.ndarray:
-        """Casewise gradients of -2 log L_i (N x k): tr(V dSigma_a) - r'dSigma_a r - 2 r'dmu_a, r = V (y_i - mu)."""
+    def first_order(self, theta: np.ndarray, rows: int = 4096) -> np.ndarray:
+        """The sum over respondents of the outer products of their casewise gradients of -2 log L_i (k x k), each
+        tr(V dSigma_a) - r'dSigma_a r - 2 r'dmu_a with r = V (y_i - mu); accumulated over `rows` respondents at a
+        time, so that the N x k gradients are never held at once (hundreds of MB at large N)."""
         mu, _, v, _, _, _ = self._state(theta)
         d_mu, d_sigma = self.ram.jacobian(theta)
         trace = np.einsum("gij,kji->gk", v, d_sigma)
-        out = np.empty((len(self.data.values), len(theta)))
-        for s in range(0, len(out), 10_000):                                    # N x k x p at once would be GBs at large N
-            rows = slice(s, s + 10_000)
-            g = self.data.row_pattern[rows]
-            e = np.nan_to_num(self.data.values[rows] - mu)
+        flat = d_sigma.reshape(len(theta), -1).T                               # (p p) x k
+        out = np.zeros((len(theta), len(theta)))
+        for s in range(0, len(self.data.values), rows):
+            g = self.data.row_pattern[s:s + rows]
+            e = np.nan_to_num(self.data.values[s:s + rows] - mu)
             r = np.einsum("nij,nj->ni", v[g], e)
-            out[rows] = trace[g] - np.einsum("ni,kij,nj->nk", r, d_sigma, r) - 2 * r @ d_mu.T
+            scores = trace[g] - (r[:, :, None] * r[:, None, :]).reshape(len(r), -1) @ flat - 2 * r @ d_mu.T
+            out += scores.T @ scores
         return out
 
 
@@ -536,9 +539,8 @@ def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: st
     model = Model(description, estimator, missing, ram, theta, len(x))
     h = likelihood.hessian(theta, expected=missing == "listwise" and estimator == "ML")   # lavaan: observed under FIML
     if estimator == "MLR":
-        scores = likelihood.scores(theta)
         bread = np.linalg.inv(h)
-        model.vcov = bread @ scores.T @ scores @ bread
+        model.vcov = bread @ likelihood.first_order(theta) @ bread
     else:
         model.vcov = 2 * np.linalg.inv(h)
     model.test = _ml_test(ram, patterns, theta, mean, cov, exogenous)
@@ -606,9 +608,8 @@ def _at_moments(observed: list[str], exogenous: list[str], mean: np.ndarray, cov
 def _information(ram: Ram, theta: np.ndarray, patterns: Patterns) -> tuple[np.ndarray, np.ndarray]:
     """Observed and first-order (sum of outer casewise scores) information per respondent, log L units."""
     likelihood = Likelihood(ram, patterns)
-    scores = likelihood.scores(theta) if patterns.values is not None else None
     n = patterns.n.sum()
-    return likelihood.hessian(theta) / (2 * n), None if scores is None else scores.T @ scores / (4 * n)
+    return likelihood.hessian(theta) / (2 * n), None if patterns.values is None else likelihood.first_order(theta) / (4 * n)
 
 
 def _moment_jacobian(ram: Ram, theta: np.ndarray, unrestricted: Ram) -> np.ndarray:
@@ -756,14 +757,11 @@ def _fit_dwls(description: str, ram: Ram, x: pd.DataFrame) -> Model:
     fit to the same correlations; sandwich SEs and the scaled-shifted test (_dwls_inference)."""
     n, p = x.shape
     names = list(x.columns)
-    corr, pairs, influence = np.eye(p), [], []
-    for i in range(p):
-        for j in range(i + 1, p):
-            rho, inf = polychoric(x.iloc[:, i], x.iloc[:, j])
-            corr[i, j] = corr[j, i] = rho
-            pairs.append((i, j))
-            influence.append(inf)
-    influence = np.array(influence)
+    pairs = [(i, j) for i in range(p) for j in range(i + 1, p)]
+    corr, influence = np.eye(p), np.empty((len(pairs), n))   # filled in place: pairs x N is the largest array here
+    for k, (i, j) in enumerate(pairs):
+        corr[i, j], influence[k] = polychoric(x.iloc[:, i], x.iloc[:, j])
+        corr[j, i] = corr[i, j]
     gamma = influence @ influence.T / n                   # asymptotic covariance of sqrt(N)(r - rho)
     order = [names.index(v) for v in ram.observed]
     corr = corr[np.ix_(order, order)]
