@@ -33,13 +33,16 @@ unrestricted model under missing answers by EM. RMSEA with its 90% CI from the n
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, stats
 
 ESTIMATORS = ("ML", "MLR", "DWLS")
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()   # this file's hash: which code made a fit
 AVE_MIN = 0.50    # Fornell & Larcker (1981): a factor should explain at least half its items' variance
 HTMT_MAX = 0.85   # Henseler, Ringle & Sarstedt (2015): the strict threshold
 
@@ -509,6 +512,19 @@ def _optimise(objective, theta: np.ndarray, n: int) -> np.ndarray:
     return found
 
 
+def fit_key(description: str, data: pd.DataFrame, estimator: str = "ML", missing: str = "fiml") -> str:
+    """What `fit` makes a model from, as one hash: this file's version (VERSION), the estimator, the missing-data
+    method, the model text, and the rows and columns of `data` it reads (the model's observed variables: their
+    names, the rows' index and every value), so that a subset, a changed answer or changed code is another fit.
+
+    >>> fit_key(text, data) == fit_key(text, data[data["gov_type"] == 1])   # doctest: +SKIP
+    False
+    """
+    observed = specify(description)[1]
+    rows = pd.util.hash_pandas_object(data.reindex(columns=observed), index=True).to_numpy()
+    return hashlib.sha256("\x1f".join([VERSION, estimator, missing, description, *observed]).encode() + rows.tobytes()).hexdigest()
+
+
 def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: str = "fiml") -> Model:
     """Fit a lavaan-syntax model (sem()'s defaults, `specify`) with one of ESTIMATORS. Observed exogenous
     covariates are fixed.x (lavaan's default): a respondent without one is left out, as lavaan does.
@@ -865,11 +881,14 @@ def standardized_solution(model: Model, level: float = 0.95) -> pd.DataFrame:
     return table
 
 
-def estimates(model: Model) -> pd.DataFrame:
+def estimates(model: Model | Results) -> pd.DataFrame:
     """Every parameter but the intercepts, as lavaan's parameterEstimates and standardizedSolution: lhs op rhs
     (lavaan's operators =~, ~, ~~), estimate, SE, z, p; std (std.all) with its SE and 95% CI (std_se,
     std_low, std_high). Fixed parameters have no SE, z or p. SEs are the estimator's own (observed information
-    under FIML, expected for ML on complete cases, sandwich for MLR and DWLS)."""
+    under FIML, expected for ML on complete cases, sandwich for MLR and DWLS). Of a fit's Results, the estimates
+    they hold."""
+    if isinstance(model, Results):
+        return model.parameters
     table = model.table
     se = np.full(len(table), np.nan)
     free = table["par"].to_numpy() >= 0
@@ -878,6 +897,24 @@ def estimates(model: Model) -> pd.DataFrame:
     out = table[["lhs", "op", "rhs", "est"]].assign(se=se, z=table["est"] / se, p=2 * stats.norm.sf(np.abs(table["est"] / se)),
                                                    std=std["est_std"], std_se=std["se"], std_low=std["ci_low"], std_high=std["ci_high"])
     return out[out["op"] != "~1"].reset_index(drop=True)
+
+
+@dataclass
+class Results:
+    """A fit's tidy results, what a reader needs instead of the model itself: the model text, estimator,
+    missing-data method and respondents used, `parameters` (estimates()) and `indices` (fit_indices()).
+    `estimates`, and so `paths`, `r_squared` and `negative_variances`, take them as they take a Model."""
+
+    description: str
+    estimator: str
+    missing: str
+    n_obs: int
+    parameters: pd.DataFrame
+    indices: pd.DataFrame
+
+    @classmethod
+    def of(cls, model: Model) -> Results:
+        return cls(model.description, model.estimator, model.missing, model.n_obs, estimates(model), fit_indices(model))
 
 
 def latent_names(model: Model) -> list[str]:
@@ -1042,24 +1079,23 @@ def sample_statistics(model: Model) -> int:
     return model.test["df"] + len(model.theta)
 
 
-def compare_estimators(description: str, data: pd.DataFrame, fitted: Model | None = None) -> pd.DataFrame:
+def compare_estimators(description: str, data: pd.DataFrame, fitted=None) -> pd.DataFrame:
     """The model under each of COMPARED side by side, one row each: ML and MLR with FIML (every respondent;
     ML is the report's model), ML and DWLS on complete cases, with fit_indices' columns, `few_cases` (a
     complete-case estimator with fewer respondents than sample statistics, where lavaan warns that the
     covariance of the estimates may not be positive definite) and, per structural path 'outcome~predictor',
-    its standardized beta and p (columns 'beta outcome~predictor', 'p ...'). `fitted`: the report's model
-    when already fitted (fit(description, data)), so it is not fitted twice; each other fit is dropped before
-    the next (memory at large N)."""
+    its standardized beta and p (columns 'beta outcome~predictor', 'p ...'). `fitted(estimator, missing)`: the
+    model as the caller fits it (a chapter fits each once, helpers.analysis.fits); default `fit` on these data.
+    The data each fit works on are dropped before the next (memory at large N)."""
     rows = []
     for estimator, missing in COMPARED:
-        model = fitted if fitted is not None and (estimator, missing) == ("ML", "fiml") else fit(description, data, estimator, missing)
+        model = fitted(estimator, missing) if fitted else fit(description, data, estimator, missing)
         row = fit_indices(model).iloc[0].to_dict()
         row["few_cases"] = missing == "listwise" and model.n_obs < sample_statistics(model)
         for path in paths(model).itertuples():
             row[f"beta {path.outcome}~{path.predictor}"] = path.std
             row[f"p {path.outcome}~{path.predictor}"] = path.p
         rows.append(row)
-        del model
     return pd.DataFrame(rows)
 
 
