@@ -326,3 +326,14 @@ def test_what_rests_on_this_projects_choices_is_marked_and_explained_once(proces
     systems = usage.shares("system", "systems_title", top=6).parts[0].printed.iloc[:, 0].tolist()
     assert [s for s in systems if s.endswith("†")] == ["Midjourney †", "Perplexity †", "Other †"]
     assert "†" not in Usage(processed, lang="en").versions().parts[0]._repr_html_()   # nothing shown: no note
+
+
+@pytest.mark.parametrize("lang, standardized, arithmetic", [
+    ("en", "from the standardized loadings, as Fornell & Larcker, 1981; semTools' compRelSEM and AVE",
+     "HTMT of arithmetic means, Henseler, Ringle & Sarstedt, 2015: semTools' htmt with htmt2 = FALSE, not its default HTMT2"),
+    ("nl", "uit de gestandaardiseerde ladingen, zoals Fornell & Larcker, 1981; compRelSEM en AVE van semTools",
+     "HTMT met rekenkundige gemiddelden, Henseler, Ringle & Sarstedt, 2015: htmt van semTools met htmt2 = FALSE, niet zijn standaard HTMT2")])
+def test_the_validity_and_htmt_tables_name_their_conventions_where_they_are_not_semtools_defaults(processed, lang, standardized, arithmetic):
+    """tests/test_sem.py checks the conventions against semTools; each table's caption names them and cites them."""
+    captions = {part.name: part.caption for part in Intention(processed, lang=lang).measurement_model().parts if hasattr(part, "caption")}
+    assert standardized in captions["cfa_validity"] and arithmetic in captions["htmt"]
