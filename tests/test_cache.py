@@ -8,7 +8,9 @@ import pytest
 from helpers.paths import DATA_DIR, HELPERS_DIR, TEMPLATES_DIR
 from helpers.runner import cache
 
-NOTEBOOK_TEXT = {"01_cleaning": "clean", "02_usage": "usage", "03_pros_cons": "pros"}
+NOTEBOOK_TEXT = {"01_cleaning": "clean", "02_usage": "usage", "03_pros_cons": "pros", "00_key_findings": "key",
+                 "05_intent_sem": "model", "10_conclusion": "conclusion"}
+ANALYSIS = [stem for stem in NOTEBOOK_TEXT if stem != "01_cleaning"]
 
 
 def notebook(source: str) -> nbformat.NotebookNode:
@@ -34,8 +36,8 @@ def books(tmp_path):
     return paths
 
 
-def keys(books, export="export-a", processed="processed-a", **options):
-    return cache.notebook_keys(books, cache.shared_key(export, {"lang": "nl", "min_cell": 5, **options}), processed)
+def keys(books, export="export-a", processed="processed-a", fits="fits-a", **options):
+    return cache.notebook_keys(books, cache.shared_key(export, {"lang": "nl", "min_cell": 5, **options}), processed, fits)
 
 
 def test_nothing_changed_nothing_runs(books):
@@ -56,7 +58,23 @@ def test_a_changed_export_reruns_everything(books):
 
 def test_changed_processed_data_changes_every_analysis_key_and_not_the_cleaning_key(books):
     first, other = keys(books), keys(books, processed="processed-b")
-    assert [stem for stem in first if first[stem] != other[stem]] == ["02_usage", "03_pros_cons"]
+    assert [stem for stem in first if first[stem] != other[stem]] == ANALYSIS
+
+
+def test_the_models_fits_are_in_the_summaries_keys_and_in_no_other(books):
+    first, other = keys(books), keys(books, fits="fits-b")
+    assert [stem for stem in first if first[stem] != other[stem]] == ["00_key_findings", "10_conclusion"]
+
+
+def test_when_the_model_runs_the_summaries_run_too(books):
+    """They read the fits it writes anew; with its report missing as with its notebook edited."""
+    first = keys(books)
+    assert cache.stale(keys(books), first, set(first) - {"05_intent_sem"}) == ["00_key_findings", "05_intent_sem", "10_conclusion"]
+    write(books[4], notebook("model, edited"))
+    assert cache.stale(keys(books), first, set(first)) == ["00_key_findings", "05_intent_sem", "10_conclusion"]
+    write(books[4], notebook("model"))
+    write(books[3], notebook("key, edited"))
+    assert cache.stale(keys(books), first, set(first)) == ["00_key_findings"]   # not the other way round
 
 
 def test_a_changed_cleaning_notebook_or_option_reruns_everything(books):
@@ -68,7 +86,7 @@ def test_a_changed_cleaning_notebook_or_option_reruns_everything(books):
 
 def test_a_missing_report_is_rebuilt(books):
     first = keys(books)
-    assert cache.stale(keys(books), first, {"01_cleaning", "03_pros_cons"}) == ["02_usage"]
+    assert cache.stale(keys(books), first, set(first) - {"02_usage"}) == ["02_usage"]
 
 
 def ran_and_saved(nb: nbformat.NotebookNode) -> None:
@@ -134,9 +152,14 @@ def test_outputs_are_recorded_with_their_hashes_and_checked(tmp_path):
     assert not cache.intact(tmp_path, recorded) and not cache.intact(tmp_path, {})
 
 
-def test_a_folder_hash_ignores_where_the_folder_is(tmp_path):
+def test_the_processed_hash_ignores_where_the_folder_is_and_the_models_fits(tmp_path):
     for folder in ("staging/data", "data"):
         (tmp_path / folder).mkdir(parents=True)
         (tmp_path / folder / "run.parquet").write_bytes(b"rows")
-    assert cache.folder_hash(tmp_path / "staging" / "data") == cache.folder_hash(tmp_path / "data") != ""
-    assert cache.folder_hash(tmp_path / "missing") == ""
+    before = cache.processed_hash(tmp_path / "data")
+    (tmp_path / "data" / cache.FITS).write_text("{}", encoding="utf-8")   # 05's: in the summaries' keys instead
+    assert cache.processed_hash(tmp_path / "staging" / "data") == cache.processed_hash(tmp_path / "data") == before != ""
+    assert cache.fits_hash(tmp_path / "data" / cache.FITS) != "" == cache.fits_hash(tmp_path / "staging" / "data" / cache.FITS)
+    (tmp_path / "data" / "run.parquet").write_bytes(b"other rows")
+    assert cache.processed_hash(tmp_path / "data") != before
+    assert cache.processed_hash(tmp_path / "missing") == ""

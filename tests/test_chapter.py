@@ -386,3 +386,12 @@ def test_one_standard_per_claim_the_stars_headers_sentences_and_verdicts_agree(p
             assert (verdicts.loc[fid, "status"] == "agrees") == (mark == published), (fid, mark, published)
     netw = verdicts.loc["role.role_netw.lit_tech.stars"]
     assert netw["status"] == ("differs" if holm else "agrees")   # the report's '*' (r = .098) holds unadjusted only
+@pytest.mark.parametrize("lang, standardized, arithmetic", [
+    ("en", "from the standardized loadings, as Fornell & Larcker, 1981; semTools' compRelSEM and AVE",
+     "HTMT of arithmetic means, Henseler, Ringle & Sarstedt, 2015: semTools' htmt with htmt2 = FALSE, not its default HTMT2"),
+    ("nl", "uit de gestandaardiseerde ladingen, zoals Fornell & Larcker, 1981; compRelSEM en AVE van semTools",
+     "HTMT met rekenkundige gemiddelden, Henseler, Ringle & Sarstedt, 2015: htmt van semTools met htmt2 = FALSE, niet zijn standaard HTMT2")])
+def test_the_validity_and_htmt_tables_name_their_conventions_where_they_are_not_semtools_defaults(processed, lang, standardized, arithmetic):
+    """tests/test_sem.py checks the conventions against semTools; each table's caption names them and cites them."""
+    captions = {part.name: part.caption for part in Intention(processed, lang=lang).measurement_model().parts if hasattr(part, "caption")}
+    assert standardized in captions["cfa_validity"] and arithmetic in captions["htmt"]

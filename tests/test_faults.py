@@ -289,7 +289,7 @@ def test_an_edited_data_or_template_file_changes_the_key_of_the_notebook_that_re
     books = run.notebooks()
 
     def keys():
-        return cache.notebook_keys(books, cache.shared_key("export", {"lang": "nl"}), "processed")
+        return cache.notebook_keys(books, cache.shared_key("export", {"lang": "nl"}), "processed", "fits")
 
     before = keys()
     with open(tmp_path / edited, "a", encoding="utf-8") as file:

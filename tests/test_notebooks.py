@@ -234,7 +234,7 @@ def test_a_notebook_run_and_saved_in_jupyterlab_changes_nothing_git_or_the_runne
     from jupyter_server.services.contents.filemanager import FileContentsManager
 
     path = clone / "notebooks" / "01_cleaning.ipynb"
-    key = runner_cache.notebook_keys([path], "shared", "")
+    key = runner_cache.notebook_keys([path], "shared", "", "")
     ran = executed_as_in_jupyterlab(path, f"raw = {str(export_csv)!r}\nprocessed = {str(tmp_path / 'processed.parquet')!r}")
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
     FileContentsManager(root_dir=str(path.parent)).save({"type": "notebook", "format": "json", "content": ran}, path.name)
@@ -245,7 +245,7 @@ def test_a_notebook_run_and_saved_in_jupyterlab_changes_nothing_git_or_the_runne
     assert git_in(clone, "status", "--porcelain") == ""   # nothing staged: nothing to commit
     for check in CHECKS:
         check(path)
-    assert runner_cache.notebook_keys([path], "shared", "") == key
+    assert runner_cache.notebook_keys([path], "shared", "", "") == key
     for other in EVERY:   # as the git filter would commit it (test_nbstripout_filter_and_hook_strip_as_the_check_does)
         opened = nbformat.reads(committed(other), as_version=4)
         opened.metadata.language_info = ran.metadata.language_info

@@ -1,5 +1,6 @@
-"""The runner: bad input leaves earlier reports untouched; a failing notebook is reported and kept;
-the synthetic default renders end to end with the synthetic-data banner first."""
+"""The runner: bad input leaves earlier reports untouched; a failing notebook is reported and kept; the model's
+notebook runs before the summaries that read its fits; the synthetic default renders end to end with the
+synthetic-data banner first."""
 import hashlib
 import html
 import json
@@ -12,6 +13,7 @@ import pytest
 from helpers.paths import SYNTHETIC_PARAMS_DIR
 from helpers.runner import run
 from helpers.synth import generate, load_params, write_export
+from tests.test_faults import CLEANING, PARAMETERS, write_toy
 
 CORPUS = Path(__file__).parent / "bad_exports"
 
@@ -153,3 +155,41 @@ def test_a_page_names_each_file_where_it_is_published_never_a_path_of_the_machin
                            'raw = "wave2.csv"\n')
     assert cell.outputs[0]["text"].startswith(".venv/lib/") and cell.outputs[1]["traceback"] == ["File src/helpers/present/plots.py:1"]
     assert str(tmp_path) not in json.dumps(shown) and str(ROOT) not in json.dumps(shown) and "staging." not in json.dumps(shown)
+def test_the_model_runs_before_the_summaries_that_read_its_fits_which_are_in_their_keys(tmp_path, monkeypatch, capsys):
+    """Toys named as the report's notebooks, on two workers: 05 waits until 02 has started (the rest runs beside it)
+    and writes the fits file the runner gives it; 00 and 10 fail unless that file is there, and keep what they read.
+    Then a changed fits file re-runs 00 and 10 only, a changed 05 re-runs 05, 00 and 10 and keeps the processed data."""
+    notebooks, started = tmp_path / "notebooks", tmp_path / "02 started"
+    notebooks.mkdir()
+    write_toy(notebooks, "01_cleaning", CLEANING)
+    write_toy(notebooks, "02_usage", f"import pathlib\npathlib.Path({str(started)!r}).write_text('yes')")
+
+    def model(fits: str) -> None:
+        write_toy(notebooks, "05_intent_sem", f"import pathlib, time\nfor _ in range(1200):\n    if pathlib.Path({str(started)!r}).exists(): break\n"
+                  f"    time.sleep(0.1)\nelse:\n    raise TimeoutError('02 did not start beside 05')\npathlib.Path(fits).write_text({fits!r})",
+                  PARAMETERS + "\nfits = None")
+
+    model("fits of 05")
+    for stem in ("00_key_findings", "10_conclusion"):
+        write_toy(notebooks, stem, "import pathlib\nread = pathlib.Path(fits).read_text()\npathlib.Path(artifacts).mkdir(parents=True)\n"
+                  "(pathlib.Path(artifacts) / 'read.txt').write_text(read)", PARAMETERS + "\nfits = None")
+    monkeypatch.setattr(run, "NOTEBOOKS_DIR", notebooks)
+    raw, out = tmp_path / "toy.csv", tmp_path / "reports"
+    raw.write_text("id,answer\n1,yes\n", encoding="utf-8")
+    data = tmp_path / "build" / "runs" / "toy" / "data"
+
+    def ran(expected_read: str) -> str:
+        assert run.main(["--raw", str(raw), "--out", str(out), "--jobs", "2"]) == 0, capsys.readouterr().err
+        for stem in ("00_key_findings", "10_conclusion"):
+            assert (out / "toy" / f"{stem}_files" / "read.txt").read_text() == expected_read
+        return capsys.readouterr().err
+
+    assert "(00_key_findings, 10_conclusion after 05_intent_sem)" in ran("fits of 05")
+    assert (data / "model_fits.json").read_text() == "fits of 05" and (data / "toy.parquet").is_file()
+    (data / "model_fits.json").write_text("other fits")
+    assert "2 of 5 reports to (re)build: 00_key_findings, 10_conclusion" in ran("other fits")
+    model("fits of the edited 05")
+    assert "3 of 5 reports to (re)build: 00_key_findings, 05_intent_sem, 10_conclusion" in ran("fits of the edited 05")
+    assert sorted(p.name for p in data.iterdir()) == ["model_fits.json", "toy.parquet"]
+    assert run.main(["--raw", str(raw), "--out", str(out), "--jobs", "2"]) == 0
+    assert "nothing to run" in capsys.readouterr().err

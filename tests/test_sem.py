@@ -551,3 +551,21 @@ def test_chapter_05_shows_the_heywood_model_with_its_negative_variance_named(exp
         assert "could not be estimated" not in str(ch.structural_model()._repr_html_()) + str(ch.estimators()._repr_html_())
     merged = lavaan_estimates("heywood_ml").merge(sem.estimates(ch.model), on=["lhs", "op", "rhs"])
     assert merged["est_x"].to_numpy() == pytest.approx(merged["est_y"].to_numpy(), abs=2e-3)
+
+
+def test_reliability_and_htmt_keep_the_conventions_their_tables_name(ten_percent):
+    """Where the validity and HTMT tables say they depart from semTools' defaults (data/messages.yaml), they do
+    (semTools 0.5-6 on the complete cases, tests/reference/semtools_conventions.csv): HTMT is semTools' htmt(htmt2 =
+    FALSE), not its default HTMT2; CR and AVE, from the standardized loadings, are not compRelSEM's and AVE's."""
+    complete = ten_percent.iloc[:, :15].dropna()
+    factors = {f: [f"{f}_{i}" for i in (1, 2, 3)] for f in ("pe", "ee", "si", "fc", "bi")}
+    semtools = pd.read_csv(REFERENCE / "semtools_conventions.csv", keep_default_na=False)
+    ours = sem.htmt(complete, factors)
+    for statistic, equal in (("htmt_arithmetic", True), ("htmt2", False)):
+        theirs = semtools[semtools["statistic"] == statistic]
+        gap = max(abs(ours.loc[a, b] - value) for a, b, value in zip(theirs["a"], theirs["b"], theirs["value"]))
+        assert gap < 1e-12 if equal else gap > 0.01, statistic
+    reliability = sem.reliability(sem.fit(sem.model_text(factors), complete, missing="listwise")).set_index("factor")
+    for statistic, column in (("compRelSEM", "cr"), ("AVE", "ave")):
+        theirs = semtools[semtools["statistic"] == statistic].set_index("a")["value"]
+        assert (reliability[column] - theirs).abs().max() > 0.004, statistic

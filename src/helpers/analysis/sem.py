@@ -33,13 +33,16 @@ unrestricted model under missing answers by EM. RMSEA with its 90% CI from the n
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy import linalg, optimize, stats
 
 ESTIMATORS = ("ML", "MLR", "DWLS")
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()   # this file's hash: which code made a fit
 AVE_MIN = 0.50    # Fornell & Larcker (1981): a factor should explain at least half its items' variance
 HTMT_MAX = 0.85   # Henseler, Ringle & Sarstedt (2015): the strict threshold
 
@@ -337,8 +340,8 @@ class Likelihood:
     """-2 log L of a model (Ram) over the data's patterns, FIML (with complete data, one pattern: ML):
     its value, analytic gradient, observed information (the Hessian: the second derivatives in the moments,
     per pattern and batched, plus the curvature of the moments in the parameters, Ram.curvature), expected
-    information and casewise scores. Per pattern, with V the inverse of the answered block, d = mean - mu,
-    T = cov + d d': f = n [log|Sigma| + tr(V T)], df = n tr[(V - V T V) dSigma] - 2 n d'V dmu."""
+    information and the first-order information (casewise gradients). Per pattern, with V the inverse of the
+    answered block, d = mean - mu, T = cov + d d': f = n [log|Sigma| + tr(V T)], df = n tr[(V - V T V) dSigma] - 2 n d'V dmu."""
 
     def __init__(self, ram: Ram, patterns: Patterns, chunk: int = 256):
         self.ram, self.data, self.chunk = ram, patterns, chunk
@@ -400,18 +403,21 @@ class Likelihood:
             out += self.ram.curvature(theta, w_mu, w_sigma)
         return (out + out.T) / 2
 
-    def scores(self, theta: np.ndarray) -> np.ndarray:
-        """Casewise gradients of -2 log L_i (N x k): tr(V dSigma_a) - r'dSigma_a r - 2 r'dmu_a, r = V (y_i - mu)."""
+    def first_order(self, theta: np.ndarray, rows: int = 4096) -> np.ndarray:
+        """The sum over respondents of the outer products of their casewise gradients of -2 log L_i (k x k), each
+        tr(V dSigma_a) - r'dSigma_a r - 2 r'dmu_a with r = V (y_i - mu); accumulated over `rows` respondents at a
+        time, so that the N x k gradients are never held at once (hundreds of MB at large N)."""
         mu, _, v, _, _, _ = self._state(theta)
         d_mu, d_sigma = self.ram.jacobian(theta)
         trace = np.einsum("gij,kji->gk", v, d_sigma)
-        out = np.empty((len(self.data.values), len(theta)))
-        for s in range(0, len(out), 10_000):                                    # N x k x p at once would be GBs at large N
-            rows = slice(s, s + 10_000)
-            g = self.data.row_pattern[rows]
-            e = np.nan_to_num(self.data.values[rows] - mu)
+        flat = d_sigma.reshape(len(theta), -1).T                               # (p p) x k
+        out = np.zeros((len(theta), len(theta)))
+        for s in range(0, len(self.data.values), rows):
+            g = self.data.row_pattern[s:s + rows]
+            e = np.nan_to_num(self.data.values[s:s + rows] - mu)
             r = np.einsum("nij,nj->ni", v[g], e)
-            out[rows] = trace[g] - np.einsum("ni,kij,nj->nk", r, d_sigma, r) - 2 * r @ d_mu.T
+            scores = trace[g] - (r[:, :, None] * r[:, None, :]).reshape(len(r), -1) @ flat - 2 * r @ d_mu.T
+            out += scores.T @ scores
         return out
 
 
@@ -506,6 +512,19 @@ def _optimise(objective, theta: np.ndarray, n: int) -> np.ndarray:
     return found
 
 
+def fit_key(description: str, data: pd.DataFrame, estimator: str = "ML", missing: str = "fiml") -> str:
+    """What `fit` makes a model from, as one hash: this file's version (VERSION), the estimator, the missing-data
+    method, the model text, and the rows and columns of `data` it reads (the model's observed variables: their
+    names, the rows' index and every value), so that a subset, a changed answer or changed code is another fit.
+
+    >>> fit_key(text, data) == fit_key(text, data[data["gov_type"] == 1])   # doctest: +SKIP
+    False
+    """
+    observed = specify(description)[1]
+    rows = pd.util.hash_pandas_object(data.reindex(columns=observed), index=True).to_numpy()
+    return hashlib.sha256("\x1f".join([VERSION, estimator, missing, description, *observed]).encode() + rows.tobytes()).hexdigest()
+
+
 def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: str = "fiml") -> Model:
     """Fit a lavaan-syntax model (sem()'s defaults, `specify`) with one of ESTIMATORS. Observed exogenous
     covariates are fixed.x (lavaan's default): a respondent without one is left out, as lavaan does.
@@ -536,9 +555,8 @@ def fit(description: str, data: pd.DataFrame, estimator: str = "ML", missing: st
     model = Model(description, estimator, missing, ram, theta, len(x))
     h = likelihood.hessian(theta, expected=missing == "listwise" and estimator == "ML")   # lavaan: observed under FIML
     if estimator == "MLR":
-        scores = likelihood.scores(theta)
         bread = np.linalg.inv(h)
-        model.vcov = bread @ scores.T @ scores @ bread
+        model.vcov = bread @ likelihood.first_order(theta) @ bread
     else:
         model.vcov = 2 * np.linalg.inv(h)
     model.test = _ml_test(ram, patterns, theta, mean, cov, exogenous)
@@ -606,9 +624,8 @@ def _at_moments(observed: list[str], exogenous: list[str], mean: np.ndarray, cov
 def _information(ram: Ram, theta: np.ndarray, patterns: Patterns) -> tuple[np.ndarray, np.ndarray]:
     """Observed and first-order (sum of outer casewise scores) information per respondent, log L units."""
     likelihood = Likelihood(ram, patterns)
-    scores = likelihood.scores(theta) if patterns.values is not None else None
     n = patterns.n.sum()
-    return likelihood.hessian(theta) / (2 * n), None if scores is None else scores.T @ scores / (4 * n)
+    return likelihood.hessian(theta) / (2 * n), None if patterns.values is None else likelihood.first_order(theta) / (4 * n)
 
 
 def _moment_jacobian(ram: Ram, theta: np.ndarray, unrestricted: Ram) -> np.ndarray:
@@ -756,14 +773,11 @@ def _fit_dwls(description: str, ram: Ram, x: pd.DataFrame) -> Model:
     fit to the same correlations; sandwich SEs and the scaled-shifted test (_dwls_inference)."""
     n, p = x.shape
     names = list(x.columns)
-    corr, pairs, influence = np.eye(p), [], []
-    for i in range(p):
-        for j in range(i + 1, p):
-            rho, inf = polychoric(x.iloc[:, i], x.iloc[:, j])
-            corr[i, j] = corr[j, i] = rho
-            pairs.append((i, j))
-            influence.append(inf)
-    influence = np.array(influence)
+    pairs = [(i, j) for i in range(p) for j in range(i + 1, p)]
+    corr, influence = np.eye(p), np.empty((len(pairs), n))   # filled in place: pairs x N is the largest array here
+    for k, (i, j) in enumerate(pairs):
+        corr[i, j], influence[k] = polychoric(x.iloc[:, i], x.iloc[:, j])
+        corr[j, i] = corr[i, j]
     gamma = influence @ influence.T / n                   # asymptotic covariance of sqrt(N)(r - rho)
     order = [names.index(v) for v in ram.observed]
     corr = corr[np.ix_(order, order)]
@@ -867,11 +881,14 @@ def standardized_solution(model: Model, level: float = 0.95) -> pd.DataFrame:
     return table
 
 
-def estimates(model: Model) -> pd.DataFrame:
+def estimates(model: Model | Results) -> pd.DataFrame:
     """Every parameter but the intercepts, as lavaan's parameterEstimates and standardizedSolution: lhs op rhs
     (lavaan's operators =~, ~, ~~), estimate, SE, z, p; std (std.all) with its SE and 95% CI (std_se,
     std_low, std_high). Fixed parameters have no SE, z or p. SEs are the estimator's own (observed information
-    under FIML, expected for ML on complete cases, sandwich for MLR and DWLS)."""
+    under FIML, expected for ML on complete cases, sandwich for MLR and DWLS). Of a fit's Results, the estimates
+    they hold."""
+    if isinstance(model, Results):
+        return model.parameters
     table = model.table
     se = np.full(len(table), np.nan)
     free = table["par"].to_numpy() >= 0
@@ -880,6 +897,24 @@ def estimates(model: Model) -> pd.DataFrame:
     out = table[["lhs", "op", "rhs", "est"]].assign(se=se, z=table["est"] / se, p=2 * stats.norm.sf(np.abs(table["est"] / se)),
                                                    std=std["est_std"], std_se=std["se"], std_low=std["ci_low"], std_high=std["ci_high"])
     return out[out["op"] != "~1"].reset_index(drop=True)
+
+
+@dataclass
+class Results:
+    """A fit's tidy results, what a reader needs instead of the model itself: the model text, estimator,
+    missing-data method and respondents used, `parameters` (estimates()) and `indices` (fit_indices()).
+    `estimates`, and so `paths`, `r_squared` and `negative_variances`, take them as they take a Model."""
+
+    description: str
+    estimator: str
+    missing: str
+    n_obs: int
+    parameters: pd.DataFrame
+    indices: pd.DataFrame
+
+    @classmethod
+    def of(cls, model: Model) -> Results:
+        return cls(model.description, model.estimator, model.missing, model.n_obs, estimates(model), fit_indices(model))
 
 
 def latent_names(model: Model) -> list[str]:
@@ -978,9 +1013,11 @@ def fit_indices(model: Model) -> pd.DataFrame:
 
 def reliability(model: Model) -> pd.DataFrame:
     """Per factor, from the standardized loadings: composite reliability (Joreskog's rho, as Fornell &
-    Larcker, 1981: (sum lambda)^2 / [(sum lambda)^2 + sum (1 - lambda^2)]; semTools' compRelSEM differs: it
-    uses the unstandardized model-implied variances), the average variance extracted (Fornell & Larcker,
-    1981: the mean squared standardized loading; semTools' AVE likewise) and whether the AVE is below AVE_MIN."""
+    Larcker, 1981: (sum lambda)^2 / [(sum lambda)^2 + sum (1 - lambda^2)]), the average variance extracted
+    (Fornell & Larcker, 1981: the mean squared standardized loading) and whether the AVE is below AVE_MIN.
+    semTools' compRelSEM and AVE differ (by up to .005 and .008 on tests/reference/ten_percent.csv): they apply
+    the formulas to the unstandardized estimates (and by default the observed variances). The validity table
+    says so."""
     rows = []
     for factor, group in loadings(model).groupby("factor", sort=False):
         lam = group["std"].to_numpy()
@@ -1015,8 +1052,8 @@ def htmt(data: pd.DataFrame, factors: dict[str, list[str]]) -> pd.DataFrame:
     """Heterotrait-monotrait ratio of correlations (Henseler, Ringle & Sarstedt, 2015), lower triangle:
     the mean correlation between the items of two factors over the geometric mean of the mean
     correlations among each factor's own items (item correlations pairwise complete; the arithmetic-mean
-    HTMT of the 2015 paper, semTools' htmt(htmt2 = FALSE), not its default HTMT2 of geometric means).
-    Values above HTMT_MAX (.85) question that the two factors are distinct."""
+    HTMT of the 2015 paper, semTools' htmt(htmt2 = FALSE), not its default HTMT2 of geometric means; the HTMT
+    table says so). Values above HTMT_MAX (.85) question that the two factors are distinct."""
     corr = data[[i for items in factors.values() for i in items]].astype(float).corr()
 
     def within(items):
@@ -1044,24 +1081,23 @@ def sample_statistics(model: Model) -> int:
     return model.test["df"] + len(model.theta)
 
 
-def compare_estimators(description: str, data: pd.DataFrame, fitted: Model | None = None) -> pd.DataFrame:
+def compare_estimators(description: str, data: pd.DataFrame, fitted=None) -> pd.DataFrame:
     """The model under each of COMPARED side by side, one row each: ML and MLR with FIML (every respondent;
     ML is the report's model), ML and DWLS on complete cases, with fit_indices' columns, `few_cases` (a
     complete-case estimator with fewer respondents than sample statistics, where lavaan warns that the
     covariance of the estimates may not be positive definite) and, per structural path 'outcome~predictor',
-    its standardized beta and p (columns 'beta outcome~predictor', 'p ...'). `fitted`: the report's model
-    when already fitted (fit(description, data)), so it is not fitted twice; each other fit is dropped before
-    the next (memory at large N)."""
+    its standardized beta and p (columns 'beta outcome~predictor', 'p ...'). `fitted(estimator, missing)`: the
+    model as the caller fits it (a chapter fits each once, helpers.analysis.fits); default `fit` on these data.
+    The data each fit works on are dropped before the next (memory at large N)."""
     rows = []
     for estimator, missing in COMPARED:
-        model = fitted if fitted is not None and (estimator, missing) == ("ML", "fiml") else fit(description, data, estimator, missing)
+        model = fitted(estimator, missing) if fitted else fit(description, data, estimator, missing)
         row = fit_indices(model).iloc[0].to_dict()
         row["few_cases"] = missing == "listwise" and model.n_obs < sample_statistics(model)
         for path in paths(model).itertuples():
             row[f"beta {path.outcome}~{path.predictor}"] = path.std
             row[f"p {path.outcome}~{path.predictor}"] = path.p
         rows.append(row)
-        del model
     return pd.DataFrame(rows)
 
 

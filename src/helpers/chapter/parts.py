@@ -6,7 +6,7 @@ weighting) lives on that chapter's class here.
 """
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +16,7 @@ from pandas.io.formats.style import Styler
 
 from helpers import synth
 from helpers.analysis import reproduction, sem, stats, waves, weighting
+from helpers.analysis.fits import Fits
 from helpers.chapter.base import MODEL_ERRORS, Block, Chapter, Table, estimable, guarded
 from helpers.disclosure import HIDDEN, is_small
 from helpers.ingest import io
@@ -196,9 +197,16 @@ class Modelled:
 
     `structural` is the model's structural part in lavaan syntax (default the report's: intention on the four
     factors); a researcher may add a path or an observed covariate ('bi ~ pe + ee + si + fc + age'). The
-    measurement part comes from the codebook's scales; `model_text` is the whole model."""
+    measurement part comes from the codebook's scales; `model_text` is the whole model. `fits`: the run's fits
+    file (helpers.analysis.fits), which chapter 05 writes (`writes_fits`) and the summaries read; None (a notebook
+    run by hand): every fit is made here."""
 
     structural = "bi ~ " + " + ".join(reproduction.UTAUT)
+    writes_fits = False
+
+    def __init__(self, processed=None, *, fits: str | Path | None = None, **options):
+        super().__init__(processed, **options)
+        self.fits = Fits(fits, writes=self.writes_fits)
 
     @cached_property
     def factors(self) -> dict[str, list[str]]:
@@ -220,25 +228,25 @@ class Modelled:
     def model(self):
         return self.fitted(self.model_text)
 
-    def fitted(self, description: str):
-        """The model fitted (ML with FIML), when the data hold at least five respondents per free parameter
-        (Bentler & Chou, 1987); otherwise a ValueError saying how many there are and how many it needs. A fit
-        is kept for these rows and this model text, and made again when either changes."""
+    def fitted(self, description: str, estimator: str = "ML", missing: str = "fiml") -> sem.Model | sem.Results:
+        """The model fitted (default ML with FIML), when the data hold at least five respondents per free parameter
+        (Bentler & Chou, 1987); otherwise a ValueError saying how many there are and how many it needs. Fitted
+        once for these rows and columns, this model text, estimator and sem.py (`fits`); a summary takes the
+        results chapter 05 kept in the run's fits file when it holds this fit."""
         model = semopy.Model(description)
         unknown = sorted(set(model.vars["observed"]) - set(self.data.columns))
         if unknown:
             raise ValueError(f"model: {unknown} are neither factors nor columns of the data (the factors are {list(self.factors)})")
-        key = (description, tuple(self.data.index), len(self.data.columns))
-        fits = self.__dict__.setdefault("_fits", {})
-        if key not in fits:
-            answering = self.data[model.vars["observed"]].astype(float).dropna(how="all")   # FIML uses every answer
-            model.load(answering.fillna(answering.mean()))
-            need = CASES_PER_PARAMETER * len(model.param_vals)
-            if len(answering) < need:
-                n = len(answering) if len(answering) >= self.min_cell else f"< {self.min_cell}"   # never a small count
-                raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
-            fits[key] = sem.fit(description, self.data)
-        return fits[key]
+        held = self.fits.stored(description, self.data, estimator, missing)
+        if held is not None:
+            return held
+        answering = self.data[model.vars["observed"]].astype(float).dropna(how="all")   # FIML uses every answer
+        model.load(answering.fillna(answering.mean()))
+        need = CASES_PER_PARAMETER * len(model.param_vals)
+        if len(answering) < need:
+            n = len(answering) if len(answering) >= self.min_cell else f"< {self.min_cell}"   # never a small count
+            raise ValueError(self.t("model_too_few_cases", n=n, need=need, k=len(model.param_vals)))
+        return self.fits.model(description, self.data, estimator, missing)
 
     def intention_sentences(self) -> list[str]:
         """Which predictors of intention are significant (findings.intention), or why the model could not
@@ -256,6 +264,7 @@ class Intention(Modelled, Chapter):
 
     number = 5
     families = ("sem",)
+    writes_fits = True
 
     def __init__(self, processed=None, structural: str | None = None, **options):
         super().__init__(processed, **options)
@@ -328,7 +337,7 @@ class Intention(Modelled, Chapter):
     def estimators(self) -> Block:
         """The structural model under ML with FIML (the report's), ML on complete answers, MLR and DWLS on
         polychoric correlations (the items are ordinal): N, fit and paths side by side."""
-        comparison = sem.compare_estimators(self.model_text, self.data, fitted=self.model)
+        comparison = sem.compare_estimators(self.model_text, self.data, fitted=partial(self.fitted, self.model_text))
         few = [self.t(f"estimator_{row.estimator}_{row.missing}") for row in comparison.itertuples() if row.few_cases]
         return Block(self.table(tables.estimators_result(comparison, self.cb, self.lang), "estimators_title", "estimators"),
                      Markdown(self.t("estimators_note")),

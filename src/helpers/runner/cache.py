@@ -3,11 +3,12 @@ only, so a run with nothing to do answers in well under a second.
 
 A notebook's key hashes everything it reads: the environment (Python, requirements.txt), the shared code,
 templates and data files (src/helpers, data/*.yaml), the run's options, the export, the notebook's cells and
-kernel (notebook_hash: not its outputs, so a notebook saved in JupyterLab after running it keeps its key), and,
-for the analysis notebooks, the processed data they read (its own hash). A notebook is stale when its
-key differs from its last successful run's, or when one of the outputs recorded then (with their hashes)
-is missing or changed. When the cleaning notebook runs, everything after it runs too. Inputs and outputs
-are recognised by content, never by file time.
+kernel (notebook_hash: not its outputs, so a notebook saved in JupyterLab after running it keeps its key), for
+the analysis notebooks the processed data they read (its own hash), and for the summaries (00, 10) the model's fits
+they read (FITS, written by 05). A notebook is stale when its key differs from its last successful run's, or when
+one of the outputs recorded then (with their hashes) is missing or changed. When the cleaning notebook runs,
+everything after it runs too; when the model's notebook runs, the summaries too. Inputs and outputs are
+recognised by content, never by file time.
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from helpers.ingest.provenance import sha256_file, sha256_files
 from helpers.paths import DATA_DIR, HELPERS_DIR, ROOT
 
 CLEANING = "01_cleaning"
+MODEL = "05_intent_sem"                         # keeps the model's fits in the run's data folder (FITS) ...
+SUMMARIES = ("00_key_findings", "10_conclusion")   # ... which these read: they run after it
+FITS = "model_fits.json"
 
 
 def sha256_text(*parts: str) -> str:
@@ -56,17 +60,24 @@ def notebook_hash(path: Path) -> str:
     return sha256_text(json.dumps([cells, nb["metadata"].get("kernelspec")], sort_keys=True))
 
 
-def notebook_keys(notebooks: list[Path], shared: str, processed_sha: str) -> dict[str, str]:
+def notebook_keys(notebooks: list[Path], shared: str, processed_sha: str, fits_sha: str) -> dict[str, str]:
     """Each notebook's cache key: the shared inputs and the notebook (notebook_hash); the analysis notebooks also
-    the processed data they read (`processed_sha`, the hash of the cleaning notebook's output)."""
-    return {nb.stem: sha256_text(shared, notebook_hash(nb), "" if nb.stem == CLEANING else processed_sha)
-            for nb in notebooks}
+    the processed data they read (`processed_sha`, the hash of the cleaning notebook's output), the summaries
+    also the model's fits (`fits_sha`, fits_hash of the file 05 wrote)."""
+    return {nb.stem: sha256_text(shared, notebook_hash(nb), "" if nb.stem == CLEANING else processed_sha,
+                                 *([fits_sha] if nb.stem in SUMMARIES else [])) for nb in notebooks}
 
 
-def folder_hash(folder: Path) -> str:
-    """One hash over the names (relative to the folder) and contents of its files; '' when it has none."""
-    files = sorted(f for f in folder.rglob("*") if f.is_file()) if folder.is_dir() else []
+def processed_hash(folder: Path) -> str:
+    """One hash over the names (relative to the folder) and contents of the data folder's files but the model's
+    fits (FITS: what 05 made of them, in the summaries' keys); '' when it has none."""
+    files = sorted(f for f in folder.rglob("*") if f.is_file() and f.name != FITS) if folder.is_dir() else []
     return sha256_text(*(f"{f.relative_to(folder).as_posix()}:{sha256_file(f)}" for f in files)) if files else ""
+
+
+def fits_hash(path: Path) -> str:
+    """The model's fits file by its content; '' when there is none (the summaries then fit the model themselves)."""
+    return sha256_file(path) if path.is_file() else ""
 
 
 def outputs_of(run_dir: Path, stem: str) -> dict[str, str]:
@@ -89,6 +100,9 @@ def intact(run_dir: Path, recorded: dict[str, str]) -> bool:
 
 def stale(keys: dict[str, str], done: dict[str, str], whole: set[str]) -> list[str]:
     """Notebooks to run: their key differs from the last successful run's, or their report is not whole.
-    When the cleaning notebook runs, everything after it runs too (its processed data is rewritten)."""
+    When the cleaning notebook runs, everything after it runs too (its processed data is rewritten); when the
+    model's notebook runs, the summaries too (its fits are rewritten)."""
     todo = [stem for stem, key in keys.items() if done.get(stem) != key or stem not in whole]
-    return list(keys) if CLEANING in todo else todo
+    if CLEANING in todo:
+        return list(keys)
+    return [stem for stem in keys if stem in todo or MODEL in todo and stem in SUMMARIES]

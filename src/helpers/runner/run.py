@@ -15,8 +15,9 @@ run. Other runs are never touched; the run's name is a safe slug (helpers.runner
 - Incremental: a notebook runs only when what it reads changed (export, processed data, notebook, helpers
   code, templates and data files, options, environment) or one of its outputs is missing or changed
   (content hashes, helpers.runner.cache). Nothing to do: it says so and stops.
-- Parallel: after 01_cleaning the other notebooks (the report's summaries 00 and 10 among them) are
-  independent and run in separate processes (default: one per core); the progress display counts what is done, failed and still to go.
+- Parallel: after 01_cleaning the other notebooks run in separate processes (default: one per core), 05 first;
+  the report's summaries 00 and 10 once 05 is done, as they read the model's fits it keeps in the run's data
+  folder (helpers.analysis.fits); the progress display counts what is done, failed and still to go.
 - Atomic and alone: one run per run folder at a time (a lock); reports and processed data are built in
   the run's own staging folder and published only when every notebook succeeded.
 - Interruptible: Ctrl-C (or SIGTERM) stops every worker and kernel at once and exits 130, leaving the
@@ -403,8 +404,8 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
     when a page changed, in staging, and publish them only when every notebook succeeded. The last line says
     how much of the time since `started` was the runner's own bookkeeping (lock, keys, staging, hashes,
     publication): everything but executing, rendering and the combined document."""
-    shared, processed_sha = cache.shared_key(source["sha256"], options), cache.folder_hash(ws.data)
-    keys = cache.notebook_keys(books, shared, processed_sha)
+    shared, processed_sha = cache.shared_key(source["sha256"], options), cache.processed_hash(ws.data)
+    keys = cache.notebook_keys(books, shared, processed_sha, cache.fits_hash(ws.data / cache.FITS))
     manifest = read_manifest(ws.manifest, say)
     whole = {stem for stem, r in manifest["reports"].items() if cache.intact(ws.run_dir, r.get("outputs", {}))}
     if manifest.get("processed_sha256") != processed_sha:
@@ -416,15 +417,17 @@ def update(ws: Workspace, source: dict, books: list[Path], offered: dict, option
         else f"{ws.run_dir}: the combined document to (re)build")
     staging = fresh_staging(ws)
     processed = staging / "data" / ws.processed.name if cache.CLEANING in todo else ws.processed
+    fits = (staging / "data" if cache.MODEL in todo else ws.data) / cache.FITS   # 05 writes it, 00 and 10 read it
     try:
         building = time.perf_counter()
-        outcomes = execute_all([nb for nb in books if nb.stem in todo], ws, {**offered, "processed": str(processed)},
-                               source, jobs, options.get("twin")) if todo else []
+        outcomes = execute_all([nb for nb in books if nb.stem in todo], ws,
+                               {**offered, "processed": str(processed), "fits": str(fits)}, source, jobs,
+                               options.get("twin")) if todo else []
         if isinstance(outcomes, int):
             say(f"nothing published: {ws.run_dir} is as it was")
             return outcomes
-        processed_sha = cache.folder_hash(processed.parent)
-        keys = cache.notebook_keys(books, shared, processed_sha)   # the keys of what the notebooks read
+        processed_sha = cache.processed_hash(processed.parent)
+        keys = cache.notebook_keys(books, shared, processed_sha, cache.fits_hash(fits))   # the keys of what the notebooks read
         built = {o.notebook: {**asdict(o), "key": keys[o.notebook], "outputs": cache.outputs_of(staging / "reports", o.notebook)}
                  for o in outcomes}
         building = time.perf_counter() - building
@@ -514,10 +517,12 @@ class Progress:
 def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, jobs: int | None,
                 twin: str | None = None) -> list[Outcome] | int:
     """Every notebook in a worker process: cleaning first (the other workers warm up meanwhile), then the
-    analysis notebooks in parallel, their pages linking the run `twin` of the other language. Ctrl-C stops every
-    worker and kernel at once."""
+    analysis notebooks in parallel, the model's (05) first and the summaries (00, 10) once it is done (they read
+    its fits), their pages linking the run `twin` of the other language. Ctrl-C stops every worker and kernel at
+    once."""
     cleaning = [nb for nb in books if nb.stem == cache.CLEANING]   # first: the others read what it writes
-    books = [nb for nb in books if nb.stem != cache.CLEANING]
+    books = sorted((nb for nb in books if nb.stem != cache.CLEANING), key=lambda nb: nb.stem != cache.MODEL)
+    after_model = [nb for nb in books if nb.stem in cache.SUMMARIES] if books and books[0].stem == cache.MODEL else []
     workers = max(1, min(jobs or os.cpu_count() or 1, len(books) or 1))
     progress = Progress(len(cleaning) + len(books))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=worker_started,
@@ -533,12 +538,16 @@ def execute_all(books: list[Path], ws: Workspace, offered: dict, source: dict, j
         if any(o.error for o in outcomes):
             progress.not_run([nb.stem for nb in books], "the cleaning notebook failed")
             books = []
-        pending = {pool.submit(execute_and_render, nb, *task) for nb in books}
-        if pending:
-            say(f"  … {len(pending)} notebooks queued on {workers} worker(s)")
+        pending = {pool.submit(execute_and_render, nb, *task) for nb in books if nb not in after_model}
+        if books:
+            say(f"  … {len(books)} notebooks queued on {workers} worker(s)"
+                + (f" ({', '.join(nb.stem for nb in after_model)} after {cache.MODEL})" if after_model else ""))
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            outcomes += [progress.finished(future.result()) for future in finished]
+            for future in finished:
+                outcomes.append(progress.finished(future.result()))
+                if outcomes[-1].notebook == cache.MODEL:   # its fits are written: the summaries may read them
+                    pending |= {pool.submit(execute_and_render, nb, *task) for nb in after_model}
     except ExportRejected as err:
         say(f"error: {err}")
         return 2

@@ -2,7 +2,8 @@
 
     <out>/<name>/              the published reports, manifest.json (each report's key and output hashes), index.html
     build/runs/<name>/         the run's own state:
-        data/                  its processed data, what its analysis notebooks read (and --compare-with <name>)
+        data/                  its processed data, what its analysis notebooks read (and --compare-with <name>), and
+                               model_fits.json, the model's fits that 05 keeps for 00 and 10 (helpers.analysis.fits)
         staging.<pid>/         what one process builds (reports/, data/), published only when the run succeeds
         executed/, failed/     the executed notebooks (failed/: kept for debugging)
         runtime/               the kernels' connection files
@@ -139,17 +140,22 @@ def fresh_staging(ws: Workspace) -> Path:
 
 
 def publish(ws: Workspace) -> None:
-    """Move what the run built into place: its reports (replacing only those files and figure folders) and,
-    when the cleaning notebook ran, its processed data."""
+    """Move what the run built into place: its reports (replacing only those files and figure folders) and its
+    data: when the cleaning notebook ran, the whole data folder (with the model's fits when 05 ran); else the
+    model's fits alone, beside the processed data they were made from."""
     ws.run_dir.mkdir(parents=True, exist_ok=True)
     for built in sorted((ws.staging / "reports").iterdir()):
         target = within(ws.run_dir / built.name, ws.run_dir)
         if built.is_dir():
             remove(target, ws.run_dir)
         os.replace(built, target)
-    if any((ws.staging / "data").iterdir()):
+    staged = ws.staging / "data"
+    if (staged / ws.processed.name).is_file():
         remove(ws.data, ws.home)
-        os.replace(ws.staging / "data", ws.data)
+        os.replace(staged, ws.data)
+    else:
+        for built in sorted(staged.iterdir()):
+            os.replace(built, within(ws.data / built.name, ws.data))
 
 
 def publish_processed(ws: Workspace) -> list[str]:
