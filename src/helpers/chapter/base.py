@@ -608,7 +608,7 @@ PRINTED = {
     "exclusion_flow": lambda ch: tables.flow_result(ch.result, ch.lang, ch.min_cell),
     "gov_type_vs_population": lambda ch: tables.population_result(ch.data, "gov_type", weighting.load_population()["gov_type"], ch.cb,
                                                                   ch.lang, ch.min_cell),
-    "places": lambda ch: tables.places_result(ch.bubbles, ch.lang),
+    "places": lambda ch: ch.accounted,
     "age": lambda ch: tables.describe_result(ch.data, "age", ch.min_cell),
     "chart_1_start_year": lambda ch: tables.start_year_result(ch.data, ch.start_year_after, ch.min_cell),
     "usage_frequency": lambda ch: tables.usage_frequency_result(ch.data, ch.cb, ch.lang, ch.min_cell),
