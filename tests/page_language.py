@@ -19,12 +19,14 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 class Visible(HTMLParser):
     """A page's visible text, the cells of its tables and the alt texts of its images; with `lang`, what an element
     marked as another language holds (the study's title, a place name) is left out, and so are the report's own
-    words a page quotes (<q>, Chapter.quote): cited as written, in the report's language and number style."""
+    words a page quotes (<q>, Chapter.quote): cited as written, in the report's language and number style. The
+    <title> is kept apart (`title`): it names the run, a name the user chose, not a word of the page."""
 
     def __init__(self, lang: str | None = None):
         super().__init__()
         self.text, self.cells, self.alts, self._skip, self._cell = [], [], [], 0, None
         self.lang, self._open = lang, []   # the open elements, each with whether it is in another language
+        self.title, self._in_title = [], False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -35,6 +37,7 @@ class Visible(HTMLParser):
             self._open.append((tag, other))
         self._skip += tag in ("style", "script") or other
         self._cell = [] if tag == "td" else self._cell
+        self._in_title = self._in_title or tag == "title"
         self.alts += [value for name, value in attrs if name == "alt"]
 
     def handle_endtag(self, tag):
@@ -44,12 +47,15 @@ class Visible(HTMLParser):
             if opened == tag:
                 break
         self._skip -= tag in ("style", "script")
+        self._in_title = self._in_title and tag != "title"
         if tag == "td" and self._cell is not None:
             self.cells.append("".join(self._cell))
             self._cell = None
 
     def handle_data(self, data):
-        if not self._skip:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._skip:
             self.text.append(data)
             if self._cell is not None:
                 self._cell.append(data)
@@ -70,7 +76,7 @@ def foreign(html: str, lang: str) -> list[str]:
     page = Visible(lang)
     page.feed(html)
     text = re.split(r"(?:Referenties|References) ¶", re.sub(r"\s+", " ", " ".join(page.text)))[0]
-    found = [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
+    found = [w for w in OTHER_LANGUAGE[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", " ".join([*page.title, text]))]
     found += CODE_NAME.findall(re.split(r"Versies van de pakketten|Versions of the packages", text)[0])
     if lang == "nl":
         found += [m.group(0) for c in [text, *page.cells, *page.alts] for pattern in (DUTCH_DECIMAL_POINT, NEGATIVE_ZERO, LEADING_POINT)

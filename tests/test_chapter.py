@@ -378,8 +378,9 @@ def test_one_standard_per_claim_the_stars_headers_sentences_and_verdicts_agree(p
         mark = standard.stars(getattr(row, standard.p))
         cell = layout.set_index(layout.columns[0]).loc[row.label_y, row.label_x]
         assert cell == "ns" if mark == "ns" else cell.endswith(mark) and not cell.endswith("*" + mark), (row.x, row.y, cell)
-        said = next(s for s in sentences if s.startswith(f"Role perception {row.label_x} "))
-        assert (row.label_y in said.split(" (")[0]) == (mark != "ns"), (row.x, row.y, said)   # named as related iff starred
+        said = next(s for s in sentences if s.startswith(f"Role perception {ch.cb.in_sentence(row.x, 'en')} "))
+        related = said.split("): ", 1)[1] if "): " in said else ""
+        assert (ch.cb.in_sentence(row.y, "en") in related) == (mark != "ns"), (row.x, row.y, said)   # named as related iff starred
         fid = f"role.{row.x}.{row.y}.stars"
         if fid in verdicts.index:
             published = verdicts.loc[fid, "published_claim"]

@@ -181,6 +181,20 @@ def test_no_quoted_sentence_without_its_verdict_rows_on_the_runners_pages(pages,
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", ["default", "contrary"])
+def test_every_page_of_both_runs_speaks_its_language(pages, name, lang):
+    """Issue 22's acceptance: no word of the other language (a fixed list) outside elements marked as another
+    language, every number on a Dutch page in the formatter's Dutch form, on every page the run wrote (the chapters,
+    both their versions, the run's index and its assumptions page): the default and the planted-contrary export."""
+    from tests.page_language import foreign
+
+    written = sorted(pages[name, lang].glob("*.html"))
+    assert {"index.html", "assumptions.html"} <= {p.name for p in written}
+    assert {p.name: found for p in written if (found := foreign(p.read_text(encoding="utf-8"), lang))} == {}
+
+
+@pytest.mark.slow
 def test_item_1s_claims_are_judged_and_follow_the_planted_contrary_export(pages):
     """The claims issue 22 found quoted without a verdict: judged on both exports (not 'not shown'), 'report
     inconsistent' where the report's own figures contradict its words, 'not judged' only where no reading exists,

@@ -32,9 +32,10 @@ def test_there_are_reports_in_both_languages():
     assert any(r.endswith("_en") for r in runs) and any(not r.endswith("_en") for r in runs), runs
 
 
-@pytest.mark.parametrize("page_path", [p for p in PAGES if re.match(r"\d\d_", p.name)], ids=lambda p: str(p.relative_to(REPORTS_DIR)))
-def test_a_chapter_speaks_its_language_only(page_path):
-    """No word of the other language; in Dutch no decimal point and no negative zero (tests/page_language.py)."""
+@pytest.mark.parametrize("page_path", [*PAGES, *REPORTS_DIR.glob("*/assumptions.html")], ids=lambda p: str(p.relative_to(REPORTS_DIR)))
+def test_a_page_speaks_its_language_only(page_path):
+    """Every chapter, run index, landing page, book and assumptions page: no word of the other language outside what
+    is marked as such; in Dutch no decimal point and no negative zero (tests/page_language.py)."""
     html = page_path.read_text(encoding="utf-8")
     assert not foreign(html, re.search(r'<html lang="(\w+)"', html).group(1))
 

@@ -90,6 +90,17 @@ def strength(r: float, lang: str) -> str:
     return t(f"finding_strength_{next(word for bound, word in STRENGTH if abs(r) < bound)}", lang)
 
 
+def base_text(ns, lang: str) -> str:
+    """The base of a sentence on several answers: 'N = 478', or 'N = 477 tot 478' where they differ."""
+    low, high = int(min(ns)), int(max(ns))
+    return f"N = {low}" if low == high else t("finding_base_range", lang, low=low, high=high)
+
+
+def fixed(value: float, digits: int = 3) -> str:
+    """A coefficient to `digits` decimals, never a negative zero ('-0.000' is 0.000)."""
+    return f"{round(value, digits) + 0.0:.{digits}f}"
+
+
 def capital(text: str) -> str:
     """The first letter upper case (item texts are written to follow their question's stem)."""
     return text[:1].upper() + text[1:]
@@ -114,18 +125,21 @@ def untestable(what: str, lang: str) -> str:
 
 def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], family: str, labels: dict[str, str], lang: str,
                  min_cell: int) -> list[str]:
-    """One sentence per paired t-test of a family (the pairs, Holm-adjusted together): a rated higher, lower or
-    about equal to b, with both means, Cohen's dz, the p the family is judged on and N."""
+    """One sentence per paired t-test of a family (the pairs, Holm-adjusted together), worded for the family
+    (finding_means_<family>_<direction>: an advantage endorsed more strongly, a literacy rated higher, support found
+    more useful; `labels` as they read inside a sentence), with N of those answering both, both means, Cohen's dz
+    and the p the family is judged on."""
     standard, sentences = STANDARDS[family], []
     for test in stats.paired_ttests(df, pairs).itertuples():
-        what = f"{labels[test.a]} / {labels[test.b]}"
+        what = capital(f"{labels[test.a]} / {labels[test.b]}")
         p = getattr(test, standard.p)
         if test.n < min_cell or pd.isna(p):
             sentences.append(untestable(what, lang))
             continue
         direction = means_direction(test.mean_a - test.mean_b, p, standard.alpha)
-        sentences.append(t(f"finding_means_{direction}", lang, a=capital(labels[test.a]), b=labels[test.b], mean_a=test.mean_a,
-                           mean_b=test.mean_b, d=test.d_z, p=judged_p(p, standard, lang), n=test.n))
+        numbers = t("finding_means_numbers", lang, n=test.n, mean_a=test.mean_a, mean_b=test.mean_b, d=fixed(test.d_z),
+                    p=judged_p(p, standard, lang))
+        sentences.append(t(f"finding_means_{family}_{direction}", lang, a=labels[test.a], b=labels[test.b], numbers=numbers))
     return sentences
 
 
@@ -220,7 +234,7 @@ def never_users(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     if share_hidden(top["n"], top["base"], min_cell):
         return hidden(t("finding_never_reason_what", lang), lang, min_cell)
     return t("finding_never", lang, never=never, share=100 * never / answered, n=answered,
-             reason=load_codebook().text(top["item"], lang), reason_share=top["pct_cases"])
+             reason=load_codebook().in_sentence(top["item"], lang), reason_share=top["pct_cases"])
 
 
 def pros_cons(users: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
@@ -231,7 +245,7 @@ def pros_cons(users: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     cb = load_codebook()
     sentences = [pros_against_cons(users, lang, min_cell)]
     items = [i for pairs in REPORT_TTESTS.values() for pair in pairs for i in pair]
-    labels = {i: cb.text(i, lang) for i in items}
+    labels = {i: cb.in_sentence(i, lang) for i in items}
     for family in ("pros", "cons"):
         sentences += paired_means(users, REPORT_TTESTS[family], family, labels, lang, min_cell)
     return [*sentences, top_task(users, lang, min_cell)]
@@ -258,7 +272,7 @@ def top_task(users: pd.DataFrame, lang: str, min_cell: int) -> str:
     share = protected_share(users[top["item"]], (4, 5), cb.labels(top["item"], lang), min_cell)
     if share is None:
         return hidden(t("finding_top_task_what", lang), lang, min_cell)
-    return t("finding_top_task", lang, task=cb.text(top["item"], lang), share=share, n=int(top["n"]))
+    return t("finding_top_task", lang, task=cb.in_sentence(top["item"], lang), share=share, n=int(top["n"]))
 
 
 def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) -> str:
@@ -272,8 +286,9 @@ def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) ->
         return untestable(t(f"finding_top_{block}_what", lang), lang)
     shares = {item: protected_share(df[item], (4, 5), cb.labels(item, lang), min_cell) for item in top["item"]}
     shown = {item: HIDDEN if share is None else t(f"finding_top_{block}_share", lang, share=share) for item, share in shares.items()}
-    items = listing([f"**{cb.text(row.item, lang)}** (M = {row.mean:.2f}; {shown[row.item]})" for row in top.itertuples()], lang)
-    return t(f"finding_top_{block}", lang, items=items, n=int(top["n"].min()))
+    items = listing([f"**{cb.in_sentence(row.item, lang)}** (M = {row.mean:.2f}; {shown[row.item]})" for row in top.itertuples()], lang)
+    verb = t("finding_top_verb_one" if k == 1 else "finding_top_verb_many", lang)
+    return t(f"finding_top_{block}", lang, items=items, verb=verb, base=base_text(top["n"], lang))
 
 
 def midpoint(df: pd.DataFrame, scale: str, lang: str, min_cell: int, mu: float = MIDDLE) -> str:
@@ -292,7 +307,7 @@ def literacy(df: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     """04: the highest and the lowest subscale, the lowest against each other subscale (paired t,
     Holm), and each role perception's correlations with the five subscales."""
     cb = load_codebook()
-    labels = {s: cb.text(s, lang) for s in (*LITERACY, *ROLES)}
+    labels = {s: cb.in_sentence(s, lang) for s in (*LITERACY, *ROLES)}
     means = literacy_means(df)
     low = means.iloc[-1]
     sentences = [literacy_range(df, lang)]
@@ -316,13 +331,13 @@ def literacy_range(df: pd.DataFrame, lang: str) -> str:
     cb = load_codebook()
     means = literacy_means(df)
     top, low = means.iloc[0], means.iloc[-1]
-    return t("finding_literacy_range", lang, top=cb.text(top["variable"], lang), top_m=top["mean"], low=cb.text(low["variable"], lang),
-             low_m=low["mean"], n=int(means["n"].min()))
+    return t("finding_literacy_range", lang, top=cb.in_sentence(top["variable"], lang), top_m=top["mean"],
+             low=cb.in_sentence(low["variable"], lang), low_m=low["mean"], base=base_text(means["n"], lang))
 
 
 def r_range(r: pd.Series) -> str:
     """'0.21' or the range '0.21–0.35'."""
-    low, high = f"{r.min():.3f}", f"{r.max():.3f}"
+    low, high = fixed(r.min()), fixed(r.max())
     return low if low == high else f"{low}–{high}"
 
 
@@ -331,17 +346,17 @@ def role_sentence(rows: pd.DataFrame, labels: dict[str, str], lang: str) -> str:
     (reproduction.STANDARDS['role_literacy']: the report's stars, as the correlation table marks them)."""
     standard = STANDARDS["role_literacy"]
     role = labels[rows["x"].iloc[0]]
-    n = int(rows["n"].min())
+    base = base_text(rows["n"], lang)
     found = rows[rows[standard.p] < standard.alpha]
     if found.empty:
-        return t("finding_role_none", lang, role=role, r_max=rows["r"].abs().max(), alpha=levels_text(standard, lang), n=n)
+        return t("finding_role_none", lang, role=role, r_max=fixed(rows["r"].abs().max()), alpha=levels_text(standard, lang), base=base)
     parts = []
     for sign, key in ((1, "finding_positive"), (-1, "finding_negative")):
         part = found[found["r"] * sign > 0]
         if len(part):
             parts.append(t(key, lang, names=listing([labels[y] for y in part["y"]], lang), r=r_range(part["r"].abs())))
     return t("finding_role", lang, role=role, found=f" {t('finding_and', lang)} ".join(parts), k=len(found), total=len(rows),
-             alpha=levels_text(standard, lang), n=n)
+             alpha=levels_text(standard, lang), base=base)
 
 
 def intention(paths: pd.DataFrame | None, lang: str, n: int) -> list[str]:
@@ -351,13 +366,15 @@ def intention(paths: pd.DataFrame | None, lang: str, n: int) -> list[str]:
         return [t("finding_not_converged", lang)]
     cb = load_codebook()
     paths = paths[paths["outcome"] == "bi"]
-    label = {p: cb.text(p, lang) for p in paths["predictor"]}
-    fmt = lambda rows: listing([f"{label[r.predictor]} (β = {r.std:.3f}, {p_text(r.p)})" for r in rows.itertuples()], lang)  # noqa: E731
+    label = {p: cb.in_sentence(p, lang) for p in paths["predictor"]}
+    fmt = lambda rows, bold="": listing([f"{bold}{label[r.predictor]}{bold} (β = {fixed(r.std)}, {p_text(r.p)})"  # noqa: E731
+                                         for r in rows.itertuples()], lang)
     standard = STANDARDS["sem"]
     significant = paths[standard.p] < standard.alpha
     found, rest = paths[significant], paths[~significant]
     key = "finding_predictors_none" if found.empty else "finding_predictors_only" if len(found) == 1 else "finding_predictors"
-    return [t(key, lang, outcome=cb.text("bi", lang), found=fmt(found), rest=fmt(rest), alpha=levels_text(standard, lang), n=n)]
+    return [t(key, lang, outcome=cb.in_sentence("bi", lang), found=fmt(found, "**"), rest=fmt(rest), alpha=levels_text(standard, lang),
+              n=n)]
 
 
 def needs(df: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
@@ -367,7 +384,7 @@ def needs(df: pd.DataFrame, lang: str, min_cell: int) -> list[str]:
     sentences = [top_choice(df, name, lang, min_cell) for name in ("learn_form", "learn_location")]
     support = stats.likert_summary(df, cb.blocks["support"]).sort_values("mean", ascending=False)
     most, least = support["item"].iloc[0], support["item"].iloc[-1]
-    labels = {i: cb.text(i, lang) for i in support["item"]}
+    labels = {i: cb.in_sentence(i, lang) for i in support["item"]}
     return sentences + paired_means(df, [(most, least)], "support", labels, lang, min_cell)
 
 
@@ -378,16 +395,16 @@ def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int) -> str:
     cb = load_codebook()
     counts = df[name].value_counts()
     if len(counts) < 2 or counts.sum() < min_cell:
-        return untestable(cb.text(name, lang), lang)
+        return untestable(capital(cb.noun(name, lang)), lang)
     in_table = suppress(counts, min_cell)
     if any(share_parts_hidden(counts, (code,), in_table, min_cell) for code in counts.index[:2]):
-        return hidden(cb.text(name, lang), lang, min_cell)
-    labels = cb.labels(name, lang)
+        return hidden(capital(cb.noun(name, lang)), lang, min_cell)
     first, second = int(counts.index[0]), int(counts.index[1])
     res = contrasts.multinomial_shares(df[name], first, second)
     direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], STANDARDS["choice"].alpha)
     key = "finding_choice_equal" if direction == "equal" else "finding_choice"
-    return t(key, lang, question=cb.text(name, lang), first=labels[first], first_share=res["a"], second=labels[second],
+    first_label, second_label = (cb.in_sentence(name, lang, code) for code in (first, second))
+    return t(key, lang, noun=cb.noun(name, lang), first=first_label, first_share=res["a"], second=second_label,
              second_share=res["b"], diff=res["difference"], low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
 
 
