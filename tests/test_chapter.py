@@ -396,3 +396,21 @@ def test_the_validity_and_htmt_tables_name_their_conventions_where_they_are_not_
     """tests/test_sem.py checks the conventions against semTools; each table's caption names them and cites them."""
     captions = {part.name: part.caption for part in Intention(processed, lang=lang).measurement_model().parts if hasattr(part, "caption")}
     assert standardized in captions["cfa_validity"] and arithmetic in captions["htmt"]
+
+
+def test_a_routed_questions_table_says_its_base_is_who_answered_when_some_asked_did_not(processed, tmp_path):
+    """The default's 147 payers, 145 of whom said which version: the paid-systems table says its base is who answered
+    (issue 22, item 7); with every payer's answer given (planted), or for the systems every user answered, it says
+    nothing."""
+    ch = Usage(processed, lang="en")
+    payers = ch.data["paid_work"].eq(1)
+    paid = [c for c in ch.data if c.startswith("paid_") and c != "paid_work"]
+    silent = payers & ch.data[paid].isna().all(axis=1)
+    assert silent.sum() > 0   # the default plants payers who did not say which
+    note = text.t("unanswered_note", "en")
+    assert [p.data for p in ch.shares("paid", "paid_which_title").parts if not hasattr(p, "frame")] == [note]
+    assert all(hasattr(p, "frame") for p in ch.shares("system", "systems_title").parts)
+    df = ch.data.copy()
+    df.loc[silent, paid] = 0.0   # every payer answered: selected nothing
+    answered = Usage(save_processed(df, tmp_path / "answered.parquet"), lang="en")
+    assert all(hasattr(p, "frame") for p in answered.shares("paid", "paid_which_title").parts)

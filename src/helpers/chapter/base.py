@@ -373,7 +373,16 @@ class Chapter:
         axis = routed or ("axis_percent_users" if self.respondents == "users" or among == "users" else "axis_percent")
         figure = self.figure(plots.grouped_bars(shown, "label", series, chart_title, self.t(axis)),
                              block, n=tables.bases(shown) or None, among=among) if chart else None
-        return Block(self.table(result, title, block, among=among), figure)
+        return Block(self.table(result, title, block, among=among), self.unanswered(self.base(among), contexts, result.frame), figure)
+
+    def unanswered(self, df: pd.DataFrame, contexts: dict[str, str], frame: pd.DataFrame) -> Markdown | None:
+        """Under a routed question's table (its ask_if), where fewer answered it than it was asked of: that its base
+        (N) is who answered (the payers' 147 against the 145 who said which version). No count of the difference."""
+        short = [context for context, block in contexts.items()
+                 if (ask_if := self.cb[self.cb.blocks[block][0]].ask_if)
+                 and (base := frame.loc[frame["context"] == context, "base"].max()) == base   # not hidden (NaN)
+                 and df.eval(ask_if).fillna(False).sum() > base]
+        return Markdown(self.t("unanswered_note")) if short else None
 
     @guarded
     def likert(self, items: str | list[str], title: str | None = None, among=None, sort: bool = False,
