@@ -136,7 +136,7 @@ def test_tables_and_figures_are_numbered_and_kept(processed, tmp_path):
 def test_a_share_charts_axis_names_the_base_its_title_names(processed, lang):
     """Each share is of those the question was asked (its routing): non-users, users, paying users; never '% of respondents'."""
     ch = Usage(processed, lang=lang, min_cell=5)
-    figures = {block: ch.shares(block, title, top=top).parts[1].fig
+    figures = {block: ch.shares(block, title, top=top).parts[-1].fig
                for block, title, top in (("never_reason", "reasons_title", None), ("system", "systems_title", 6), ("paid", "paid_which_title", None))}
     axes = {block: fig.axes[0].get_xlabel() for block, fig in figures.items()}
     assert axes == {"never_reason": text.t("axis_percent_non_users", lang), "system": text.t("axis_percent_users", lang),

@@ -8,7 +8,7 @@ from html import escape, unescape
 
 import pytest
 
-from helpers.present import document
+from helpers.present import assumptions, document, text
 from tests.page_language import Visible, foreign
 
 HOSTILE = '<img src=x onerror="alert(1)">'
@@ -60,7 +60,8 @@ def test_the_document_has_every_chapter_in_order_with_unique_ids_and_working_anc
     assert not [i for i, n in ids.items() if n > 1]
     assert links and not [link for link in links if link not in ids]
     assert html.index('id="ch-01_cleaning"') < html.index('id="ch-02_usage"')
-    assert [t for t in re.findall(r'<li><a href="#ch-[^"]*">([^<]*)</a>', html)] == ["01 · Cleaning", "02 · Use &lt;img src=x onerror=&#34;alert(1)&#34;&gt;"]
+    assert [unescape(t) for t in re.findall(r'<li><a href="#ch-[^"]*">([^<]*)</a>', html)] == [
+        "01 · Cleaning", f"02 · Use {HOSTILE}", text.t("assumptions_title", "en")]
     assert "<img src=x" not in html   # a title is text
     assert html.count("<details open>") == 2 and "book-head" not in html.split("</head>")[1] and "book-nav" not in html
     assert html.count("Table 1.1") == 2 and "<script" not in html
@@ -82,6 +83,17 @@ def test_what_every_page_states_the_document_states_once():
         < html.index("Versions of the packages")
     ids, links = ids_and_links(html)
     assert not [i for i, n in ids.items() if n > 1] and not [link for link in links if link not in ids]
+
+
+def test_the_book_ends_with_this_projects_choices_where_every_pages_mark_leads():
+    """Issue 22: the assumptions are a page of the book; a chapter's link to one choice (its mark †) points at that
+    choice's row in the book, for every choice data/ASSUMPTIONS.md lists."""
+    linked = page("01_cleaning", "01 · Cleaning").replace("refs</a>", 'refs</a> <a href="assumptions.html#speeder-rule">†</a>')
+    html = document.combined({"01_cleaning": linked}, "run_en", manifest({"01_cleaning": "01"}))
+    ids, links = ids_and_links(html)
+    assert "ch-assumptions-speeder-rule" in links and not [link for link in links if link not in ids]
+    assert {f"ch-assumptions-{choice}" for choice in assumptions.ids()} <= set(ids)
+    assert html.index('id="ch-01_cleaning"') < html.index('id="ch-assumptions"') < html.index("Versions of the packages")
 
 
 def test_the_synthetic_banner_comes_first():
@@ -122,13 +134,14 @@ def test_a_runs_document_holds_its_pages_in_order_in_one_language(rendered, lang
     run_dir = rendered / folder
     html = (run_dir / "book.html").read_text(encoding="utf-8")
     pages = [(run_dir / f"{stem}.html").read_text(encoding="utf-8") for stem in ("01_cleaning", "02_usage")]
-    assert chapter_titles(html) == [unescape(re.search(r"<title>([^<]*)</title>", p)[1]) for p in pages]
+    assert chapter_titles(html) == [*(unescape(re.search(r"<title>([^<]*)</title>", p)[1]) for p in pages),
+                                    text.t("assumptions_title", lang)]
     assert captions(html) == captions(document.content(pages[0])) + captions(document.content(pages[1])) != []
     ids, links = ids_and_links(html)
     assert not [i for i, n in ids.items() if n > 1] and not [link for link in links if link not in ids]
     assert first_words(html) == ("Synthetische gegevens" if lang == "nl" else "Synthetic data")
     parts = html.split('<section class="chapter"')   # the front matter, then each chapter (each cites in its own language)
-    assert len(parts) == 3 and not [found for part in parts if (found := foreign(part, lang))]
+    assert len(parts) == 4 and not [found for part in parts if (found := foreign(part, lang))]
     assert 'href="book.html"' in (run_dir / "index.html").read_text(encoding="utf-8")
 
 

@@ -4,7 +4,8 @@ its PDF (book.pdf, printed by headless Chromium), for reviewers who print or ann
 Made from the rendered pages (NAME.html), so it shows what they show with the same table and figure numbers:
 what every page states first (the data banner and the small-cell policy) once, a title page with the study's
 reference, the data source and a table of contents, then each page's content (what its <main> holds, without
-those first lines and without its package versions) as a chapter, with its folded parts open, and the package
+those first lines and without its package versions) as a chapter, with its folded parts open, this project's
+choices (the run's assumptions.html, where every page's mark † leads) as the last chapter, and the package
 versions once at the end. The pages mark what they state for the document to state once (templates/offline:
 `<!-- book:run-banner -->`, `<!-- book:versions -->`). Ids are prefixed with the chapter (`ch-02_usage-…`), so they stay unique (nbconvert's heading
 anchors repeat from page to page); links within a page or to another chapter point inside the document.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from helpers.present import assumptions
 from helpers.present.landing import run_view, template
 from helpers.present.text import t
 
@@ -32,7 +34,8 @@ TAG = re.compile(r"<[A-Za-z][^>]*>")
 LINK = re.compile(r'(\s(?:id|href)=")([^"]*)"')
 STYLE = re.compile(r"(<style[^>]*>)(.*?)(</style>)", re.S)
 OPEN = re.compile(r"<details\b(?![^>]*\sopen[\s=>])")   # folded parts open: a printed page shows them
-PAGE_LINK = re.compile(r"(\d\d_[\w-]+)\.html(?:#(.*))?")
+PAGE_LINK = re.compile(r"(\d\d_[\w-]+|assumptions)\.html(?:#(.*))?")
+ASSUMPTIONS = "assumptions"   # the run's page of this project's choices: the document's last chapter
 ONCE = re.compile(r"<!-- book:([\w-]+) -->(.*?)<!-- /book:\1 -->", re.S)   # what a page states that the document states once
 CHROMIUM = "chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -87,10 +90,13 @@ def combined(pages: dict[str, str], name: str, manifest: dict) -> str:
     """The document: `pages` (file stem -> rendered reviewer page, in the run's chapter order) of run `name`,
     whose manifest gives the chapters' titles, the data source and the date; the first page's first lines and
     package versions stand for every page's."""
-    stems, lang = list(pages), manifest.get("lang", "nl")
+    lang = manifest.get("lang", "nl")
+    stems = [*pages, ASSUMPTIONS]
     chapters = [{"id": anchor(stem), "title": manifest["reports"][stem]["title"],
                  "body": Markup(prefixed(OPEN.sub("<details open", ONCE.sub("", content(page))), stem, stems))}
                 for stem, page in pages.items()]
+    chapters.append({"id": anchor(ASSUMPTIONS), "title": t("assumptions_title", lang),   # what the pages' mark † links to
+                     "body": Markup(prefixed(assumptions.body(lang), ASSUMPTIONS, stems))})
     once = {part: Markup(prefixed(html, stems[0], stems)) for part, html in stated_once(pages[stems[0]]).items()}
     return template("document.html.j2").render(lang=lang, title=t("study_title", lang), run=run_view(name, manifest),
                                                chapters=chapters, once=once, styles=Markup(styles(next(iter(pages.values())))),
