@@ -361,7 +361,7 @@ def test_the_key_findings_follow_the_planted_data(summarised, cb, name, more, to
     assert key[5].index(f"**{cb.in_sentence(top, lang)}**") < key[5].index(f"**{cb.in_sentence(low, lang)}**")
     assert phrase(lang, "Alleen ", "Only ") + f"**{cb.in_sentence(predictor, lang)}** (β = " in key[5]
     support = key[6][key[6].index(phrase(lang, "Van de vormen van ondersteuning", "Of the kinds of support")):]
-    assert f"**{cb.in_sentence(useful, lang)}** (M = " in support.split("), ")[0]
+    assert f"**{cb.in_sentence(useful, lang)}**” (M = " in support.split("), ")[0]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -369,7 +369,7 @@ def test_the_conclusion_follows_the_planted_data(summarised, cb, lang):
     contrary, default = summarised["contrary", lang]["conclusion"], summarised["default", lang]["conclusion"]
     assert phrase(lang, "**hoger in de vrije tijd**", "**higher in free time**") in contrary[0]
     assert phrase(lang, "**hoger op het werk**", "**higher at work**") in default[0]
-    legal, inspiration = (f"**{cb.in_sentence(i, lang)}** (M = " for i in ("support_legal", "support_inspiration"))
+    legal, inspiration = (f"**{cb.in_sentence(i, lang)}**” (M = " for i in ("support_legal", "support_inspiration"))
     assert legal in contrary[-2].split("), ")[0] and inspiration in default[-2].split("), ")[0]
 
 

@@ -110,7 +110,7 @@ def test_strata_display_names_a_stratum_without_respondents(cb):
 
 def test_ave_note_names_the_weak_factors_only(cb):
     rel = pd.DataFrame({"factor": ["pe", "si"], "cr": [0.9, 0.7], "ave": [0.7, 0.45], "ave_below_50": [False, True]})
-    assert cb.text("si", "en") in ave_note(rel, cb, "en") and cb.text("pe", "en") not in ave_note(rel, cb, "en")
+    assert cb.in_sentence("si", "en") in ave_note(rel, cb, "en") and cb.in_sentence("pe", "en") not in ave_note(rel, cb, "en")
     assert ave_note(rel.iloc[:1], cb, "en") == ""
 
 

@@ -249,7 +249,7 @@ class Chapter:
         if choice is None:
             return text
         self.assumed.setdefault(choice, text)
-        return f"{text} {CHOICE_MARK}"
+        return text if text.endswith(f" {CHOICE_MARK}") else f"{text} {CHOICE_MARK}"   # one mark, however many choices
 
     def label(self, name: str, code: int | None = None) -> str:
         """A variable's text (with `code`: that answer's label), marked where it is this project's choice."""
@@ -504,7 +504,8 @@ class Chapter:
         by_section = verdicts.iloc[verdicts["section"].map(published.section_rank).argsort(kind="stable")]
         none_notable = (Markdown(self.t("published_none_shown_differs", n=counts["not_shown"])) if counts["not_shown"]
                         else Markdown(self.t("published_none_notable")))   # only when every claim is judged
-        return Block(Markdown(self.t("published_counts", counts=counted, total=len(verdicts))),
+        return Block(Markdown(self.t("published_counts", counts=counted, total=len(verdicts),
+                                            claims=self.t("claims_one" if len(verdicts) == 1 else "claims_many"))),
                      self.claims(notable, "published_notable_title", "published_notable") if len(notable) else none_notable,
                      Folded(self.t("published_all_title"), self.claims(by_section, "published_title", "published_vs_reproduced")),
                      Markdown(published.legend(self.lang, regime)))

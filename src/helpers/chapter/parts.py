@@ -491,7 +491,7 @@ class Context(Chapter):
 
     @guarded
     def weighting_note(self) -> Markdown:
-        label = self.label(self.weight_by) if self.weight_by else ""
+        label = self.cb.noun(self.weight_by, self.lang) if self.weight_by else ""
         source = weighting.population_source(self.weight_by, self.lang) if self.weight_by else ""
         return report.weighting_note(self.weights, self.weight_by, label, source, self.lang)
 

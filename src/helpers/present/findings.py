@@ -101,6 +101,11 @@ def fixed(value: float, digits: int = 3) -> str:
     return f"{round(value, digits) + 0.0:.{digits}f}"
 
 
+def shown_difference(res: dict) -> float:
+    """Two shares' difference as the sentence prints them (each to one decimal): 53.1% and 38.3% differ by 14.8."""
+    return abs(round(res["a"], 1) - round(res["b"], 1))
+
+
 def capital(text: str) -> str:
     """The first letter upper case (item texts are written to follow their question's stem)."""
     return text[:1].upper() + text[1:]
@@ -182,7 +187,7 @@ def weekly(df: pd.DataFrame, lang: str, min_cell: int) -> str:
     if paired_shares_hidden(res, min_cell) or any(use_share_hidden(df, c, (4, 5), cb, min_cell) for c in ("work", "free")):
         return hidden(t("finding_usage_what", lang), lang, min_cell)
     direction = shares_direction(res["difference"], res["ci_low"], res["ci_high"], res["p"], STANDARDS["usage"].alpha)
-    return t(f"finding_usage_{direction}", lang, work=res["a"], free=res["b"], diff=abs(res["difference"]),
+    return t(f"finding_usage_{direction}", lang, work=res["a"], free=res["b"], diff=shown_difference(res),
              low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
 
 
@@ -258,7 +263,7 @@ def pros_against_cons(users: pd.DataFrame, lang: str, min_cell: int) -> str:
     if paired_shares_hidden(agree, min_cell):
         return hidden(t("finding_agree_what", lang), lang, min_cell)
     direction = shares_direction(agree["difference"], agree["ci_low"], agree["ci_high"], agree["p"], STANDARDS["agree"].alpha)
-    return t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=abs(agree["difference"]),
+    return t(f"finding_agree_{direction}", lang, pros=agree["a"], cons=agree["b"], diff=shown_difference(agree),
              p=p_text(agree["p"]), n=agree["n"])
 
 
@@ -286,7 +291,8 @@ def top_means(df: pd.DataFrame, block: str, k: int, lang: str, min_cell: int) ->
         return untestable(t(f"finding_top_{block}_what", lang), lang)
     shares = {item: protected_share(df[item], (4, 5), cb.labels(item, lang), min_cell) for item in top["item"]}
     shown = {item: HIDDEN if share is None else t(f"finding_top_{block}_share", lang, share=share) for item, share in shares.items()}
-    items = listing([f"**{cb.in_sentence(row.item, lang)}** (M = {row.mean:.2f}; {shown[row.item]})" for row in top.itertuples()], lang)
+    opening = "„" if lang == "nl" else "“"
+    items = listing([f"{opening}**{cb.in_sentence(row.item, lang)}**” (M = {row.mean:.2f}; {shown[row.item]})" for row in top.itertuples()], lang)
     verb = t("finding_top_verb_one" if k == 1 else "finding_top_verb_many", lang)
     return t(f"finding_top_{block}", lang, items=items, verb=verb, base=base_text(top["n"], lang))
 
@@ -405,7 +411,8 @@ def top_choice(df: pd.DataFrame, name: str, lang: str, min_cell: int) -> str:
     key = "finding_choice_equal" if direction == "equal" else "finding_choice"
     first_label, second_label = (cb.in_sentence(name, lang, code) for code in (first, second))
     return t(key, lang, noun=cb.noun(name, lang), first=first_label, first_share=res["a"], second=second_label,
-             second_share=res["b"], diff=res["difference"], low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]), n=res["n"])
+             second_share=res["b"], diff=round(res["a"], 1) - round(res["b"], 1), low=res["ci_low"], high=res["ci_high"], p=p_text(res["p"]),
+             alpha=levels_text(STANDARDS["choice"], lang), n=res["n"])
 
 
 def places(bubbles: pd.DataFrame, looked_up: pd.DataFrame, lang: str, min_cell: int, k: int = 3) -> list[str]:

@@ -43,7 +43,7 @@ from helpers.ingest.codebook import Codebook, load_codebook
 from helpers.prepare.cleaning import CHOICES, NOTES, RULE_TEXT, Cleaned
 from helpers.prepare.geo import LEVELS
 from helpers.present.result import DASH, Result, cells, hidden_mask, interval_cells, masked, p_cells, with_total
-from helpers.present.text import alpha_text, format_p, localise, number, t
+from helpers.present.text import alpha_text, format_p, listing, localise, number, t
 
 # One rule per kind of figure: percentages to 1 decimal, means and SDs to 2, test statistics (t, chi-square)
 # to 2, coefficients (loadings, betas, correlations, effect sizes, fit indices, reliabilities) to 3, p values
@@ -723,7 +723,7 @@ def validity_view(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 def ave_note(reliability: pd.DataFrame, cb: Codebook, lang: str) -> str:
     """The sentence that comments an AVE below .50 (empty when every factor reaches it)."""
     low = reliability.loc[reliability["ave_below_50"], "factor"]
-    return t("ave_note", lang, factors=", ".join(cb.text(f, lang) for f in low)) if len(low) else ""
+    return t("ave_note", lang, factors=listing([cb.in_sentence(f, lang) for f in low], lang)) if len(low) else ""
 
 
 def matrix_result(matrix: pd.DataFrame, measure: str, cb: Codebook, lang: str, flag_above: float | None = None) -> Result:
