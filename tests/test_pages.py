@@ -15,8 +15,8 @@ from helpers.runner import run
 from tests.site_check import broken_links, landing_pages, machine_paths, unreadable
 
 LANGS = {"synthetic_default": "nl", "synthetic_default_en": "en"}
-STATED_ONCE = {"nl": ("Synthetische gegevens", "[c] = niet getoond", "Versies van de pakketten"),
-               "en": ("Synthetic data", "[c] = not shown", "Versions of the packages")}
+STATED_ONCE = {"nl": ("Synthetische gegevens.", "[c] = niet getoond", "Versies van de pakketten"),   # the banner's first words
+               "en": ("Synthetic data.", "[c] = not shown", "Versions of the packages")}
 
 
 def test_the_checks_find_planted_faults(tmp_path):

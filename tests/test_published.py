@@ -12,6 +12,7 @@ from helpers.analysis.reproduction import Effect
 from helpers.prepare.cleaning import clean
 from helpers.present.published import (
     SYNTHETIC,
+    claims_view,
     compare,
     grim_possible,
     legend,
@@ -21,7 +22,9 @@ from helpers.present.published import (
     section_name,
     section_rank,
     status_counts,
+    verdicts,
 )
+from helpers.present.text import t
 
 
 def status(computed, regime="synthetic", **kw):
@@ -246,3 +249,14 @@ def test_stars_and_adjusted_p_follow_the_familys_standard(monkeypatch):
     monkeypatch.setitem(STANDARDS, "role_literacy", Standard("p_holm", ((0.001, "**"), (0.05, "*"))))
     shown = compare({"role.role_netw.lit_tech.stars": 0.258, "lit.ttest.tech_vs_crit": Effect(0.8, 2e-4)}, "en", regime="real")
     assert shown["Reproduced"].tolist() == ["p = .258, Holm (ns)", "+0.80, p < .001, Holm"]
+
+
+def test_a_value_given_in_words_is_published_as_its_words_never_as_a_number_the_report_did_not_print():
+    """Issue 22, item 5: 'bijna een kwart' is read as 20-25% (judged on its middle, 22.5, with 2.5 either side), but
+    the published column shows the words and the range, not 22.5, which the report never printed."""
+    computed = {"usage.work.daily": 23.6}
+    view = claims_view(verdicts(computed, "nl"), "nl")
+    shown = view.loc["usage.work.daily", t("col_published", "nl")]
+    assert shown == "bijna een kwart (20–25)" and "22" not in shown
+    other = claims_view(verdicts({"usage.work.weekly_plus": 53.1}, "nl"), "nl")
+    assert other.loc["usage.work.weekly_plus", t("col_published", "nl")] == "53.1"   # a printed number stays one

@@ -86,7 +86,7 @@ def test_synthetic_default_renders_every_report_incrementally(tmp_path, export_c
         f"{s}.full.html" for s in stems}
     for page in pages - {"index.html", "book.html", "assumptions.html"}:
         body = (run_dir / page).read_text(encoding="utf-8").split("<body", 1)[1]
-        assert "synthetic data" in body[:body.index(" · ")], page   # the banner comes before the title
+        assert "Synthetische gegevens." in body[:body.index(" · ")], page   # the banner comes before the title
         assert "[c] = niet getoond" in body and "sdcMicro" in body, page   # the small-cell policy and its source
     reviewer, full = ((run_dir / f"01_cleaning{s}").read_text(encoding="utf-8") for s in (".html", ".full.html"))
     code = '<span class="n">exclusions</span>'   # the cell `ch.exclusions()` as nbconvert highlights it

@@ -109,7 +109,7 @@ def load_published() -> pd.DataFrame:
     if table.index.duplicated().any():
         raise ValueError(f"data/published.yaml repeats ids {table.index[table.index.duplicated()].tolist()}")
     for column in ("decimals", "base", "tolerance", "direction", "p_below", "p_not_below", "order", "source", "family", "reason",
-                   "printed_from"):
+                   "printed_from", "words"):
         if column not in table:
             table[column] = None
     table["decimals"] = table["decimals"].fillna(table["kind"].map(DECIMALS))
@@ -544,12 +544,18 @@ def verdicts(computed: dict, lang: str = "nl", hidden: set[str] = frozenset(), r
                      "p": value.p if kind == "test" and visible else float(value) if kind == "stars" and visible else math.nan,
                      "difference": round(float(value), int(row["decimals"])) - float(row["value"]) if numeric and visible else math.nan,
                      "family": row["family"] if isinstance(row["family"], str) else math.nan,
-                     "published_claim": claim(row, lang) if kind not in VALUE_KINDS else math.nan,
+                     "published_claim": claim(row, lang) if kind not in VALUE_KINDS else words(row, lang),
                      "reproduced_claim": shown(row, value, lang) if visible and kind in ("ranking", "only") else math.nan,
                      "tolerance": tol, "status": status, "note": note})
     table = pd.DataFrame(rows, index=pd.Index(list(computed), name="id"))
     table.attrs["regime"] = regime
     return table
+
+
+def words(row: pd.Series, lang: str) -> str | float:
+    """A value the report gives in words only ('bijna een kwart'), as the published column shows it: those words
+    and the range they are read as (the claim's `words`), never a number the report did not print; NaN otherwise."""
+    return row["words"][lang] if isinstance(row["words"], dict) else math.nan
 
 
 def claims_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
