@@ -5,7 +5,6 @@ whose PDF (book.pdf) has the chapters' titles as its outline. Run by `make brows
 both languages are built (with --pdf); it reads what is in reports/.
 """
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from helpers.ingest.codebook import load_codebook
 from helpers.paths import REPORTS_DIR
-from tests.page_language import foreign
+from tests.page_language import Visible, foreign
 from tests.test_document import check_pdf
 
 pytestmark = pytest.mark.browser
@@ -87,24 +86,6 @@ def test_each_book_has_its_pdf_with_the_chapters_as_outline(book):
     check_pdf(book.with_suffix(".pdf").read_bytes(), book.read_text(encoding="utf-8"))
 
 
-class _Text(HTMLParser):
-    """The visible text of a page (no scripts, styles or attribute values)."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("script", "style")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("script", "style")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def dutch_only_labels() -> set[str]:
     """Codebook labels and texts whose Dutch wording differs from the English (the ones that would show
     a Dutch label left in an English report)."""
@@ -120,8 +101,8 @@ def dutch_only_labels() -> set[str]:
 @pytest.mark.parametrize("page_path", [p for p in PAGES if p.parent.name.endswith("_en") and p.name != "index.html"],
                          ids=lambda p: p.name)
 def test_no_dutch_label_left_in_an_english_report(page_path):
-    parser = _Text()
+    parser = Visible("en")   # what is marked Dutch (the report's quoted sentences, its title) is left out
     parser.feed(page_path.read_text(encoding="utf-8"))
-    text = re.sub(r"\s+", " ", " ".join(parser.parts))
+    text = re.sub(r"\s+", " ", " ".join(parser.text))
     left = sorted(label for label in dutch_only_labels() if re.search(rf"(?<!\w){re.escape(label)}(?!\w)", text))
     assert not left, left
