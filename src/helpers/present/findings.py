@@ -96,11 +96,6 @@ def base_text(ns, lang: str) -> str:
     return f"N = {low}" if low == high else t("finding_base_range", lang, low=low, high=high)
 
 
-def fixed(value: float, digits: int = 3) -> str:
-    """A coefficient to `digits` decimals, never a negative zero ('-0.000' is 0.000)."""
-    return f"{round(value, digits) + 0.0:.{digits}f}"
-
-
 def shown_difference(res: dict) -> float:
     """Two shares' difference as the sentence prints them (each to one decimal): 53.1% and 38.3% differ by 14.8."""
     return abs(round(res["a"], 1) - round(res["b"], 1))
@@ -142,7 +137,7 @@ def paired_means(df: pd.DataFrame, pairs: list[tuple[str, str]], family: str, la
             sentences.append(untestable(what, lang))
             continue
         direction = means_direction(test.mean_a - test.mean_b, p, standard.alpha)
-        numbers = t("finding_means_numbers", lang, n=test.n, mean_a=test.mean_a, mean_b=test.mean_b, d=fixed(test.d_z),
+        numbers = t("finding_means_numbers", lang, n=test.n, mean_a=test.mean_a, mean_b=test.mean_b, d=test.d_z,
                     p=judged_p(p, standard, lang))
         sentences.append(t(f"finding_means_{family}_{direction}", lang, a=labels[test.a], b=labels[test.b], numbers=numbers))
     return sentences
@@ -343,7 +338,7 @@ def literacy_range(df: pd.DataFrame, lang: str) -> str:
 
 def r_range(r: pd.Series) -> str:
     """'0.21' or the range '0.21–0.35'."""
-    low, high = fixed(r.min()), fixed(r.max())
+    low, high = f"{r.min():.3f}", f"{r.max():.3f}"
     return low if low == high else f"{low}–{high}"
 
 
@@ -355,7 +350,7 @@ def role_sentence(rows: pd.DataFrame, labels: dict[str, str], lang: str) -> str:
     base = base_text(rows["n"], lang)
     found = rows[rows[standard.p] < standard.alpha]
     if found.empty:
-        return t("finding_role_none", lang, role=role, r_max=fixed(rows["r"].abs().max()), alpha=levels_text(standard, lang), base=base)
+        return t("finding_role_none", lang, role=role, r_max=rows["r"].abs().max(), alpha=levels_text(standard, lang), base=base)
     parts = []
     for sign, key in ((1, "finding_positive"), (-1, "finding_negative")):
         part = found[found["r"] * sign > 0]
@@ -373,7 +368,7 @@ def intention(paths: pd.DataFrame | None, lang: str, n: int) -> list[str]:
     cb = load_codebook()
     paths = paths[paths["outcome"] == "bi"]
     label = {p: cb.in_sentence(p, lang) for p in paths["predictor"]}
-    fmt = lambda rows, bold="": listing([f"{bold}{label[r.predictor]}{bold} (β = {fixed(r.std)}, {p_text(r.p)})"  # noqa: E731
+    fmt = lambda rows, bold="": listing([f"{bold}{label[r.predictor]}{bold} (β = {r.std:.3f}, {p_text(r.p)})"  # noqa: E731
                                          for r in rows.itertuples()], lang)
     standard = STANDARDS["sem"]
     significant = paths[standard.p] < standard.alpha
